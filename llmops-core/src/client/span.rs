@@ -1,0 +1,64 @@
+//! The spans core emits through `tracing`: one per request, one per provider attempt.
+//! Field names are the constants of [`semconv`](crate::semconv); a test checks they match.
+
+use tracing::field::Empty;
+
+use crate::exchange::{ExchangeRecord, Outcome};
+use crate::semconv;
+
+/// Opens the request span (`chat {model}`, kind client).
+pub(crate) fn request_span(model: &str, request_id: &str, stream: bool) -> tracing::Span {
+    tracing::info_span!(
+        target: "llmops",
+        "chat",
+        otel.name = %format_args!("chat {model}"),
+        otel.kind = "client",
+        gen_ai.operation.name = "chat",
+        gen_ai.request.model = model,
+        gen_ai.provider.name = Empty,
+        gen_ai.response.model = Empty,
+        gen_ai.usage.input_tokens = Empty,
+        gen_ai.usage.output_tokens = Empty,
+        gen_ai.usage.cache_read.input_tokens = Empty,
+        error.type = Empty,
+        llmops.request_id = request_id,
+        llmops.stream = stream,
+        llmops.outcome = Empty,
+        llmops.attempts = Empty,
+    )
+}
+
+/// Opens the span of one provider attempt.
+pub(crate) fn attempt_span(provider: &str, model: &str, attempt: u32) -> tracing::Span {
+    tracing::info_span!(
+        target: "llmops",
+        "attempt",
+        otel.name = %format_args!("chat {model}"),
+        otel.kind = "client",
+        gen_ai.operation.name = "chat",
+        gen_ai.provider.name = provider,
+        gen_ai.request.model = model,
+        llmops.attempt = attempt,
+    )
+}
+
+/// Records the end of the exchange on its span.
+pub(crate) fn record_end(span: &tracing::Span, rec: &ExchangeRecord) {
+    if span.is_disabled() {
+        return;
+    }
+    if let Some(p) = &rec.provider {
+        span.record(semconv::GEN_AI_PROVIDER_NAME, p.as_str());
+    }
+    if let Some(m) = &rec.model_answered {
+        span.record(semconv::GEN_AI_RESPONSE_MODEL, m.as_str());
+    }
+    span.record(semconv::GEN_AI_USAGE_INPUT_TOKENS, rec.usage.input_tokens);
+    span.record(semconv::GEN_AI_USAGE_OUTPUT_TOKENS, rec.usage.output_tokens);
+    span.record(semconv::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, rec.usage.cache_read_tokens);
+    span.record(semconv::LLMOPS_OUTCOME, rec.outcome.as_str());
+    span.record(semconv::LLMOPS_ATTEMPTS, rec.attempts.len());
+    if let Outcome::Failed { error, .. } = &rec.outcome {
+        span.record(semconv::ERROR_TYPE, error.as_str());
+    }
+}

@@ -1,0 +1,447 @@
+//! The error type of llmops-core and its classes.
+//!
+//! Every failure is a variant of [`Error`]. Provider failures carry a [`ProviderError`] whose
+//! [`ProviderErrorKind`] says what routing may do about it: [`Error::is_retryable`] and
+//! [`Error::retry_after`] name every kind, so a new kind forces a decision.
+//!
+//! ```
+//! use llmops_core::{Error, ProviderError, ProviderErrorKind};
+//! let e = Error::from(ProviderError::new(ProviderErrorKind::RateLimited, "openai", "slow down"));
+//! assert!(e.is_retryable());
+//! assert_eq!(e.class().as_str(), "rate_limited");
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// `Result` with [`Error`] as the error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in an exchange.
+///
+/// Cheap to clone (large payloads are boxed or behind `Arc`) so the same error can travel to
+/// the caller and into the [`ExchangeRecord`](crate::ExchangeRecord).
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A provider answered with an error, or its answer could not be used.
+    #[error(transparent)]
+    Provider(Box<ProviderError>),
+    /// Every attempt failed (routing with retries or fallbacks); each attempt's error is kept.
+    #[error("all {} attempts failed; last: {}", .0.len(), .0.last().map(|e| e.to_string()).unwrap_or_default())]
+    AllAttemptsFailed(Vec<Error>),
+    /// The request is not valid (empty messages, bad parameter ...). Not retryable.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The client or a component is misconfigured (missing key, bad URL ...).
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// No registered provider, deployment or alias serves this model reference.
+    #[error("unknown model `{model}`: {hint}")]
+    UnknownModel {
+        /// The model reference as given.
+        model: String,
+        /// What was tried, and what is registered.
+        hint: String,
+    },
+    /// A stream tap cut the stream (an output guard found a leak, say).
+    #[error("stream cut by `{tap}`: {reason}")]
+    StreamCut {
+        /// The tap that cut.
+        tap: String,
+        /// Why it cut.
+        reason: String,
+    },
+    /// The request's deadline passed.
+    #[error("deadline of {0:?} exceeded")]
+    Deadline(Duration),
+    /// The client is shutting down and takes no new requests.
+    #[error("the client is shut down")]
+    Shutdown,
+    /// A user middleware, observer or other extension failed.
+    #[error("{component}: {message}")]
+    Extension {
+        /// Name of the component that failed.
+        component: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// JSON could not be encoded or decoded.
+    #[error("json: {0}")]
+    Json(#[source] Arc<serde_json::Error>),
+    /// An I/O operation failed.
+    #[error("io: {0}")]
+    Io(#[source] Arc<std::io::Error>),
+}
+
+impl Error {
+    /// A [`Error::InvalidRequest`].
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidRequest(msg.into())
+    }
+
+    /// A [`Error::Config`].
+    pub fn config(msg: impl Into<String>) -> Self {
+        Error::Config(msg.into())
+    }
+
+    /// An [`Error::Extension`] raised by a named component.
+    pub fn extension(component: impl Into<String>, message: impl fmt::Display) -> Self {
+        Error::Extension { component: component.into(), message: message.to_string() }
+    }
+
+    /// The provider error inside, if this is one.
+    pub fn provider_error(&self) -> Option<&ProviderError> {
+        match self {
+            Error::Provider(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The class of this error, as recorded in the exchange record and on spans (`error.type`).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::Provider(p) => ErrorClass::Provider(p.kind.clone()),
+            Error::AllAttemptsFailed(errs) => {
+                errs.last().map(Error::class).unwrap_or(ErrorClass::AllAttemptsFailed)
+            }
+            Error::InvalidRequest(_) => ErrorClass::InvalidRequest,
+            Error::Config(_) => ErrorClass::Config,
+            Error::UnknownModel { .. } => ErrorClass::UnknownModel,
+            Error::StreamCut { .. } => ErrorClass::StreamCut,
+            Error::Deadline(_) => ErrorClass::Deadline,
+            Error::Shutdown => ErrorClass::Shutdown,
+            Error::Extension { .. } => ErrorClass::Extension,
+            Error::Json(_) => ErrorClass::Json,
+            Error::Io(_) => ErrorClass::Io,
+        }
+    }
+
+    /// Whether trying again (the same or another deployment) may succeed.
+    ///
+    /// Every variant is named: there is no catch-all arm.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Provider(p) => p.kind.is_retryable(),
+            Error::AllAttemptsFailed(errs) => errs.iter().any(Error::is_retryable),
+            Error::Deadline(_) => false,
+            Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::UnknownModel { .. }
+            | Error::StreamCut { .. }
+            | Error::Shutdown
+            | Error::Extension { .. }
+            | Error::Json(_)
+            | Error::Io(_) => false,
+        }
+    }
+
+    /// How long the provider asked us to wait, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Provider(p) => p.retry_after(),
+            Error::AllAttemptsFailed(errs) => errs.last().and_then(Error::retry_after),
+            Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::UnknownModel { .. }
+            | Error::StreamCut { .. }
+            | Error::Deadline(_)
+            | Error::Shutdown
+            | Error::Extension { .. }
+            | Error::Json(_)
+            | Error::Io(_) => None,
+        }
+    }
+}
+
+impl From<ProviderError> for Error {
+    fn from(e: ProviderError) -> Self {
+        Error::Provider(Box::new(e))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Json(Arc::new(e))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(Arc::new(e))
+    }
+}
+
+/// What kind of provider failure this is: the input of retry and fallback decisions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProviderErrorKind {
+    /// HTTP 429 (or an equivalent error code) that will pass: retry after a pause.
+    RateLimited,
+    /// Quota or credit exhausted (`insufficient_quota`): a 429 that retrying will not fix.
+    QuotaExhausted,
+    /// The provider is overloaded (HTTP 503/529, `overloaded_error`).
+    Overloaded,
+    /// Any other 5xx.
+    Server,
+    /// The provider did not answer in time (connect, read or overall timeout).
+    Timeout,
+    /// The connection failed or was cut (DNS, refused, reset, body cut mid-stream).
+    Network,
+    /// The prompt plus `max_tokens` exceeds the model's context window.
+    ContextLength,
+    /// The key is missing, invalid or lacks permission (401/403).
+    Auth,
+    /// The request was rejected as malformed (400/404/422 ...).
+    BadRequest,
+    /// The provider's content filter refused the input or the output.
+    ContentFilter,
+    /// The provider's answer could not be decoded (malformed JSON or SSE).
+    Decode,
+}
+
+impl ProviderErrorKind {
+    /// Whether a retry of the same request may succeed. Every kind is named.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ProviderErrorKind::RateLimited
+            | ProviderErrorKind::Overloaded
+            | ProviderErrorKind::Server
+            | ProviderErrorKind::Timeout
+            | ProviderErrorKind::Network => true,
+            ProviderErrorKind::QuotaExhausted
+            | ProviderErrorKind::ContextLength
+            | ProviderErrorKind::Auth
+            | ProviderErrorKind::BadRequest
+            | ProviderErrorKind::ContentFilter
+            | ProviderErrorKind::Decode => false,
+        }
+    }
+
+    /// The snake_case name used in records and on spans.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ProviderErrorKind::RateLimited => "rate_limited",
+            ProviderErrorKind::QuotaExhausted => "quota_exhausted",
+            ProviderErrorKind::Overloaded => "overloaded",
+            ProviderErrorKind::Server => "server",
+            ProviderErrorKind::Timeout => "timeout",
+            ProviderErrorKind::Network => "network",
+            ProviderErrorKind::ContextLength => "context_length",
+            ProviderErrorKind::Auth => "auth",
+            ProviderErrorKind::BadRequest => "bad_request",
+            ProviderErrorKind::ContentFilter => "content_filter",
+            ProviderErrorKind::Decode => "decode",
+        }
+    }
+
+    /// The kind that an HTTP status implies when the body says nothing more specific.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            401 | 403 => ProviderErrorKind::Auth,
+            408 => ProviderErrorKind::Timeout,
+            413 => ProviderErrorKind::ContextLength,
+            429 => ProviderErrorKind::RateLimited,
+            503 | 529 => ProviderErrorKind::Overloaded,
+            500..=599 => ProviderErrorKind::Server,
+            _ => ProviderErrorKind::BadRequest,
+        }
+    }
+}
+
+impl fmt::Display for ProviderErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure reported by (or while talking to) a provider.
+///
+/// `body` keeps the raw error body for diagnosis, with secrets redacted before it is stored.
+#[derive(Clone, thiserror::Error)]
+#[error("{provider}: {kind}{}: {message}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct ProviderError {
+    /// The class of failure.
+    pub kind: ProviderErrorKind,
+    /// The provider's name (`openai`, `anthropic` ...).
+    pub provider: String,
+    /// The HTTP status, when there was one.
+    pub status: Option<u16>,
+    /// How long the provider asked us to wait (`Retry-After`, `retry-after-ms`, or the body).
+    pub retry_after: Option<Duration>,
+    /// The provider's error code or type (`insufficient_quota`, `overloaded_error` ...).
+    pub code: Option<String>,
+    /// A human-readable message.
+    pub message: String,
+    /// The raw body, redacted of secrets, truncated to 8 KiB.
+    pub body: Option<String>,
+}
+
+impl ProviderError {
+    /// A new error of `kind` from `provider`.
+    pub fn new(kind: ProviderErrorKind, provider: impl Into<String>, message: impl Into<String>) -> Self {
+        ProviderError {
+            kind,
+            provider: provider.into(),
+            status: None,
+            retry_after: None,
+            code: None,
+            message: crate::redact::redact_secrets(&message.into()).into_owned(),
+            body: None,
+        }
+    }
+
+    /// With the HTTP status.
+    #[must_use]
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// With the provider's requested wait.
+    #[must_use]
+    pub fn with_retry_after(mut self, d: Option<Duration>) -> Self {
+        self.retry_after = d;
+        self
+    }
+
+    /// With the provider's error code or type.
+    #[must_use]
+    pub fn with_code(mut self, code: Option<String>) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// With the raw body (secrets are redacted and the text truncated here).
+    #[must_use]
+    pub fn with_body(mut self, body: &str) -> Self {
+        const MAX: usize = 8 * 1024;
+        let redacted = crate::redact::redact_secrets(body);
+        let mut s = redacted.into_owned();
+        if s.len() > MAX {
+            let mut cut = MAX;
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            s.truncate(cut);
+            s.push_str("…");
+        }
+        self.body = Some(s);
+        self
+    }
+
+    /// The wait to honour before retrying, if the provider named one and the kind is retryable.
+    pub fn retry_after(&self) -> Option<Duration> {
+        if self.kind.is_retryable() { self.retry_after } else { None }
+    }
+}
+
+impl fmt::Debug for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderError")
+            .field("kind", &self.kind)
+            .field("provider", &self.provider)
+            .field("status", &self.status)
+            .field("retry_after", &self.retry_after)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("body_len", &self.body.as_ref().map(String::len))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The class of an [`Error`], as recorded (`error.type` on spans, `outcome.error` in records).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// A provider failure of this kind.
+    Provider(ProviderErrorKind),
+    /// Every attempt failed and none was recorded.
+    AllAttemptsFailed,
+    /// See [`Error::InvalidRequest`].
+    InvalidRequest,
+    /// See [`Error::Config`].
+    Config,
+    /// See [`Error::UnknownModel`].
+    UnknownModel,
+    /// See [`Error::StreamCut`].
+    StreamCut,
+    /// See [`Error::Deadline`].
+    Deadline,
+    /// See [`Error::Shutdown`].
+    Shutdown,
+    /// See [`Error::Extension`].
+    Extension,
+    /// See [`Error::Json`].
+    Json,
+    /// See [`Error::Io`].
+    Io,
+    /// A class added by a later layer (budget refused, guard blocked ...).
+    Other(String),
+}
+
+impl ErrorClass {
+    /// The snake_case name (`rate_limited`, `stream_cut` ...).
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorClass::Provider(k) => k.as_str(),
+            ErrorClass::AllAttemptsFailed => "all_attempts_failed",
+            ErrorClass::InvalidRequest => "invalid_request",
+            ErrorClass::Config => "config",
+            ErrorClass::UnknownModel => "unknown_model",
+            ErrorClass::StreamCut => "stream_cut",
+            ErrorClass::Deadline => "deadline",
+            ErrorClass::Shutdown => "shutdown",
+            ErrorClass::Extension => "extension",
+            ErrorClass::Json => "json",
+            ErrorClass::Io => "io",
+            ErrorClass::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_is_not_retryable_even_with_retry_after() {
+        let e = ProviderError::new(ProviderErrorKind::QuotaExhausted, "openai", "no credit")
+            .with_status(429)
+            .with_retry_after(Some(Duration::from_secs(3)));
+        assert!(!e.kind.is_retryable());
+        assert_eq!(e.retry_after(), None);
+        let e = Error::from(e);
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn body_is_redacted_and_bounded() {
+        let body = format!("{{\"error\":\"bad key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\"}}{}", "x".repeat(10_000));
+        let e = ProviderError::new(ProviderErrorKind::Auth, "openai", "bad").with_body(&body);
+        let b = e.body.unwrap_or_default();
+        assert!(!b.contains("abcdefghijklmnop"));
+        assert!(b.len() <= 8 * 1024 + 4);
+    }
+
+    #[test]
+    fn status_mapping() {
+        assert_eq!(ProviderErrorKind::from_status(429), ProviderErrorKind::RateLimited);
+        assert_eq!(ProviderErrorKind::from_status(529), ProviderErrorKind::Overloaded);
+        assert_eq!(ProviderErrorKind::from_status(502), ProviderErrorKind::Server);
+        assert_eq!(ProviderErrorKind::from_status(401), ProviderErrorKind::Auth);
+        assert_eq!(ProviderErrorKind::from_status(404), ProviderErrorKind::BadRequest);
+    }
+}

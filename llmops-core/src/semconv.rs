@@ -1,0 +1,124 @@
+//! Every telemetry name llmops uses: OpenTelemetry GenAI semantic conventions (current names
+//! only; the deprecated `gen_ai.system`, `gen_ai.usage.prompt_tokens` and
+//! `gen_ai.usage.completion_tokens` appear only under [`legacy`]) and our `llmops.*` names.
+//!
+//! No `gen_ai.*` or `llmops.*` string literal appears anywhere else in the code base (a test
+//! checks it); span macros use the same names as dotted field identifiers, checked against
+//! these constants.
+
+/// The GenAI semantic-conventions version these names follow.
+pub const SEMCONV_VERSION: &str = "1.37.0";
+/// Schema URL of that version.
+pub const SCHEMA_URL: &str = "https://opentelemetry.io/schemas/1.37.0";
+
+/// The operation: `chat`, `embeddings`, `execute_tool`, `invoke_agent` ...
+pub const GEN_AI_OPERATION_NAME: &str = "gen_ai.operation.name";
+/// The provider (`openai`, `anthropic`, `aws.bedrock` ...). Replaces `gen_ai.system`.
+pub const GEN_AI_PROVIDER_NAME: &str = "gen_ai.provider.name";
+/// The model requested.
+pub const GEN_AI_REQUEST_MODEL: &str = "gen_ai.request.model";
+/// Requested temperature.
+pub const GEN_AI_REQUEST_TEMPERATURE: &str = "gen_ai.request.temperature";
+/// Requested top_p.
+pub const GEN_AI_REQUEST_TOP_P: &str = "gen_ai.request.top_p";
+/// Requested max tokens.
+pub const GEN_AI_REQUEST_MAX_TOKENS: &str = "gen_ai.request.max_tokens";
+/// Requested seed.
+pub const GEN_AI_REQUEST_SEED: &str = "gen_ai.request.seed";
+/// Requested stop sequences.
+pub const GEN_AI_REQUEST_STOP_SEQUENCES: &str = "gen_ai.request.stop_sequences";
+/// The provider's response id.
+pub const GEN_AI_RESPONSE_ID: &str = "gen_ai.response.id";
+/// The model that answered.
+pub const GEN_AI_RESPONSE_MODEL: &str = "gen_ai.response.model";
+/// Finish reasons (array).
+pub const GEN_AI_RESPONSE_FINISH_REASONS: &str = "gen_ai.response.finish_reasons";
+/// Input tokens. Replaces `gen_ai.usage.prompt_tokens`.
+pub const GEN_AI_USAGE_INPUT_TOKENS: &str = "gen_ai.usage.input_tokens";
+/// Output tokens. Replaces `gen_ai.usage.completion_tokens`.
+pub const GEN_AI_USAGE_OUTPUT_TOKENS: &str = "gen_ai.usage.output_tokens";
+/// Input tokens read from the provider's prompt cache.
+pub const GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: &str = "gen_ai.usage.cache_read.input_tokens";
+/// Input tokens written to the provider's prompt cache.
+pub const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: &str = "gen_ai.usage.cache_creation.input_tokens";
+/// The conversation id.
+pub const GEN_AI_CONVERSATION_ID: &str = "gen_ai.conversation.id";
+/// Input messages (JSON), only when content capture is on.
+pub const GEN_AI_INPUT_MESSAGES: &str = "gen_ai.input.messages";
+/// Output messages (JSON), only when content capture is on.
+pub const GEN_AI_OUTPUT_MESSAGES: &str = "gen_ai.output.messages";
+/// System instructions (JSON), only when content capture is on.
+pub const GEN_AI_SYSTEM_INSTRUCTIONS: &str = "gen_ai.system_instructions";
+/// Tool name on `execute_tool` spans.
+pub const GEN_AI_TOOL_NAME: &str = "gen_ai.tool.name";
+/// Tool call id on `execute_tool` spans.
+pub const GEN_AI_TOOL_CALL_ID: &str = "gen_ai.tool.call.id";
+/// Agent name on `invoke_agent` spans.
+pub const GEN_AI_AGENT_NAME: &str = "gen_ai.agent.name";
+/// Token type (`input`, `output`) on the token-usage metric.
+pub const GEN_AI_TOKEN_TYPE: &str = "gen_ai.token.type";
+/// Metric: token usage histogram (`{token}`).
+pub const GEN_AI_CLIENT_TOKEN_USAGE: &str = "gen_ai.client.token.usage";
+/// Metric: operation duration histogram (s).
+pub const GEN_AI_CLIENT_OPERATION_DURATION: &str = "gen_ai.client.operation.duration";
+/// Server host.
+pub const SERVER_ADDRESS: &str = "server.address";
+/// Server port.
+pub const SERVER_PORT: &str = "server.port";
+/// Error class.
+pub const ERROR_TYPE: &str = "error.type";
+
+/// Operation name values.
+pub mod operation {
+    /// Chat completion.
+    pub const CHAT: &str = "chat";
+    /// Embeddings.
+    pub const EMBEDDINGS: &str = "embeddings";
+    /// Tool execution.
+    pub const EXECUTE_TOOL: &str = "execute_tool";
+    /// Agent invocation (groups a task's calls and tool steps).
+    pub const INVOKE_AGENT: &str = "invoke_agent";
+}
+
+/// Our request id.
+pub const LLMOPS_REQUEST_ID: &str = "llmops.request_id";
+/// Whether the request streamed.
+pub const LLMOPS_STREAM: &str = "llmops.stream";
+/// How the exchange ended.
+pub const LLMOPS_OUTCOME: &str = "llmops.outcome";
+/// Number of provider attempts.
+pub const LLMOPS_ATTEMPTS: &str = "llmops.attempts";
+/// Attempt number on an attempt span.
+pub const LLMOPS_ATTEMPT: &str = "llmops.attempt";
+/// Tenant.
+pub const LLMOPS_TENANT: &str = "llmops.tenant";
+/// Feature.
+pub const LLMOPS_FEATURE: &str = "llmops.feature";
+/// Prompt name.
+pub const LLMOPS_PROMPT_NAME: &str = "llmops.prompt.name";
+/// Prompt version.
+pub const LLMOPS_PROMPT_VERSION: &str = "llmops.prompt.version";
+/// Prompt content hash.
+pub const LLMOPS_PROMPT_HASH: &str = "llmops.prompt.hash";
+/// Cost in USD.
+pub const LLMOPS_COST_USD: &str = "llmops.cost.usd";
+/// Cache outcome.
+pub const LLMOPS_CACHE_OUTCOME: &str = "llmops.cache.outcome";
+/// Semantic cache similarity.
+pub const LLMOPS_CACHE_SIMILARITY: &str = "llmops.cache.similarity";
+/// Guard decisions.
+pub const LLMOPS_GUARD_DECISIONS: &str = "llmops.guard.decisions";
+/// Pipeline overhead (request time minus provider time), ms.
+pub const LLMOPS_OVERHEAD_MS: &str = "llmops.overhead_ms";
+/// Time to first token, ms.
+pub const LLMOPS_TTFT_MS: &str = "llmops.ttft_ms";
+
+/// Deprecated names, emitted only when a legacy switch asks for them.
+pub mod legacy {
+    /// Replaced by `gen_ai.provider.name`.
+    pub const GEN_AI_SYSTEM: &str = "gen_ai.system";
+    /// Replaced by `gen_ai.usage.input_tokens`.
+    pub const GEN_AI_USAGE_PROMPT_TOKENS: &str = "gen_ai.usage.prompt_tokens";
+    /// Replaced by `gen_ai.usage.output_tokens`.
+    pub const GEN_AI_USAGE_COMPLETION_TOKENS: &str = "gen_ai.usage.completion_tokens";
+}

@@ -1,0 +1,146 @@
+//! [`TokenCounter`]: exact token counts of raw text. With the `tokens` feature, [`Tiktoken`]
+//! counts with OpenAI's encodings (o200k_base or cl100k_base, picked per model), loaded once
+//! per process and shared. Chat-format overhead and prices come with the cost layer.
+
+use std::sync::Arc;
+
+use crate::Result;
+
+/// Counts, encodes and decodes tokens of raw text (no chat formatting, no special tokens).
+///
+/// `exact()` is false when the encoding only approximates the model's own tokenizer (another
+/// family's model counted with an OpenAI encoding): figures built on it are flagged estimated.
+pub trait TokenCounter: Send + Sync + 'static {
+    /// The encoding's name (`o200k_base`).
+    fn id(&self) -> &str;
+    /// Whether counts are exact for the model this counter was picked for.
+    fn exact(&self) -> bool {
+        true
+    }
+    /// The number of tokens of `text`.
+    fn count(&self, text: &str) -> usize;
+    /// The tokens of `text`.
+    fn encode(&self, text: &str) -> Vec<u32>;
+    /// The text of `tokens` (an error when they do not form valid UTF-8).
+    fn decode(&self, tokens: &[u32]) -> Result<String>;
+}
+
+impl<T: TokenCounter + ?Sized> TokenCounter for Arc<T> {
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn exact(&self) -> bool {
+        (**self).exact()
+    }
+    fn count(&self, text: &str) -> usize {
+        (**self).count(text)
+    }
+    fn encode(&self, text: &str) -> Vec<u32> {
+        (**self).encode(text)
+    }
+    fn decode(&self, tokens: &[u32]) -> Result<String> {
+        (**self).decode(tokens)
+    }
+}
+
+#[cfg(feature = "tokens")]
+pub use tiktoken::{Encoding, Tiktoken};
+
+#[cfg(feature = "tokens")]
+mod tiktoken {
+    use tiktoken_rs::CoreBPE;
+
+    use super::TokenCounter;
+    use crate::{Error, Result};
+
+    /// An OpenAI encoding.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Encoding {
+        /// GPT-4o, GPT-4.1, GPT-5, o-series.
+        O200kBase,
+        /// GPT-4, GPT-3.5-turbo, text-embedding-3.
+        Cl100kBase,
+    }
+
+    impl Encoding {
+        /// The encoding's name.
+        pub fn name(self) -> &'static str {
+            match self {
+                Encoding::O200kBase => "o200k_base",
+                Encoding::Cl100kBase => "cl100k_base",
+            }
+        }
+
+        fn bpe(self) -> &'static CoreBPE {
+            match self {
+                Encoding::O200kBase => tiktoken_rs::o200k_base_singleton(),
+                Encoding::Cl100kBase => tiktoken_rs::cl100k_base_singleton(),
+            }
+        }
+    }
+
+    /// Exact token counts with tiktoken's BPE tables (compiled in; no network). Tables load on
+    /// first use (70–250 ms) and are shared by every counter in the process.
+    ///
+    /// ```
+    /// use llmops_core::{TokenCounter, Tiktoken};
+    /// let t = Tiktoken::for_model("gpt-4.1-mini");
+    /// assert_eq!(t.id(), "o200k_base");
+    /// assert!(t.exact());
+    /// assert_eq!(t.count("hello world"), 2);
+    /// let toks = t.encode("hello world");
+    /// assert_eq!(t.decode(&toks).unwrap(), "hello world");
+    /// // another family is approximated, and says so
+    /// assert!(!Tiktoken::for_model("claude-sonnet-4-5").exact());
+    /// ```
+    #[derive(Debug, Clone, Copy)]
+    pub struct Tiktoken {
+        encoding: Encoding,
+        exact: bool,
+    }
+
+    impl Tiktoken {
+        /// A counter for an encoding.
+        pub fn new(encoding: Encoding) -> Self {
+            Tiktoken { encoding, exact: true }
+        }
+
+        /// The counter for a model: its own encoding for OpenAI models (cl100k for GPT-4 and
+        /// GPT-3.5, o200k otherwise), o200k flagged inexact for other families.
+        pub fn for_model(model: &str) -> Self {
+            let bare = model.rsplit('/').next().unwrap_or(model);
+            match tiktoken_rs::tokenizer::get_tokenizer(bare) {
+                Some(tiktoken_rs::tokenizer::Tokenizer::Cl100kBase) => Tiktoken::new(Encoding::Cl100kBase),
+                Some(tiktoken_rs::tokenizer::Tokenizer::O200kBase) => Tiktoken::new(Encoding::O200kBase),
+                Some(_) | None => Tiktoken { encoding: Encoding::O200kBase, exact: false },
+            }
+        }
+
+        /// The encoding.
+        pub fn encoding(&self) -> Encoding {
+            self.encoding
+        }
+    }
+
+    impl TokenCounter for Tiktoken {
+        fn id(&self) -> &str {
+            self.encoding.name()
+        }
+        fn exact(&self) -> bool {
+            self.exact
+        }
+        fn count(&self, text: &str) -> usize {
+            self.encoding.bpe().encode_ordinary(text).len()
+        }
+        fn encode(&self, text: &str) -> Vec<u32> {
+            self.encoding.bpe().encode_ordinary(text)
+        }
+        fn decode(&self, tokens: &[u32]) -> Result<String> {
+            self.encoding
+                .bpe()
+                .decode(tokens)
+                .map_err(|e| Error::invalid(format!("tokens do not decode with {}: {e}", self.encoding.name())))
+        }
+    }
+}

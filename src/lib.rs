@@ -1,0 +1,4 @@
+//! # llmops
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+pub use llmops_core::*;
