@@ -74,6 +74,10 @@ pub use guardrail::{Finding, GuardFinding, GuardInput, Guardrail, TextSource, Ve
 pub use money::{Cost, Money};
 pub use observer::{MemoryObserver, Observer};
 pub use pipeline::{from_fn, BoxFuture, CoreStage, Middleware, Next, Stage};
+#[cfg(feature = "anthropic")]
+pub use provider::anthropic::Anthropic;
+#[cfg(feature = "openai")]
+pub use provider::openai::{OpenAi, OpenAiEmbedder};
 pub use provider::{ApiKey, Capabilities, Deployment, ModelRegistry, Provider, ScriptedProvider};
 pub use redact::{Redactor, SecretRedactor};
 pub use retrieval::{Chunk, ChunkRef, Query, Retriever};

@@ -1,0 +1,234 @@
+//! HTTP plumbing shared by the network providers: one pooled client per provider with connect
+//! and read timeouts, transport-error classification, `Retry-After` parsing and a pull-based
+//! SSE decoder (no task per stream; dropping the stream cancels the HTTP body).
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use eventsource_stream::{EventStreamError, Eventsource};
+use futures_core::Stream;
+use futures_util::StreamExt;
+use reqwest::header::HeaderMap;
+
+use crate::error::{ProviderError, ProviderErrorKind};
+use crate::{Error, Result};
+
+/// Connection settings of a provider's HTTP client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpOptions {
+    /// TCP + TLS connect timeout (default 10 s).
+    pub connect_timeout: Duration,
+    /// Longest silence while reading a response, between two chunks of a stream included
+    /// (default 120 s).
+    pub read_timeout: Duration,
+    /// Idle pooled connections kept per host (default 32).
+    pub pool_max_idle_per_host: usize,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(120),
+            pool_max_idle_per_host: 32,
+        }
+    }
+}
+
+impl HttpOptions {
+    /// Builds the pooled client.
+    pub fn client(&self) -> Result<reqwest::Client> {
+        reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.read_timeout)
+            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+    }
+}
+
+/// Classifies a transport failure (no HTTP status, or a body that broke).
+pub fn transport_error(provider: &str, e: &reqwest::Error) -> ProviderError {
+    let kind = if e.is_timeout() {
+        ProviderErrorKind::Timeout
+    } else if e.is_decode() {
+        ProviderErrorKind::Decode
+    } else if e.is_builder() {
+        ProviderErrorKind::BadRequest
+    } else {
+        ProviderErrorKind::Network
+    };
+    // reqwest's Display includes the URL; ours never carry secrets in the URL, but strip it anyway.
+    let msg = e.without_url_ref();
+    ProviderError::new(kind, provider, msg)
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut s = self.to_string();
+        if let Some(url) = self.url() {
+            s = s.replace(url.as_str(), "<url>");
+        }
+        let mut src = std::error::Error::source(self);
+        while let Some(cause) = src {
+            s.push_str(": ");
+            s.push_str(&cause.to_string());
+            src = cause.source();
+        }
+        s
+    }
+}
+
+/// The wait a response asks for: `retry-after-ms`, then `retry-after` (seconds or an HTTP
+/// date), then OpenAI's `x-ratelimit-reset-requests` / `-tokens` (`1s`, `6m0s`, `120ms`).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        return Duration::try_from_secs_f64(ms / 1000.0).ok();
+    }
+    if let Some(v) = get("retry-after") {
+        if let Ok(secs) = v.parse::<f64>() {
+            return Duration::try_from_secs_f64(secs).ok();
+        }
+        if let Ok(at) = httpdate::parse_http_date(v) {
+            return Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO));
+        }
+    }
+    ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"]
+        .iter()
+        .filter_map(|h| get(h).and_then(parse_duration_text))
+        .max()
+}
+
+/// Parses Go-style durations as providers write them: `1s`, `6m0s`, `1h2m3.5s`, `120ms`,
+/// `20.5s`. `None` when the text is not one.
+pub fn parse_duration_text(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let value: f64 = num.parse().ok()?;
+        num.clear();
+        let unit = match c {
+            'h' => 3600.0,
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                0.001
+            }
+            'm' => 60.0,
+            's' => 1.0,
+            _ => return None,
+        };
+        total += value * unit;
+        any = true;
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    any.then(|| Duration::try_from_secs_f64(total).ok()).flatten()
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` field (empty for the default `message`).
+    pub event: String,
+    /// The `data:` lines joined by `\n`.
+    pub data: String,
+}
+
+/// Decodes a byte stream as server-sent events. Comments (`: keep-alive`) are skipped, events
+/// may be split at any byte, and a broken body is a classified error.
+pub fn sse<S, E>(provider: &str, bytes: S) -> impl Stream<Item = Result<SseEvent>> + Send + use<S, E>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    let provider = provider.to_owned();
+    bytes.eventsource().map(move |item| match item {
+        Ok(ev) => Ok(SseEvent { event: ev.event, data: ev.data }),
+        Err(EventStreamError::Utf8(e)) => Err(ProviderError::new(
+            ProviderErrorKind::Decode,
+            provider.clone(),
+            format!("stream is not UTF-8: {e}"),
+        )
+        .into()),
+        Err(EventStreamError::Parser(e)) => Err(ProviderError::new(
+            ProviderErrorKind::Decode,
+            provider.clone(),
+            format!("malformed SSE: {e}"),
+        )
+        .into()),
+        Err(EventStreamError::Transport(e)) => Err(ProviderError::new(
+            ProviderErrorKind::Network,
+            provider.clone(),
+            format!("stream cut: {e}"),
+        )
+        .into()),
+    })
+}
+
+/// The `(host, port)` of a base URL, for `server.address` / `server.port`.
+pub fn server_of(url: &str) -> Option<(String, u16)> {
+    let u = reqwest::Url::parse(url).ok()?;
+    Some((u.host_str()?.to_owned(), u.port_or_known_default()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_text("6m0s"), Some(Duration::from_secs(360)));
+        assert_eq!(parse_duration_text("1s"), Some(Duration::from_secs(1)));
+        assert_eq!(parse_duration_text("120ms"), Some(Duration::from_millis(120)));
+        assert_eq!(parse_duration_text("1h2m3.5s"), Some(Duration::from_secs_f64(3723.5)));
+        assert_eq!(parse_duration_text("soon"), None);
+        assert_eq!(parse_duration_text("12"), None);
+    }
+
+    #[test]
+    fn retry_after_headers() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert("retry-after-ms", "1500".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(1500)));
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-reset-requests", "2s".parse().unwrap());
+        h.insert("x-ratelimit-reset-tokens", "6m0s".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(360)));
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+    }
+
+    #[tokio::test]
+    async fn sse_skips_comments_and_joins_split_events() {
+        let chunks: Vec<std::result::Result<Bytes, std::io::Error>> = vec![
+            Ok(Bytes::from_static(b": keep-alive\n\nda")),
+            Ok(Bytes::from_static(b"ta: {\"a\":1}\n")),
+            Ok(Bytes::from_static(b"\nevent: ping\ndata: x\n\n")),
+        ];
+        let evs: Vec<_> = sse("t", futures_util::stream::iter(chunks)).collect().await;
+        let evs: Vec<SseEvent> = evs.into_iter().map(|e| e.unwrap()).collect();
+        assert_eq!(evs.len(), 2);
+        assert_eq!(evs[0].data, "{\"a\":1}");
+        assert_eq!(evs[1].event, "ping");
+    }
+}
