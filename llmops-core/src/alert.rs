@@ -40,7 +40,13 @@ pub struct Alert {
 impl Alert {
     /// An alert raised now.
     pub fn now(rule: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
-        Alert { rule: rule.into(), severity, at: Utc::now(), message: message.into(), data: Value::Null }
+        Alert {
+            rule: rule.into(),
+            severity,
+            at: Utc::now(),
+            message: message.into(),
+            data: Value::Null,
+        }
     }
 }
 

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::types::Caller;
 use crate::Result;
+use crate::types::Caller;
 
 /// What needs approving.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,7 +72,12 @@ pub struct ApprovalDecision {
 impl ApprovalDecision {
     /// A denial because nobody decided in time.
     pub fn timed_out() -> Self {
-        ApprovalDecision { approved: false, by: "timeout".into(), at: Utc::now(), reason: "no decision in time".into() }
+        ApprovalDecision {
+            approved: false,
+            by: "timeout".into(),
+            at: Utc::now(),
+            reason: "no decision in time".into(),
+        }
     }
 }
 

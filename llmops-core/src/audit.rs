@@ -31,7 +31,11 @@ pub struct AuditEvent {
 
 impl AuditEvent {
     /// An event happening now.
-    pub fn now(kind: impl Into<String>, actor: impl Into<String>, subject: impl Into<String>) -> Self {
+    pub fn now(
+        kind: impl Into<String>,
+        actor: impl Into<String>,
+        subject: impl Into<String>,
+    ) -> Self {
         AuditEvent {
             at: Utc::now(),
             kind: kind.into(),

@@ -90,7 +90,10 @@ impl Error {
 
     /// An [`Error::Extension`] raised by a named component.
     pub fn extension(component: impl Into<String>, message: impl fmt::Display) -> Self {
-        Error::Extension { component: component.into(), message: message.to_string() }
+        Error::Extension {
+            component: component.into(),
+            message: message.to_string(),
+        }
     }
 
     /// The provider error inside, if this is one.
@@ -105,9 +108,10 @@ impl Error {
     pub fn class(&self) -> ErrorClass {
         match self {
             Error::Provider(p) => ErrorClass::Provider(p.kind.clone()),
-            Error::AllAttemptsFailed(errs) => {
-                errs.last().map(Error::class).unwrap_or(ErrorClass::AllAttemptsFailed)
-            }
+            Error::AllAttemptsFailed(errs) => errs
+                .last()
+                .map(Error::class)
+                .unwrap_or(ErrorClass::AllAttemptsFailed),
             Error::InvalidRequest(_) => ErrorClass::InvalidRequest,
             Error::Config(_) => ErrorClass::Config,
             Error::UnknownModel { .. } => ErrorClass::UnknownModel,
@@ -284,7 +288,11 @@ pub struct ProviderError {
 
 impl ProviderError {
     /// A new error of `kind` from `provider`.
-    pub fn new(kind: ProviderErrorKind, provider: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: ProviderErrorKind,
+        provider: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         ProviderError {
             kind,
             provider: provider.into(),
@@ -337,7 +345,11 @@ impl ProviderError {
 
     /// The wait to honour before retrying, if the provider named one and the kind is retryable.
     pub fn retry_after(&self) -> Option<Duration> {
-        if self.kind.is_retryable() { self.retry_after } else { None }
+        if self.kind.is_retryable() {
+            self.retry_after
+        } else {
+            None
+        }
     }
 }
 
@@ -429,7 +441,10 @@ mod tests {
 
     #[test]
     fn body_is_redacted_and_bounded() {
-        let body = format!("{{\"error\":\"bad key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\"}}{}", "x".repeat(10_000));
+        let body = format!(
+            "{{\"error\":\"bad key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\"}}{}",
+            "x".repeat(10_000)
+        );
         let e = ProviderError::new(ProviderErrorKind::Auth, "openai", "bad").with_body(&body);
         let b = e.body.unwrap_or_default();
         assert!(!b.contains("abcdefghijklmnop"));
@@ -438,10 +453,22 @@ mod tests {
 
     #[test]
     fn status_mapping() {
-        assert_eq!(ProviderErrorKind::from_status(429), ProviderErrorKind::RateLimited);
-        assert_eq!(ProviderErrorKind::from_status(529), ProviderErrorKind::Overloaded);
-        assert_eq!(ProviderErrorKind::from_status(502), ProviderErrorKind::Server);
+        assert_eq!(
+            ProviderErrorKind::from_status(429),
+            ProviderErrorKind::RateLimited
+        );
+        assert_eq!(
+            ProviderErrorKind::from_status(529),
+            ProviderErrorKind::Overloaded
+        );
+        assert_eq!(
+            ProviderErrorKind::from_status(502),
+            ProviderErrorKind::Server
+        );
         assert_eq!(ProviderErrorKind::from_status(401), ProviderErrorKind::Auth);
-        assert_eq!(ProviderErrorKind::from_status(404), ProviderErrorKind::BadRequest);
+        assert_eq!(
+            ProviderErrorKind::from_status(404),
+            ProviderErrorKind::BadRequest
+        );
     }
 }

@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::Result;
 use crate::money::Cost;
 use crate::types::{Message, ResponseMeta, Usage};
-use crate::Result;
 
 /// One evaluation case: inputs, the expected output and context.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -62,7 +62,10 @@ pub struct EvalOutput {
 impl EvalOutput {
     /// An output with text only.
     pub fn text(text: impl Into<String>) -> Self {
-        EvalOutput { text: text.into(), ..EvalOutput::default() }
+        EvalOutput {
+            text: text.into(),
+            ..EvalOutput::default()
+        }
     }
 }
 
@@ -84,7 +87,12 @@ pub struct Score {
 impl Score {
     /// A score.
     pub fn new(value: f64, pass: bool, reason: impl Into<String>) -> Self {
-        Score { value, pass, reason: reason.into(), cost: Cost::Known(crate::Money::zero()) }
+        Score {
+            value,
+            pass,
+            reason: reason.into(),
+            cost: Cost::Known(crate::Money::zero()),
+        }
     }
 }
 

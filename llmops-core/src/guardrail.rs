@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Result;
 use crate::exchange::Exchange;
 use crate::stream::StreamTap;
 use crate::types::Role;
-use crate::Result;
 
 /// Where a checked text comes from: guards apply different policies to each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -39,7 +39,11 @@ pub struct GuardInput<'a> {
 impl<'a> GuardInput<'a> {
     /// A text from `source`.
     pub fn new(text: &'a str, source: TextSource) -> Self {
-        GuardInput { text, source, exchange: None }
+        GuardInput {
+            text,
+            source,
+            exchange: None,
+        }
     }
 }
 

@@ -35,7 +35,15 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings), allow(dead_code))))]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod alert;
 pub mod approval;
@@ -68,12 +76,13 @@ pub use embed::{Embedder, HashingEmbedder};
 pub use error::{Error, ErrorClass, ProviderError, ProviderErrorKind, Result};
 pub use eval::{EvalCase, EvalOutput, EvalRecord, Evaluator, Score};
 pub use exchange::{
-    AttemptOutcome, AttemptRecord, CacheKind, CacheOutcome, Exchange, ExchangeRecord, Outcome, ResponseRecord,
+    AttemptOutcome, AttemptRecord, CacheKind, CacheOutcome, Exchange, ExchangeRecord, Outcome,
+    ResponseRecord,
 };
 pub use guardrail::{Finding, GuardFinding, GuardInput, Guardrail, TextSource, Verdict};
 pub use money::{Cost, Money};
 pub use observer::{MemoryObserver, Observer};
-pub use pipeline::{from_fn, BoxFuture, CoreStage, Middleware, Next, Stage};
+pub use pipeline::{BoxFuture, CoreStage, Middleware, Next, Stage, from_fn};
 #[cfg(feature = "anthropic")]
 pub use provider::anthropic::Anthropic;
 #[cfg(feature = "openai")]
@@ -82,8 +91,8 @@ pub use provider::{ApiKey, Capabilities, Deployment, ModelRegistry, Provider, Sc
 pub use redact::{Redactor, SecretRedactor};
 pub use retrieval::{Chunk, ChunkRef, Query, Retriever};
 pub use stream::{Aggregator, ChatStream, Reply, StreamEvent, StreamTap, Tap};
-pub use tool::{GateDecision, Tool, ToolCallRecord, ToolCx, ToolGate};
+pub use tokens::TokenCounter;
 #[cfg(feature = "tokens")]
 pub use tokens::{Encoding, Tiktoken};
-pub use tokens::TokenCounter;
+pub use tool::{GateDecision, Tool, ToolCallRecord, ToolCx, ToolGate};
 pub use types::*;

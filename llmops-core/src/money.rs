@@ -28,7 +28,10 @@ pub struct Money {
 impl Money {
     /// An amount in US dollars.
     pub fn usd(amount: Decimal) -> Self {
-        Money { amount, currency: "USD".to_owned() }
+        Money {
+            amount,
+            currency: "USD".to_owned(),
+        }
     }
 
     /// Zero US dollars.
@@ -52,18 +55,30 @@ impl Money {
     pub fn micros(&self) -> i64 {
         use rust_decimal::prelude::ToPrimitive;
         let scaled = self.amount * Decimal::new(1_000_000, 0);
-        scaled.round().to_i64().unwrap_or(if scaled.is_sign_negative() { i64::MIN } else { i64::MAX })
+        scaled
+            .round()
+            .to_i64()
+            .unwrap_or(if scaled.is_sign_negative() {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
     }
 
     /// `self × n` (price per token × tokens).
     pub fn times(&self, n: u64) -> Money {
-        Money { amount: self.amount.saturating_mul(Decimal::from(n)), currency: self.currency.clone() }
+        Money {
+            amount: self.amount.saturating_mul(Decimal::from(n)),
+            currency: self.currency.clone(),
+        }
     }
 
     /// The sum, or `None` when the currencies differ.
     pub fn checked_add(&self, o: &Money) -> Option<Money> {
-        (self.currency == o.currency)
-            .then(|| Money { amount: self.amount.saturating_add(o.amount), currency: self.currency.clone() })
+        (self.currency == o.currency).then(|| Money {
+            amount: self.amount.saturating_add(o.amount),
+            currency: self.currency.clone(),
+        })
     }
 
     /// The amount as `f64`, for display and metrics only (never for sums).
@@ -94,14 +109,18 @@ pub enum Cost {
 
 impl Default for Cost {
     fn default() -> Self {
-        Cost::Unknown { reason: "no cost layer".to_owned() }
+        Cost::Unknown {
+            reason: "no cost layer".to_owned(),
+        }
     }
 }
 
 impl Cost {
     /// An unknown cost.
     pub fn unknown(reason: impl Into<String>) -> Self {
-        Cost::Unknown { reason: reason.into() }
+        Cost::Unknown {
+            reason: reason.into(),
+        }
     }
 
     /// The amount when known.
@@ -119,7 +138,9 @@ impl Cost {
                 Some(m) => Cost::Known(m),
                 None => Cost::unknown(format!("cannot add {} to {}", b.currency, a.currency)),
             },
-            (Cost::Unknown { reason }, _) | (_, Cost::Unknown { reason }) => Cost::unknown(reason.clone()),
+            (Cost::Unknown { reason }, _) | (_, Cost::Unknown { reason }) => {
+                Cost::unknown(reason.clone())
+            }
         }
     }
 }
@@ -138,16 +159,27 @@ mod tests {
         assert_eq!(total, Money::usd_str("1").unwrap());
         assert_eq!(total.micros(), 1_000_000);
         let json = serde_json::to_string(&Cost::Known(total.clone())).unwrap();
-        assert_eq!(json, r#"{"status":"known","amount":"1.0","currency":"USD"}"#);
+        assert_eq!(
+            json,
+            r#"{"status":"known","amount":"1.0","currency":"USD"}"#
+        );
         let back: Cost = serde_json::from_str(&json).unwrap();
         assert_eq!(back, Cost::Known(total));
     }
 
     #[test]
     fn currencies_do_not_mix() {
-        let eur = Money { amount: Decimal::ONE, currency: "EUR".into() };
+        let eur = Money {
+            amount: Decimal::ONE,
+            currency: "EUR".into(),
+        };
         assert!(Money::zero().checked_add(&eur).is_none());
-        assert!(Cost::Known(Money::zero()).plus(&Cost::Known(eur)).known().is_none());
+        assert!(
+            Cost::Known(Money::zero())
+                .plus(&Cost::Known(eur))
+                .known()
+                .is_none()
+        );
         assert!(Money::usd_str("abc").is_err());
     }
 }

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::exchange::ExchangeRecord;
 use crate::Result;
+use crate::exchange::ExchangeRecord;
 
 /// Receives the record of every finished exchange.
 ///

@@ -55,15 +55,15 @@ impl Redactor for SecretRedactor {
 #[allow(clippy::expect_used)] // a constant pattern; the unit test below compiles it
 static SECRETS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:sk-ant-[A-Za-z0-9_\-]{16,})",           // Anthropic
+        r"(?:sk-ant-[A-Za-z0-9_\-]{16,})", // Anthropic
         r"|(?:sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,})", // OpenAI
-        r"|(?:AKIA|ASIA)[A-Z0-9]{16}",                 // AWS access key id
-        r"|AIza[0-9A-Za-z_\-]{35}",                    // Google API key
-        r"|gh[pousr]_[A-Za-z0-9]{36,}",                // GitHub tokens
+        r"|(?:AKIA|ASIA)[A-Z0-9]{16}",     // AWS access key id
+        r"|AIza[0-9A-Za-z_\-]{35}",        // Google API key
+        r"|gh[pousr]_[A-Za-z0-9]{36,}",    // GitHub tokens
         r"|github_pat_[A-Za-z0-9_]{22,}",
-        r"|xox[abposr]-[A-Za-z0-9\-]{10,}",            // Slack
-        r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}",  // Stripe
-        r"|(?i:bearer)\s+[A-Za-z0-9._~+/\-]{16,}=*",   // bearer tokens
+        r"|xox[abposr]-[A-Za-z0-9\-]{10,}",           // Slack
+        r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}", // Stripe
+        r"|(?i:bearer)\s+[A-Za-z0-9._~+/\-]{16,}=*",  // bearer tokens
         r"|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----",
     ))
     .expect("secret pattern compiles")
@@ -71,7 +71,8 @@ static SECRETS: LazyLock<Regex> = LazyLock::new(|| {
 
 #[allow(clippy::expect_used)] // a constant pattern; the unit test below compiles it
 static URL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]+:)[^@/\s]+@").expect("url pattern compiles")
+    Regex::new(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]+:)[^@/\s]+@")
+        .expect("url pattern compiles")
 });
 
 /// Replaces secrets in `text` by `[REDACTED]` (see [`SecretRedactor`]).
@@ -101,7 +102,10 @@ mod tests {
             let text = format!("before {secret} after");
             let out = redact_secrets(&text);
             assert!(!out.contains(secret), "{secret} survived: {out}");
-            assert!(out.starts_with("before ") && out.ends_with(" after"), "{out}");
+            assert!(
+                out.starts_with("before ") && out.ends_with(" after"),
+                "{out}"
+            );
         }
     }
 
@@ -109,6 +113,9 @@ mod tests {
     fn redacts_url_passwords_and_keeps_clean_text_borrowed() {
         let out = redact_secrets("postgres://app:hunter2@db:5432/x");
         assert_eq!(out, "postgres://app:[REDACTED]@db:5432/x");
-        assert!(matches!(redact_secrets("nothing to see here"), Cow::Borrowed(_)));
+        assert!(matches!(
+            redact_secrets("nothing to see here"),
+            Cow::Borrowed(_)
+        ));
     }
 }

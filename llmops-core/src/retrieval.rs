@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::types::AccessScope;
 use crate::Result;
+use crate::types::AccessScope;
 
 /// A retrieval query.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -25,7 +25,11 @@ pub struct Query {
 impl Query {
     /// A query for the `top_k` best chunks.
     pub fn new(text: impl Into<String>, top_k: usize) -> Self {
-        Query { text: text.into(), top_k, filters: BTreeMap::new() }
+        Query {
+            text: text.into(),
+            top_k,
+            filters: BTreeMap::new(),
+        }
     }
 
     /// With a metadata filter.
@@ -58,13 +62,29 @@ pub struct Chunk {
 
 impl Chunk {
     /// A chunk.
-    pub fn new(id: impl Into<String>, doc_id: impl Into<String>, text: impl Into<String>, score: f32) -> Self {
-        Chunk { id: id.into(), doc_id: doc_id.into(), text: text.into(), score, span: None, meta: BTreeMap::new() }
+    pub fn new(
+        id: impl Into<String>,
+        doc_id: impl Into<String>,
+        text: impl Into<String>,
+        score: f32,
+    ) -> Self {
+        Chunk {
+            id: id.into(),
+            doc_id: doc_id.into(),
+            text: text.into(),
+            score,
+            span: None,
+            meta: BTreeMap::new(),
+        }
     }
 
     /// The reference recorded in the exchange record.
     pub fn to_ref(&self) -> ChunkRef {
-        ChunkRef { id: self.id.clone(), doc_id: self.doc_id.clone(), score: self.score }
+        ChunkRef {
+            id: self.id.clone(),
+            doc_id: self.doc_id.clone(),
+            score: self.score,
+        }
     }
 }
 

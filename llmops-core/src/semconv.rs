@@ -40,7 +40,8 @@ pub const GEN_AI_USAGE_OUTPUT_TOKENS: &str = "gen_ai.usage.output_tokens";
 /// Input tokens read from the provider's prompt cache.
 pub const GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: &str = "gen_ai.usage.cache_read.input_tokens";
 /// Input tokens written to the provider's prompt cache.
-pub const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: &str = "gen_ai.usage.cache_creation.input_tokens";
+pub const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: &str =
+    "gen_ai.usage.cache_creation.input_tokens";
 /// The conversation id.
 pub const GEN_AI_CONVERSATION_ID: &str = "gen_ai.conversation.id";
 /// Input messages (JSON), only when content capture is on.

@@ -29,9 +29,13 @@ pub(crate) mod opt_duration_ms {
         }
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
         match Option::<f64>::deserialize(d)? {
-            Some(ms) => Duration::try_from_secs_f64(ms / 1000.0).map(Some).map_err(serde::de::Error::custom),
+            Some(ms) => Duration::try_from_secs_f64(ms / 1000.0)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
             None => Ok(None),
         }
     }

@@ -7,8 +7,8 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::types::{ChatResponse, FinishReason, ToolCall, Usage};
 use crate::Result;
+use crate::types::{ChatResponse, FinishReason, ToolCall, Usage};
 
 /// One event of a streamed reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,7 +70,12 @@ impl StreamEvent {
     /// Whether this event carries generated content (text, reasoning, tool call): what time to
     /// first token measures.
     pub fn is_content(&self) -> bool {
-        matches!(self, StreamEvent::Delta { .. } | StreamEvent::ReasoningDelta { .. } | StreamEvent::ToolCallDelta { .. })
+        matches!(
+            self,
+            StreamEvent::Delta { .. }
+                | StreamEvent::ReasoningDelta { .. }
+                | StreamEvent::ToolCallDelta { .. }
+        )
     }
 }
 
@@ -101,7 +106,9 @@ impl Reply {
     pub fn into_stream(self) -> ChatStream {
         match self {
             Reply::Stream(s) => s,
-            Reply::Full(r) => Box::pin(futures_util::stream::iter(response_events(&r).into_iter().map(Ok))),
+            Reply::Full(r) => Box::pin(futures_util::stream::iter(
+                response_events(&r).into_iter().map(Ok),
+            )),
         }
     }
 
@@ -124,7 +131,10 @@ impl Reply {
 pub fn response_events(r: &ChatResponse) -> Vec<StreamEvent> {
     let mut out = Vec::with_capacity(4 + r.message.tool_calls.len());
     if r.id.is_some() || r.meta.model_answered.is_some() {
-        out.push(StreamEvent::Start { id: r.id.clone(), model: r.meta.model_answered.clone() });
+        out.push(StreamEvent::Start {
+            id: r.id.clone(),
+            model: r.meta.model_answered.clone(),
+        });
     }
     let text = r.text();
     if !text.is_empty() {
@@ -142,7 +152,9 @@ pub fn response_events(r: &ChatResponse) -> Vec<StreamEvent> {
         out.push(StreamEvent::Usage { usage: r.usage });
     }
     if let Some(reason) = &r.finish_reason {
-        out.push(StreamEvent::Finish { reason: reason.clone() });
+        out.push(StreamEvent::Finish {
+            reason: reason.clone(),
+        });
     }
     out
 }
@@ -185,7 +197,12 @@ impl Aggregator {
             }
             StreamEvent::Delta { text } => self.text.push_str(text),
             StreamEvent::ReasoningDelta { .. } => {}
-            StreamEvent::ToolCallDelta { index, id, name, args } => {
+            StreamEvent::ToolCallDelta {
+                index,
+                id,
+                name,
+                args,
+            } => {
                 while self.calls.len() <= *index {
                     self.calls.push(ToolCall::new("", "", ""));
                 }
@@ -231,9 +248,15 @@ impl Aggregator {
     pub fn finish(self) -> ChatResponse {
         let mut r = ChatResponse::empty();
         if !self.text.is_empty() {
-            r.message.content.push(crate::types::ContentPart::text(self.text));
+            r.message
+                .content
+                .push(crate::types::ContentPart::text(self.text));
         }
-        r.message.tool_calls = self.calls.into_iter().filter(|c| !c.name.is_empty() || !c.id.is_empty()).collect();
+        r.message.tool_calls = self
+            .calls
+            .into_iter()
+            .filter(|c| !c.name.is_empty() || !c.id.is_empty())
+            .collect();
         r.id = self.id;
         r.meta.model_answered = self.model;
         r.usage = self.usage.unwrap_or_default();

@@ -103,7 +103,10 @@ mod tiktoken {
     impl Tiktoken {
         /// A counter for an encoding.
         pub fn new(encoding: Encoding) -> Self {
-            Tiktoken { encoding, exact: true }
+            Tiktoken {
+                encoding,
+                exact: true,
+            }
         }
 
         /// The counter for a model: its own encoding for OpenAI models (cl100k for GPT-4 and
@@ -111,9 +114,16 @@ mod tiktoken {
         pub fn for_model(model: &str) -> Self {
             let bare = model.rsplit('/').next().unwrap_or(model);
             match tiktoken_rs::tokenizer::get_tokenizer(bare) {
-                Some(tiktoken_rs::tokenizer::Tokenizer::Cl100kBase) => Tiktoken::new(Encoding::Cl100kBase),
-                Some(tiktoken_rs::tokenizer::Tokenizer::O200kBase) => Tiktoken::new(Encoding::O200kBase),
-                Some(_) | None => Tiktoken { encoding: Encoding::O200kBase, exact: false },
+                Some(tiktoken_rs::tokenizer::Tokenizer::Cl100kBase) => {
+                    Tiktoken::new(Encoding::Cl100kBase)
+                }
+                Some(tiktoken_rs::tokenizer::Tokenizer::O200kBase) => {
+                    Tiktoken::new(Encoding::O200kBase)
+                }
+                Some(_) | None => Tiktoken {
+                    encoding: Encoding::O200kBase,
+                    exact: false,
+                },
             }
         }
 
@@ -137,10 +147,12 @@ mod tiktoken {
             self.encoding.bpe().encode_ordinary(text)
         }
         fn decode(&self, tokens: &[u32]) -> Result<String> {
-            self.encoding
-                .bpe()
-                .decode(tokens)
-                .map_err(|e| Error::invalid(format!("tokens do not decode with {}: {e}", self.encoding.name())))
+            self.encoding.bpe().decode(tokens).map_err(|e| {
+                Error::invalid(format!(
+                    "tokens do not decode with {}: {e}",
+                    self.encoding.name()
+                ))
+            })
         }
     }
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::Result;
 use crate::exchange::Exchange;
 use crate::types::{Caller, ToolCall, ToolSpec};
-use crate::Result;
 
 /// Context of one tool execution.
 #[derive(Debug, Clone)]

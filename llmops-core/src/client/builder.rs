@@ -1,7 +1,7 @@
 //! [`ClientBuilder`]: providers, deployments, middleware in named slots, observers, taps.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::time::Duration;
 
 use super::{Client, ClientInner, TapFactory};
@@ -124,7 +124,8 @@ impl ClientBuilder {
         T: StreamTap,
         F: Fn() -> T + Send + Sync + 'static,
     {
-        self.taps.push(Arc::new(move || Box::new(make()) as Box<dyn StreamTap>));
+        self.taps
+            .push(Arc::new(move || Box::new(make()) as Box<dyn StreamTap>));
         self
     }
 
@@ -155,11 +156,22 @@ impl ClientBuilder {
             return Err(e);
         }
         self.registry.validate()?;
-        let mut chain: Vec<Arc<dyn Middleware>> = Vec::with_capacity(self.user.len() + self.core.len());
+        let mut chain: Vec<Arc<dyn Middleware>> =
+            Vec::with_capacity(self.user.len() + self.core.len());
         for stage in Stage::ALL {
-            chain.extend(self.user.iter().filter(|(s, _)| *s == stage).map(|(_, m)| m.clone()));
+            chain.extend(
+                self.user
+                    .iter()
+                    .filter(|(s, _)| *s == stage)
+                    .map(|(_, m)| m.clone()),
+            );
             if let Some(core) = stage.core_after() {
-                chain.extend(self.core.iter().filter(|(s, _)| *s == core).map(|(_, m)| m.clone()));
+                chain.extend(
+                    self.core
+                        .iter()
+                        .filter(|(s, _)| *s == core)
+                        .map(|(_, m)| m.clone()),
+                );
             }
         }
         Ok(Client {

@@ -5,18 +5,18 @@
 //! records the exchange as cancelled. A stream carries the guard along and settles it at its
 //! end, on a cut, on an error, or in its own `Drop`.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::Ordering;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::ClientInner;
+use crate::Error;
 use crate::exchange::{
-    AttemptOutcome, Exchange, ExchangeRecord, Outcome, ResponseRecord, RECORD_SCHEMA_VERSION,
+    AttemptOutcome, Exchange, ExchangeRecord, Outcome, RECORD_SCHEMA_VERSION, ResponseRecord,
 };
 use crate::money::Cost;
 use crate::types::{ChatRequest, ChatResponse, ResponseMeta, Usage, UsageSource};
-use crate::Error;
 
 /// How an exchange ended, as the finaliser needs it.
 pub(crate) struct End {
@@ -29,7 +29,10 @@ pub(crate) struct End {
 impl End {
     pub(crate) fn failed(e: &Error) -> Self {
         End {
-            outcome: Outcome::Failed { error: e.class(), message: e.to_string() },
+            outcome: Outcome::Failed {
+                error: e.class(),
+                message: e.to_string(),
+            },
             response: None,
             model_answered: None,
             ttft: None,
@@ -47,9 +50,21 @@ pub(crate) struct ExchangeGuard {
 }
 
 impl ExchangeGuard {
-    pub(crate) fn new(ex: Exchange, inner: Arc<ClientInner>, request: ChatRequest, span: tracing::Span) -> Self {
+    pub(crate) fn new(
+        ex: Exchange,
+        inner: Arc<ClientInner>,
+        request: ChatRequest,
+        span: tracing::Span,
+    ) -> Self {
         inner.inflight.fetch_add(1, Ordering::AcqRel);
-        ExchangeGuard { ex, inner, span, request: Some(request), meta: None, done: false }
+        ExchangeGuard {
+            ex,
+            inner,
+            span,
+            request: Some(request),
+            meta: None,
+            done: false,
+        }
     }
 
     pub(crate) fn is_done(&self) -> bool {
@@ -93,7 +108,11 @@ impl ExchangeGuard {
         let abandoned = !matches!(end.outcome, Outcome::Completed);
         for a in ex.attempts.iter_mut() {
             if a.outcome == AttemptOutcome::Pending {
-                a.outcome = if abandoned { AttemptOutcome::Abandoned } else { AttemptOutcome::Ok };
+                a.outcome = if abandoned {
+                    AttemptOutcome::Abandoned
+                } else {
+                    AttemptOutcome::Ok
+                };
                 if a.latency.is_zero() {
                     a.latency = now.saturating_duration_since(started + a.offset);
                 }
@@ -117,7 +136,11 @@ impl ExchangeGuard {
             }
         }
         let last = ex.attempts.last();
-        let request = ex.sent.take().or_else(|| self.request.take()).unwrap_or_else(|| ChatRequest::new(ex.model_requested()));
+        let request = ex
+            .sent
+            .take()
+            .or_else(|| self.request.take())
+            .unwrap_or_else(|| ChatRequest::new(ex.model_requested()));
         let rec = ExchangeRecord {
             schema_version: RECORD_SCHEMA_VERSION,
             request_id: ex.request_id().to_owned(),
@@ -163,7 +186,12 @@ impl ExchangeGuard {
 impl Drop for ExchangeGuard {
     fn drop(&mut self) {
         if !self.done {
-            self.finish(End { outcome: Outcome::Cancelled, response: None, model_answered: None, ttft: None });
+            self.finish(End {
+                outcome: Outcome::Cancelled,
+                response: None,
+                model_answered: None,
+                ttft: None,
+            });
         }
         if self.inner.inflight.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.inner.idle.notify_waiters();
@@ -185,9 +213,17 @@ fn weakest(a: UsageSource, b: UsageSource) -> UsageSource {
 
 /// A rough usage when the provider never said: about four bytes a token.
 pub(crate) fn estimate_usage(req: Option<&ChatRequest>, resp: Option<&ResponseRecord>) -> Usage {
-    let input: usize = req.map(|r| r.messages.iter().map(|m| m.text().len()).sum()).unwrap_or(0);
+    let input: usize = req
+        .map(|r| r.messages.iter().map(|m| m.text().len()).sum())
+        .unwrap_or(0);
     let output: usize = resp
-        .map(|r| r.text.len() + r.tool_calls.iter().map(|c| c.name.len() + c.arguments.len()).sum::<usize>())
+        .map(|r| {
+            r.text.len()
+                + r.tool_calls
+                    .iter()
+                    .map(|c| c.name.len() + c.arguments.len())
+                    .sum::<usize>()
+        })
         .unwrap_or(0);
     Usage::new(input.div_ceil(4) as u64, output.div_ceil(4) as u64)
 }
@@ -216,7 +252,9 @@ fn meta_from_record(rec: &ExchangeRecord) -> ResponseMeta {
         cache: rec.cache.clone(),
         cost: match &rec.cost {
             Cost::Known(m) => Cost::Known(m.clone()),
-            Cost::Unknown { reason } => Cost::Unknown { reason: reason.clone() },
+            Cost::Unknown { reason } => Cost::Unknown {
+                reason: reason.clone(),
+            },
         },
         usage_source: rec.usage_source,
         guard_findings: rec.guard_findings.clone(),

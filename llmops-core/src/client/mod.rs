@@ -5,8 +5,8 @@ mod finalise;
 mod reply_stream;
 mod span;
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tracing::Instrument;
@@ -95,10 +95,15 @@ impl Client {
                 guard.fail(&e);
                 Err(e)
             }
-            Ok(Reply::Full(r)) if self.inner.taps.is_empty() && !has_taps(&guard.ex) => Ok(guard.complete_full(r)),
+            Ok(Reply::Full(r)) if self.inner.taps.is_empty() && !has_taps(&guard.ex) => {
+                Ok(guard.complete_full(r))
+            }
             Ok(reply) => {
                 let taps = self.taps_for(&guard.ex);
-                ResponseStream::new(reply.into_stream(), guard, taps, true).into_response().instrument(span).await
+                ResponseStream::new(reply.into_stream(), guard, taps, true)
+                    .into_response()
+                    .instrument(span)
+                    .await
             }
         }
     }
@@ -206,7 +211,10 @@ impl Client {
         match guard.ex.remaining() {
             None => next.run(req, &mut guard.ex).await,
             Some(left) => {
-                let total = guard.ex.deadline().map(|d| d.saturating_duration_since(guard.ex.started()));
+                let total = guard
+                    .ex
+                    .deadline()
+                    .map(|d| d.saturating_duration_since(guard.ex.started()));
                 match tokio::time::timeout(left, next.run(req, &mut guard.ex)).await {
                     Ok(r) => r,
                     Err(_) => Err(Error::Deadline(total.unwrap_or(left))),
@@ -232,7 +240,11 @@ fn has_taps(ex: &Exchange) -> bool {
 impl ClientInner {
     /// The end of the chain: resolve the deployment and parameters, record the attempt, call
     /// the provider.
-    pub(crate) async fn call_provider(&self, mut req: ChatRequest, cx: &mut Exchange) -> Result<Reply> {
+    pub(crate) async fn call_provider(
+        &self,
+        mut req: ChatRequest,
+        cx: &mut Exchange,
+    ) -> Result<Reply> {
         if let Some(p) = &req.prompt {
             if cx.prompt.is_none() {
                 return Err(Error::invalid(format!(
@@ -304,7 +316,10 @@ impl ClientInner {
                     a.latency = t0.elapsed();
                     a.usage = Some(Default::default());
                     a.usage_source = UsageSource::Provider;
-                    a.outcome = AttemptOutcome::Failed { error: e.class(), message: e.to_string() };
+                    a.outcome = AttemptOutcome::Failed {
+                        error: e.class(),
+                        message: e.to_string(),
+                    };
                 }
             }
         }
@@ -326,7 +341,10 @@ mod tests {
 
     #[test]
     fn futures_and_streams_are_send() {
-        let c = Client::builder().provider(crate::ScriptedProvider::new().repeat("x")).build().unwrap();
+        let c = Client::builder()
+            .provider(crate::ScriptedProvider::new().repeat("x"))
+            .build()
+            .unwrap();
         let f = c.chat(ChatRequest::new("m").user("x"));
         assert_send(&f);
         let s = c.chat_stream(ChatRequest::new("m").user("x"));

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use futures_core::Stream;
 use futures_util::StreamExt;
 
-use super::finalise::{estimate_usage, End, ExchangeGuard};
+use super::finalise::{End, ExchangeGuard, estimate_usage};
 use crate::exchange::{AttemptOutcome, Outcome, ResponseRecord};
 use crate::stream::{Aggregator, ChatStream, StreamEvent, StreamTap, Tap};
 use crate::types::{ChatResponse, ResponseMeta, UsageSource};
@@ -45,7 +45,12 @@ impl std::fmt::Debug for ResponseStream {
 }
 
 impl ResponseStream {
-    pub(crate) fn new(inner: ChatStream, guard: ExchangeGuard, taps: Vec<Box<dyn StreamTap>>, aggregating: bool) -> Self {
+    pub(crate) fn new(
+        inner: ChatStream,
+        guard: ExchangeGuard,
+        taps: Vec<Box<dyn StreamTap>>,
+        aggregating: bool,
+    ) -> Self {
         let attempt_started = guard
             .ex
             .attempts()
@@ -100,7 +105,8 @@ impl ResponseStream {
         let usage = self.received.usage();
         if let Some(a) = self.guard.ex.attempts.last_mut() {
             a.latency = now.saturating_duration_since(attempt_started);
-            a.ttft = first_token.map(|t| (exchange_started + t).saturating_duration_since(attempt_started));
+            a.ttft = first_token
+                .map(|t| (exchange_started + t).saturating_duration_since(attempt_started));
             match usage {
                 Some(u) => {
                     a.usage = Some(u);
@@ -120,7 +126,11 @@ impl ResponseStream {
                 }
             }
             if a.outcome == AttemptOutcome::Pending {
-                a.outcome = if ok { AttemptOutcome::Ok } else { AttemptOutcome::Abandoned };
+                a.outcome = if ok {
+                    AttemptOutcome::Ok
+                } else {
+                    AttemptOutcome::Abandoned
+                };
             }
         }
     }
@@ -142,13 +152,21 @@ impl ResponseStream {
         let ok = outcome.is_completed();
         self.settle_attempt(ok);
         if let (Some(e), Some(a)) = (attempt_failed, self.guard.ex.attempts.last_mut()) {
-            a.outcome = AttemptOutcome::Failed { error: e.class(), message: e.to_string() };
+            a.outcome = AttemptOutcome::Failed {
+                error: e.class(),
+                message: e.to_string(),
+            };
         }
         let agg = std::mem::take(&mut self.received);
         let model = agg_model(&agg);
         let r = agg.finish();
         let response = super::finalise::response_record(&r);
-        self.guard.finish(End { outcome, response: Some(response), model_answered: model, ttft: self.first_token });
+        self.guard.finish(End {
+            outcome,
+            response: Some(response),
+            model_answered: model,
+            ttft: self.first_token,
+        });
     }
 
     /// Runs the taps on one event: the strictest decision wins (cut > hold > pass). A cut
@@ -169,7 +187,12 @@ impl ResponseStream {
         for t in self.taps.iter_mut() {
             match t.on_end() {
                 Tap::Pass => {}
-                Tap::Hold => return Some((t.name().to_owned(), "still holding at the end of the stream".to_owned())),
+                Tap::Hold => {
+                    return Some((
+                        t.name().to_owned(),
+                        "still holding at the end of the stream".to_owned(),
+                    ));
+                }
                 Tap::Cut(r) => return Some((t.name().to_owned(), r)),
             }
         }
@@ -179,7 +202,10 @@ impl ResponseStream {
     fn cut(&mut self, tap: String, reason: String) -> Error {
         self.held.clear();
         self.ready.clear();
-        let e = Error::StreamCut { tap: tap.clone(), reason: reason.clone() };
+        let e = Error::StreamCut {
+            tap: tap.clone(),
+            reason: reason.clone(),
+        };
         self.end(Outcome::StreamCut { tap, reason }, None);
         self.ended = true;
         e
@@ -259,7 +285,9 @@ impl Drop for ResponseStream {
             // the consumer read the finish event and stopped polling: the reply was delivered
             Outcome::Completed
         } else {
-            Outcome::StreamDropped { events_delivered: self.delivered }
+            Outcome::StreamDropped {
+                events_delivered: self.delivered,
+            }
         };
         self.end(outcome, None);
     }

@@ -28,7 +28,10 @@ impl HashingEmbedder {
     /// An embedder with `dims` dimensions (at least 1).
     pub fn new(dims: usize) -> Self {
         let dims = dims.max(1);
-        HashingEmbedder { dims, id: format!("hashing-v1-{dims}") }
+        HashingEmbedder {
+            dims,
+            id: format!("hashing-v1-{dims}"),
+        }
     }
 
     /// Embeds one text synchronously.
@@ -43,7 +46,10 @@ impl HashingEmbedder {
                 *slot += sign * weight;
             }
         };
-        for word in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        for word in lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
             add(word.as_bytes(), 1.0);
             let chars: Vec<char> = format!(" {word} ").chars().collect();
             for tri in chars.windows(3) {

@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 pub use record::{
-    AttemptOutcome, AttemptRecord, CacheKind, CacheOutcome, ExchangeRecord, Outcome, ResponseRecord,
-    RECORD_SCHEMA_VERSION,
+    AttemptOutcome, AttemptRecord, CacheKind, CacheOutcome, ExchangeRecord, Outcome,
+    RECORD_SCHEMA_VERSION, ResponseRecord,
 };
 
 use crate::guardrail::GuardFinding;
@@ -79,7 +79,12 @@ impl std::fmt::Debug for Exchange {
 
 impl Exchange {
     /// A new exchange. The client creates these; tests of a middleware or provider can too.
-    pub fn new(request_id: impl Into<String>, caller: Arc<Caller>, model: impl Into<String>, stream: bool) -> Self {
+    pub fn new(
+        request_id: impl Into<String>,
+        caller: Arc<Caller>,
+        model: impl Into<String>,
+        stream: bool,
+    ) -> Self {
         Exchange {
             request_id: request_id.into(),
             caller,
@@ -109,7 +114,12 @@ impl Exchange {
 
     /// An exchange for `req` (for unit tests of middleware and providers).
     pub fn for_request(req: &crate::types::ChatRequest) -> Self {
-        Exchange::new(crate::client::new_request_id(), req.caller.clone(), req.model.clone(), req.stream)
+        Exchange::new(
+            crate::client::new_request_id(),
+            req.caller.clone(),
+            req.model.clone(),
+            req.stream,
+        )
     }
 
     /// Our request id.
@@ -144,7 +154,8 @@ impl Exchange {
 
     /// Time left before the deadline.
     pub fn remaining(&self) -> Option<Duration> {
-        self.deadline.map(|d| d.saturating_duration_since(Instant::now()))
+        self.deadline
+            .map(|d| d.saturating_duration_since(Instant::now()))
     }
 
     pub(crate) fn set_deadline(&mut self, d: Option<Duration>) {

@@ -29,11 +29,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::Result;
 use crate::client::ClientInner;
 use crate::exchange::Exchange;
 use crate::stream::Reply;
 use crate::types::ChatRequest;
-use crate::Result;
 
 /// A boxed `Send` future, what [`Middleware::handle`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -158,7 +158,9 @@ pub struct Next<'a> {
 
 impl std::fmt::Debug for Next<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Next").field("remaining", &self.chain.len()).finish()
+        f.debug_struct("Next")
+            .field("remaining", &self.chain.len())
+            .finish()
     }
 }
 
@@ -170,7 +172,17 @@ impl<'a> Next<'a> {
     /// Runs the rest of the pipeline: the next middleware, or the provider call.
     pub async fn run(self, req: ChatRequest, cx: &mut Exchange) -> Result<Reply> {
         match self.chain.split_first() {
-            Some((head, rest)) => head.handle(req, cx, Next { chain: rest, client: self.client }).await,
+            Some((head, rest)) => {
+                head.handle(
+                    req,
+                    cx,
+                    Next {
+                        chain: rest,
+                        client: self.client,
+                    },
+                )
+                .await
+            }
             None => self.client.call_provider(req, cx).await,
         }
     }
@@ -200,7 +212,10 @@ impl<'a> Next<'a> {
 /// ```
 pub fn from_fn<F>(f: F) -> FromFn<F>
 where
-    F: for<'a> Fn(ChatRequest, &'a mut Exchange, Next<'a>) -> BoxFuture<'a, Result<Reply>> + Send + Sync + 'static,
+    F: for<'a> Fn(ChatRequest, &'a mut Exchange, Next<'a>) -> BoxFuture<'a, Result<Reply>>
+        + Send
+        + Sync
+        + 'static,
 {
     FromFn(f)
 }
@@ -218,7 +233,10 @@ impl<F> std::fmt::Debug for FromFn<F> {
 #[async_trait::async_trait]
 impl<F> Middleware for FromFn<F>
 where
-    F: for<'a> Fn(ChatRequest, &'a mut Exchange, Next<'a>) -> BoxFuture<'a, Result<Reply>> + Send + Sync + 'static,
+    F: for<'a> Fn(ChatRequest, &'a mut Exchange, Next<'a>) -> BoxFuture<'a, Result<Reply>>
+        + Send
+        + Sync
+        + 'static,
 {
     fn name(&self) -> &str {
         "from_fn"

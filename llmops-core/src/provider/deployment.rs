@@ -30,7 +30,10 @@ impl ApiKey {
 
     /// Reads a key from an environment variable; `None` when unset or empty.
     pub fn from_env(var: &str) -> Option<Self> {
-        std::env::var(var).ok().filter(|v| !v.trim().is_empty()).map(|v| ApiKey::new(v.trim()))
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| ApiKey::new(v.trim()))
     }
 
     /// The key itself, for the one place that sends it.
@@ -84,7 +87,11 @@ pub struct Deployment {
 
 impl Deployment {
     /// A deployment.
-    pub fn new(id: impl Into<String>, provider: impl Into<String>, model: impl Into<String>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        provider: impl Into<String>,
+        model: impl Into<String>,
+    ) -> Self {
         Deployment {
             id: id.into(),
             provider: provider.into(),
@@ -141,7 +148,9 @@ impl ModelRegistry {
     pub fn add_provider(&mut self, p: Arc<dyn Provider>) -> Result<()> {
         let name = p.name().to_owned();
         if name.is_empty() || name.contains('/') {
-            return Err(Error::config(format!("provider name `{name}` must be non-empty and contain no `/`")));
+            return Err(Error::config(format!(
+                "provider name `{name}` must be non-empty and contain no `/`"
+            )));
         }
         if self.by_name.contains_key(&name) {
             return Err(Error::config(format!("two providers are named `{name}`")));
@@ -154,7 +163,10 @@ impl ModelRegistry {
     /// Registers a deployment; its provider must be registered by [`build`](crate::ClientBuilder::build).
     pub fn add_deployment(&mut self, d: Deployment) -> Result<()> {
         if self.deployments.contains_key(&d.id) {
-            return Err(Error::config(format!("two deployments have the id `{}`", d.id)));
+            return Err(Error::config(format!(
+                "two deployments have the id `{}`",
+                d.id
+            )));
         }
         self.deployments.insert(d.id.clone(), Arc::new(d));
         Ok(())
@@ -168,7 +180,9 @@ impl ModelRegistry {
     /// Checks that every deployment names a registered provider and aliases do not loop.
     pub fn validate(&self) -> Result<()> {
         if self.providers.is_empty() {
-            return Err(Error::config("no provider is registered: add one with `.provider(..)`"));
+            return Err(Error::config(
+                "no provider is registered: add one with `.provider(..)`",
+            ));
         }
         for d in self.deployments.values() {
             if !self.by_name.contains_key(&d.provider) {
@@ -210,7 +224,9 @@ impl ModelRegistry {
                 None => return self.resolve_direct(reference, r),
             }
         }
-        Err(Error::config(format!("alias `{reference}` does not resolve within 8 hops (a loop?)")))
+        Err(Error::config(format!(
+            "alias `{reference}` does not resolve within 8 hops (a loop?)"
+        )))
     }
 
     fn resolve_direct(&self, original: &str, r: &str) -> Result<Arc<Deployment>> {
@@ -222,7 +238,8 @@ impl ModelRegistry {
         if let [only] = self.providers.as_slice() {
             return Ok(Arc::new(Deployment::new(r, only.name(), r)));
         }
-        let serving: Vec<&Arc<dyn Provider>> = self.providers.iter().filter(|p| p.serves(r)).collect();
+        let serving: Vec<&Arc<dyn Provider>> =
+            self.providers.iter().filter(|p| p.serves(r)).collect();
         match serving.as_slice() {
             [one] => Ok(Arc::new(Deployment::new(r, one.name(), r))),
             [] => Err(Error::UnknownModel {
@@ -250,9 +267,12 @@ mod tests {
 
     fn reg() -> ModelRegistry {
         let mut r = ModelRegistry::default();
-        r.add_provider(Arc::new(ScriptedProvider::named("a").serving(["m1"]))).unwrap();
-        r.add_provider(Arc::new(ScriptedProvider::named("b").serving(["m1", "m2"]))).unwrap();
-        r.add_deployment(Deployment::new("prod", "b", "m2")).unwrap();
+        r.add_provider(Arc::new(ScriptedProvider::named("a").serving(["m1"])))
+            .unwrap();
+        r.add_provider(Arc::new(ScriptedProvider::named("b").serving(["m1", "m2"])))
+            .unwrap();
+        r.add_deployment(Deployment::new("prod", "b", "m2"))
+            .unwrap();
         r.add_alias("fast", "a/m9");
         r.add_alias("loop1", "loop2");
         r.add_alias("loop2", "loop1");
@@ -267,19 +287,28 @@ mod tests {
         assert_eq!(r.resolve("m2").unwrap().provider, "b");
         assert_eq!(r.resolve("prod").unwrap().model, "m2");
         assert_eq!(r.resolve("fast").unwrap().model, "m9");
-        assert!(matches!(r.resolve("m1"), Err(Error::UnknownModel { hint, .. }) if hint.contains("several")));
+        assert!(
+            matches!(r.resolve("m1"), Err(Error::UnknownModel { hint, .. }) if hint.contains("several"))
+        );
         assert!(matches!(r.resolve("nope"), Err(Error::UnknownModel { .. })));
         assert!(matches!(r.resolve("loop1"), Err(Error::Config(_))));
         // a model name with a slash whose prefix is not a provider stays whole
-        assert!(matches!(r.resolve("meta-llama/x"), Err(Error::UnknownModel { .. })));
+        assert!(matches!(
+            r.resolve("meta-llama/x"),
+            Err(Error::UnknownModel { .. })
+        ));
     }
 
     #[test]
     fn duplicate_names_are_refused() {
         let mut r = reg();
-        assert!(r.add_provider(Arc::new(ScriptedProvider::named("a"))).is_err());
+        assert!(
+            r.add_provider(Arc::new(ScriptedProvider::named("a")))
+                .is_err()
+        );
         assert!(r.add_deployment(Deployment::new("prod", "a", "x")).is_err());
-        r.add_deployment(Deployment::new("ghost", "zzz", "x")).unwrap();
+        r.add_deployment(Deployment::new("ghost", "zzz", "x"))
+            .unwrap();
         assert!(r.validate().is_err());
     }
 }

@@ -87,7 +87,12 @@ impl WithoutUrl for reqwest::Error {
 /// The wait a response asks for: `retry-after-ms`, then `retry-after` (seconds or an HTTP
 /// date), then OpenAI's `x-ratelimit-reset-requests` / `-tokens` (`1s`, `6m0s`, `120ms`).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         return Duration::try_from_secs_f64(ms / 1000.0).ok();
     }
@@ -96,7 +101,10 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             return Duration::try_from_secs_f64(secs).ok();
         }
         if let Ok(at) = httpdate::parse_http_date(v) {
-            return Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO));
+            return Some(
+                at.duration_since(SystemTime::now())
+                    .unwrap_or(Duration::ZERO),
+            );
         }
     }
     ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"]
@@ -139,7 +147,8 @@ pub fn parse_duration_text(s: &str) -> Option<Duration> {
     if !num.is_empty() {
         return None;
     }
-    any.then(|| Duration::try_from_secs_f64(total).ok()).flatten()
+    any.then(|| Duration::try_from_secs_f64(total).ok())
+        .flatten()
 }
 
 /// One server-sent event.
@@ -153,14 +162,20 @@ pub struct SseEvent {
 
 /// Decodes a byte stream as server-sent events. Comments (`: keep-alive`) are skipped, events
 /// may be split at any byte, and a broken body is a classified error.
-pub fn sse<S, E>(provider: &str, bytes: S) -> impl Stream<Item = Result<SseEvent>> + Send + use<S, E>
+pub fn sse<S, E>(
+    provider: &str,
+    bytes: S,
+) -> impl Stream<Item = Result<SseEvent>> + Send + use<S, E>
 where
     S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
     E: std::fmt::Display + Send + 'static,
 {
     let provider = provider.to_owned();
     bytes.eventsource().map(move |item| match item {
-        Ok(ev) => Ok(SseEvent { event: ev.event, data: ev.data }),
+        Ok(ev) => Ok(SseEvent {
+            event: ev.event,
+            data: ev.data,
+        }),
         Err(EventStreamError::Utf8(e)) => Err(ProviderError::new(
             ProviderErrorKind::Decode,
             provider.clone(),
@@ -196,8 +211,14 @@ mod tests {
     fn durations() {
         assert_eq!(parse_duration_text("6m0s"), Some(Duration::from_secs(360)));
         assert_eq!(parse_duration_text("1s"), Some(Duration::from_secs(1)));
-        assert_eq!(parse_duration_text("120ms"), Some(Duration::from_millis(120)));
-        assert_eq!(parse_duration_text("1h2m3.5s"), Some(Duration::from_secs_f64(3723.5)));
+        assert_eq!(
+            parse_duration_text("120ms"),
+            Some(Duration::from_millis(120))
+        );
+        assert_eq!(
+            parse_duration_text("1h2m3.5s"),
+            Some(Duration::from_secs_f64(3723.5))
+        );
         assert_eq!(parse_duration_text("soon"), None);
         assert_eq!(parse_duration_text("12"), None);
     }
@@ -214,7 +235,10 @@ mod tests {
         h.insert("x-ratelimit-reset-tokens", "6m0s".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(360)));
         let mut h = HeaderMap::new();
-        h.insert("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
     }
 

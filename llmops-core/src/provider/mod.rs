@@ -27,12 +27,12 @@
 mod deployment;
 pub mod scripted;
 
+#[cfg(feature = "anthropic")]
+pub mod anthropic;
 #[cfg(feature = "http-client")]
 pub mod http;
 #[cfg(feature = "openai")]
 pub mod openai;
-#[cfg(feature = "anthropic")]
-pub mod anthropic;
 
 use std::sync::Arc;
 
@@ -41,10 +41,10 @@ use serde::{Deserialize, Serialize};
 pub use deployment::{ApiKey, Deployment, ModelRegistry};
 pub use scripted::ScriptedProvider;
 
+use crate::Result;
 use crate::exchange::Exchange;
 use crate::stream::Reply;
 use crate::types::ChatRequest;
-use crate::Result;
 
 /// What a provider supports for a model.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -2,8 +2,8 @@
 //! offline demos. Every response it produces is marked `scripted` in its metadata and record.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use super::{Capabilities, Provider};
 use crate::error::{ProviderError, ProviderErrorKind};
 use crate::exchange::Exchange;
-use crate::stream::{response_events, Reply, StreamEvent};
+use crate::stream::{Reply, StreamEvent, response_events};
 use crate::types::{ChatRequest, ChatResponse, FinishReason, ToolCall, Usage};
 use crate::{Error, Result};
 
@@ -124,14 +124,18 @@ impl ScriptedProvider {
     pub fn tool_call(self, name: impl Into<String>, args: serde_json::Value) -> Self {
         let n = lock(&self.queue).len();
         let call = ToolCall::new(format!("call_{n}"), name, args.to_string());
-        self.push(Step::Reply(ChatResponse::new("").with_tool_calls(vec![call])))
+        self.push(Step::Reply(
+            ChatResponse::new("").with_tool_calls(vec![call]),
+        ))
     }
 
     /// Queues a failure of this kind.
     #[must_use]
     pub fn fail(self, kind: ProviderErrorKind) -> Self {
         let name = self.name.clone();
-        self.push(Step::Fail(ProviderError::new(kind.clone(), name, format!("scripted {kind} failure")).into()))
+        self.push(Step::Fail(
+            ProviderError::new(kind.clone(), name, format!("scripted {kind} failure")).into(),
+        ))
     }
 
     /// Queues this error.
@@ -143,8 +147,17 @@ impl ScriptedProvider {
     /// Queues a streamed reply that is cut by a network error after `after` events.
     #[must_use]
     pub fn fail_mid_stream(self, text: impl Into<String>, after: usize) -> Self {
-        let error = ProviderError::new(ProviderErrorKind::Network, self.name.clone(), "scripted connection cut").into();
-        self.push(Step::FailMidStream { response: ChatResponse::new(text), after, error })
+        let error = ProviderError::new(
+            ProviderErrorKind::Network,
+            self.name.clone(),
+            "scripted connection cut",
+        )
+        .into();
+        self.push(Step::FailMidStream {
+            response: ChatResponse::new(text),
+            after,
+            error,
+        })
     }
 
     /// Queues a call that never answers.
@@ -203,13 +216,20 @@ impl ScriptedProvider {
             return Ok(s);
         }
         self.repeat.clone().ok_or_else(|| {
-            Error::config(format!("scripted provider `{}` has no reply left (queue more, or set `repeat`)", self.name))
+            Error::config(format!(
+                "scripted provider `{}` has no reply left (queue more, or set `repeat`)",
+                self.name
+            ))
         })
     }
 
     fn finish_response(&self, mut r: ChatResponse, req: &ChatRequest) -> ChatResponse {
         if r.usage.is_zero() {
-            let input: usize = req.messages.iter().map(|m| m.text().split_whitespace().count()).sum();
+            let input: usize = req
+                .messages
+                .iter()
+                .map(|m| m.text().split_whitespace().count())
+                .sum();
             let output = r.text().split_whitespace().count() + r.message.tool_calls.len();
             r.usage = Usage::new(input as u64, output as u64);
         }
@@ -247,10 +267,12 @@ impl ScriptedProvider {
         if delay.is_zero() {
             Reply::Stream(Box::pin(futures_util::stream::iter(items)))
         } else {
-            Reply::Stream(Box::pin(futures_util::stream::iter(items).then(move |item| async move {
-                tokio::time::sleep(delay).await;
-                item
-            })))
+            Reply::Stream(Box::pin(futures_util::stream::iter(items).then(
+                move |item| async move {
+                    tokio::time::sleep(delay).await;
+                    item
+                },
+            )))
         }
     }
 }
@@ -273,7 +295,9 @@ impl Provider for ScriptedProvider {
     }
 
     fn serves(&self, model: &str) -> bool {
-        self.serving.as_ref().is_some_and(|s| s.iter().any(|m| m == model))
+        self.serving
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|m| m == model))
     }
 
     fn is_scripted(&self) -> bool {
@@ -305,13 +329,19 @@ impl Provider for ScriptedProvider {
                     Ok(Reply::Full(r))
                 }
             }
-            Step::FailMidStream { response, after, error } => {
+            Step::FailMidStream {
+                response,
+                after,
+                error,
+            } => {
                 let mut r = self.finish_response(response, req);
                 // a cut connection delivers no usage or finish event
                 r.usage = Usage::default();
                 r.finish_reason = None;
                 let mut events = self.events(&r);
-                events.retain(|e| !matches!(e, StreamEvent::Usage { .. } | StreamEvent::Finish { .. }));
+                events.retain(|e| {
+                    !matches!(e, StreamEvent::Usage { .. } | StreamEvent::Finish { .. })
+                });
                 events.truncate(after);
                 if req.stream {
                     Ok(self.stream(events, Some(error)))

@@ -101,18 +101,28 @@ pub enum ContentPart {
 impl ContentPart {
     /// A text part.
     pub fn text(text: impl Into<String>) -> Self {
-        ContentPart::Text { text: text.into(), cache_control: None }
+        ContentPart::Text {
+            text: text.into(),
+            cache_control: None,
+        }
     }
 
     /// An image part from a URL.
     pub fn image_url(url: impl Into<String>) -> Self {
-        ContentPart::Image { source: ImageSource::Url { url: url.into() }, detail: None, cache_control: None }
+        ContentPart::Image {
+            source: ImageSource::Url { url: url.into() },
+            detail: None,
+            cache_control: None,
+        }
     }
 
     /// An image part from base64 data.
     pub fn image_base64(media_type: impl Into<String>, data: impl Into<String>) -> Self {
         ContentPart::Image {
-            source: ImageSource::Base64 { media_type: media_type.into(), data: data.into() },
+            source: ImageSource::Base64 {
+                media_type: media_type.into(),
+                data: data.into(),
+            },
             detail: None,
             cache_control: None,
         }
@@ -192,7 +202,14 @@ impl Message {
 
     /// A message of `role` with the given parts.
     pub fn with_parts(role: Role, content: Vec<ContentPart>) -> Self {
-        Message { role, content, tool_calls: Vec::new(), tool_call_id: None, is_error: false, name: None }
+        Message {
+            role,
+            content,
+            tool_calls: Vec::new(),
+            tool_call_id: None,
+            is_error: false,
+            name: None,
+        }
     }
 
     /// A system message.
@@ -213,13 +230,23 @@ impl Message {
     /// An assistant message that calls tools (its text may be empty).
     pub fn assistant_tool_calls(text: impl Into<String>, calls: Vec<ToolCall>) -> Self {
         let text = text.into();
-        let content = if text.is_empty() { Vec::new() } else { vec![ContentPart::text(text)] };
-        Message { tool_calls: calls, ..Message::with_parts(Role::Assistant, content) }
+        let content = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![ContentPart::text(text)]
+        };
+        Message {
+            tool_calls: calls,
+            ..Message::with_parts(Role::Assistant, content)
+        }
     }
 
     /// The result of the tool call `call_id`.
     pub fn tool_result(call_id: impl Into<String>, result: impl Into<String>) -> Self {
-        Message { tool_call_id: Some(call_id.into()), ..Message::new(Role::Tool, result) }
+        Message {
+            tool_call_id: Some(call_id.into()),
+            ..Message::new(Role::Tool, result)
+        }
     }
 
     /// This message with a cache marker on its last content part.

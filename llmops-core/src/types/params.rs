@@ -106,7 +106,11 @@ impl Params {
     /// assert_eq!(src["temperature"], ParamSource::Request);
     /// assert_eq!(src["max_tokens"], ParamSource::Default);
     /// ```
-    pub fn resolve(request: &Params, prompt: Option<&Params>, default: &Params) -> (Params, ParamSources) {
+    pub fn resolve(
+        request: &Params,
+        prompt: Option<&Params>,
+        default: &Params,
+    ) -> (Params, ParamSources) {
         let mut out = Params::default();
         let mut src = ParamSources::new();
         resolve_fields!(out, src, request, prompt, default;

@@ -60,7 +60,11 @@ pub struct ChatRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<PromptCall>,
     /// An overall deadline for this request.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_util::opt_duration_ms")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_duration_ms"
+    )]
     pub timeout: Option<Duration>,
 }
 
@@ -218,14 +222,19 @@ impl ChatRequest {
     /// References a versioned prompt (`name`, `name@label`, `name/3`).
     #[must_use]
     pub fn prompt(mut self, reference: impl Into<String>) -> Self {
-        self.prompt.get_or_insert_with(PromptCall::default).reference = reference.into();
+        self.prompt
+            .get_or_insert_with(PromptCall::default)
+            .reference = reference.into();
         self
     }
 
     /// Sets a prompt variable.
     #[must_use]
     pub fn var(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.prompt.get_or_insert_with(PromptCall::default).vars.insert(key.into(), value.into());
+        self.prompt
+            .get_or_insert_with(PromptCall::default)
+            .vars
+            .insert(key.into(), value.into());
         self
     }
 
@@ -247,16 +256,22 @@ impl ChatRequest {
             return Err(crate::Error::invalid("the model is empty"));
         }
         if self.messages.is_empty() && self.prompt.is_none() {
-            return Err(crate::Error::invalid("the request has no messages and no prompt"));
+            return Err(crate::Error::invalid(
+                "the request has no messages and no prompt",
+            ));
         }
         for (i, m) in self.messages.iter().enumerate() {
             if m.role == Role::Tool && m.tool_call_id.is_none() {
-                return Err(crate::Error::invalid(format!("message {i} has role tool but no tool_call_id")));
+                return Err(crate::Error::invalid(format!(
+                    "message {i} has role tool but no tool_call_id"
+                )));
             }
         }
         if let Some(t) = self.params.temperature {
             if !(0.0..=2.0).contains(&t) || t.is_nan() {
-                return Err(crate::Error::invalid(format!("temperature {t} is outside 0..=2")));
+                return Err(crate::Error::invalid(format!(
+                    "temperature {t} is outside 0..=2"
+                )));
             }
         }
         if let Some(p) = self.params.top_p {

@@ -30,7 +30,12 @@ pub struct PromptVersionRef {
 impl PromptVersionRef {
     /// A prompt version reference.
     pub fn new(name: impl Into<String>, version: u32, hash: impl Into<String>) -> Self {
-        PromptVersionRef { name: name.into(), version, hash: hash.into(), label: None }
+        PromptVersionRef {
+            name: name.into(),
+            version,
+            hash: hash.into(),
+            label: None,
+        }
     }
 }
 
@@ -122,7 +127,10 @@ impl ChatResponse {
 
     /// A response from an assistant message.
     pub fn from_message(message: Message) -> Self {
-        ChatResponse { message, ..ChatResponse::new("") }
+        ChatResponse {
+            message,
+            ..ChatResponse::new("")
+        }
     }
 
     /// With usage.

@@ -34,7 +34,13 @@ pub struct ToolSpec {
 impl ToolSpec {
     /// A tool definition.
     pub fn new(name: impl Into<String>, description: impl Into<String>, parameters: Value) -> Self {
-        ToolSpec { name: name.into(), description: description.into(), parameters, strict: None, cache_control: None }
+        ToolSpec {
+            name: name.into(),
+            description: description.into(),
+            parameters,
+            strict: None,
+            cache_control: None,
+        }
     }
 }
 
@@ -71,8 +77,16 @@ pub struct ToolCall {
 
 impl ToolCall {
     /// A tool call.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, arguments: impl Into<String>) -> Self {
-        ToolCall { id: id.into(), name: name.into(), arguments: arguments.into() }
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        arguments: impl Into<String>,
+    ) -> Self {
+        ToolCall {
+            id: id.into(),
+            name: name.into(),
+            arguments: arguments.into(),
+        }
     }
 
     /// The arguments parsed as JSON (an empty string is `{}`).

@@ -30,7 +30,11 @@ pub struct Usage {
 impl Usage {
     /// Usage with input and output counts.
     pub fn new(input_tokens: u64, output_tokens: u64) -> Self {
-        Usage { input_tokens, output_tokens, ..Usage::default() }
+        Usage {
+            input_tokens,
+            output_tokens,
+            ..Usage::default()
+        }
     }
 
     /// With cache read/write counts.
