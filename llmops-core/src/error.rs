@@ -337,7 +337,7 @@ impl ProviderError {
                 cut -= 1;
             }
             s.truncate(cut);
-            s.push_str("…");
+            s.push('…');
         }
         self.body = Some(s);
         self

@@ -245,13 +245,13 @@ impl ClientInner {
         mut req: ChatRequest,
         cx: &mut Exchange,
     ) -> Result<Reply> {
-        if let Some(p) = &req.prompt {
-            if cx.prompt.is_none() {
-                return Err(Error::invalid(format!(
-                    "the request references prompt `{}` but no prompt layer resolved it (enable the `prompts` feature and add a registry)",
-                    p.reference
-                )));
-            }
+        if let Some(p) = &req.prompt
+            && cx.prompt.is_none()
+        {
+            return Err(Error::invalid(format!(
+                "the request references prompt `{}` but no prompt layer resolved it (enable the `prompts` feature and add a registry)",
+                p.reference
+            )));
         }
         let dep = match &cx.deployment {
             Some(d) => d.clone(),

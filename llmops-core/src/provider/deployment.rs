@@ -230,10 +230,11 @@ impl ModelRegistry {
     }
 
     fn resolve_direct(&self, original: &str, r: &str) -> Result<Arc<Deployment>> {
-        if let Some((prefix, model)) = r.split_once('/') {
-            if self.by_name.contains_key(prefix) && !model.is_empty() {
-                return Ok(Arc::new(Deployment::new(r, prefix, model)));
-            }
+        if let Some((prefix, model)) = r.split_once('/')
+            && self.by_name.contains_key(prefix)
+            && !model.is_empty()
+        {
+            return Ok(Arc::new(Deployment::new(r, prefix, model)));
         }
         if let [only] = self.providers.as_slice() {
             return Ok(Arc::new(Deployment::new(r, only.name(), r)));

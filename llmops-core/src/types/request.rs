@@ -267,17 +267,17 @@ impl ChatRequest {
                 )));
             }
         }
-        if let Some(t) = self.params.temperature {
-            if !(0.0..=2.0).contains(&t) || t.is_nan() {
-                return Err(crate::Error::invalid(format!(
-                    "temperature {t} is outside 0..=2"
-                )));
-            }
+        if let Some(t) = self.params.temperature
+            && (!(0.0..=2.0).contains(&t) || t.is_nan())
+        {
+            return Err(crate::Error::invalid(format!(
+                "temperature {t} is outside 0..=2"
+            )));
         }
-        if let Some(p) = self.params.top_p {
-            if !(0.0..=1.0).contains(&p) || p.is_nan() {
-                return Err(crate::Error::invalid(format!("top_p {p} is outside 0..=1")));
-            }
+        if let Some(p) = self.params.top_p
+            && (!(0.0..=1.0).contains(&p) || p.is_nan())
+        {
+            return Err(crate::Error::invalid(format!("top_p {p} is outside 0..=1")));
         }
         Ok(())
     }

@@ -1,8 +1,16 @@
 //! Integration tests of llmops-core: one binary, one module per area.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs,
+    unreachable_pub
+)]
 
 #[cfg(feature = "anthropic")]
 mod anthropic;
 #[cfg(feature = "openai")]
 mod openai;
 mod pipeline;
+mod types;
