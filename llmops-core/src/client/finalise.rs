@@ -15,7 +15,6 @@ use crate::Error;
 use crate::exchange::{
     AttemptOutcome, Exchange, ExchangeRecord, Outcome, RECORD_SCHEMA_VERSION, ResponseRecord,
 };
-use crate::money::Cost;
 use crate::types::{ChatRequest, ChatResponse, ResponseMeta, Usage, UsageSource};
 
 /// How an exchange ended, as the finaliser needs it.
@@ -85,8 +84,8 @@ impl ExchangeGuard {
             ttft: None,
         };
         self.finish(end);
-        if let Some(meta) = &self.meta {
-            r.meta = meta.clone();
+        if let Some(meta) = self.meta.take() {
+            r.meta = meta;
         }
         r
     }
@@ -250,12 +249,7 @@ fn meta_from_record(rec: &ExchangeRecord) -> ResponseMeta {
         ttft: rec.ttft,
         prompt: rec.prompt.clone(),
         cache: rec.cache.clone(),
-        cost: match &rec.cost {
-            Cost::Known(m) => Cost::Known(m.clone()),
-            Cost::Unknown { reason } => Cost::Unknown {
-                reason: reason.clone(),
-            },
-        },
+        cost: rec.cost.clone(),
         usage_source: rec.usage_source,
         guard_findings: rec.guard_findings.clone(),
         trace_id: rec.trace_id.clone(),
