@@ -1,0 +1,227 @@
+//! OpenAI SSE chunks → [`StreamEvent`]s. Pull-based: no task per stream, and dropping the
+//! stream drops the HTTP body.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use super::error::from_stream_payload;
+use super::wire::{WireResponse, content_text, finish_reason};
+use crate::Result;
+use crate::error::{ProviderError, ProviderErrorKind};
+use crate::provider::http::SseEvent;
+use crate::stream::StreamEvent;
+
+type Events = Pin<Box<dyn Stream<Item = Result<SseEvent>> + Send>>;
+
+/// Decodes an OpenAI chat-completions event stream.
+pub(crate) struct ChunkStream {
+    provider: String,
+    inner: Events,
+    out: VecDeque<StreamEvent>,
+    started: bool,
+    finished: bool,
+    done: bool,
+}
+
+impl ChunkStream {
+    pub(crate) fn new(provider: String, events: Events) -> Self {
+        ChunkStream {
+            provider,
+            inner: events,
+            out: VecDeque::new(),
+            started: false,
+            finished: false,
+            done: false,
+        }
+    }
+
+    fn err(&mut self, kind: ProviderErrorKind, msg: impl Into<String>) -> crate::Error {
+        self.done = true;
+        ProviderError::new(kind, self.provider.clone(), msg).into()
+    }
+
+    /// One SSE event: pushes stream events, or returns the error it carries.
+    fn on_event(&mut self, ev: &SseEvent) -> Result<()> {
+        let data = ev.data.trim();
+        if data == "[DONE]" {
+            self.done = true;
+            return Ok(());
+        }
+        if data.is_empty() {
+            return Ok(());
+        }
+        let v: Value = serde_json::from_str(data).map_err(|e| {
+            self.err(
+                ProviderErrorKind::Decode,
+                format!("stream chunk is not JSON: {e}"),
+            )
+        })?;
+        if ev.event == "error" || v.get("error").is_some_and(|e| !e.is_null()) {
+            self.done = true;
+            return Err(from_stream_payload(&self.provider, &v, data).into());
+        }
+        let chunk: WireResponse = serde_json::from_value(v).map_err(|e| {
+            self.err(
+                ProviderErrorKind::Decode,
+                format!("unexpected stream chunk: {e}"),
+            )
+        })?;
+        if !self.started && (chunk.id.is_some() || chunk.model.is_some()) {
+            self.started = true;
+            self.out.push_back(StreamEvent::Start {
+                id: chunk.id.clone(),
+                model: chunk.model.clone(),
+            });
+        }
+        for choice in chunk.choices.into_iter().take(1) {
+            if let Some(delta) = choice.delta.or(choice.message) {
+                if let Some(r) = delta.reasoning_content.filter(|r| !r.is_empty()) {
+                    self.out.push_back(StreamEvent::ReasoningDelta { text: r });
+                }
+                if let Some(t) = content_text(delta.content.as_ref()).filter(|t| !t.is_empty()) {
+                    self.out.push_back(StreamEvent::Delta { text: t });
+                }
+                if let Some(t) = delta.refusal.filter(|t| !t.is_empty()) {
+                    self.out.push_back(StreamEvent::Delta { text: t });
+                }
+                for (i, call) in delta.tool_calls.into_iter().enumerate() {
+                    let f = call.function.unwrap_or_default();
+                    self.out.push_back(StreamEvent::ToolCallDelta {
+                        index: call.index.unwrap_or(i),
+                        id: call.id.filter(|s| !s.is_empty()),
+                        name: f.name.filter(|s| !s.is_empty()),
+                        args: f.arguments.unwrap_or_default(),
+                    });
+                }
+            }
+            if let Some(reason) = finish_reason(choice.finish_reason.as_deref()) {
+                self.finished = true;
+                self.out.push_back(StreamEvent::Finish { reason });
+            }
+        }
+        if let Some(u) = chunk.usage {
+            self.out.push_back(StreamEvent::Usage {
+                usage: u.to_usage(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Stream for ChunkStream {
+    type Item = Result<StreamEvent>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(ev) = this.out.pop_front() {
+                return Poll::Ready(Some(Ok(ev)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            match this.inner.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(ev))) => {
+                    if let Err(e) = this.on_event(&ev) {
+                        this.done = true;
+                        this.out.clear();
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    if !this.finished {
+                        let e = this.err(
+                            ProviderErrorKind::Network,
+                            "connection closed before the stream finished",
+                        );
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::provider::http;
+    use crate::stream::Aggregator;
+    use crate::types::ChatResponse;
+
+    const TEXT: &str = include_str!("../../../tests/fixtures/openai/stream_text.sse");
+    const TOOLS: &str = include_str!("../../../tests/fixtures/openai/stream_tools.sse");
+
+    fn decode(body: &str, cuts: &[usize]) -> std::result::Result<ChatResponse, crate::Error> {
+        let bytes = body.as_bytes();
+        let mut points: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+        points.push(0);
+        points.push(bytes.len());
+        points.sort_unstable();
+        points.dedup();
+        let chunks: Vec<std::result::Result<Bytes, std::io::Error>> = points
+            .windows(2)
+            .map(|w| Ok(Bytes::copy_from_slice(&bytes[w[0]..w[1]])))
+            .collect();
+        let events = http::sse("openai", futures_util::stream::iter(chunks));
+        let mut s = ChunkStream::new("openai".into(), Box::pin(events));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut agg = Aggregator::default();
+            while let Some(ev) = s.next().await {
+                agg.push(&ev?);
+            }
+            Ok(agg.finish())
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// However the bytes are split, the same reply comes out.
+        #[test]
+        fn split_anywhere_same_reply(cuts in proptest::collection::vec(any::<usize>(), 0..40)) {
+            let whole_text = decode(TEXT, &[]).unwrap();
+            let split_text = decode(TEXT, &cuts).unwrap();
+            prop_assert_eq!(&split_text, &whole_text);
+            prop_assert_eq!(split_text.text(), "Hello! How can I help you today?");
+            let whole_tools = decode(TOOLS, &[]).unwrap();
+            let split_tools = decode(TOOLS, &cuts).unwrap();
+            prop_assert_eq!(&split_tools, &whole_tools);
+            prop_assert_eq!(split_tools.tool_calls().len(), 2);
+        }
+    }
+
+    #[test]
+    fn every_single_split_point() {
+        let whole = decode(TOOLS, &[]).unwrap();
+        for i in 0..=TOOLS.len() {
+            assert_eq!(decode(TOOLS, &[i]).unwrap(), whole, "split at {i}");
+        }
+    }
+
+    #[test]
+    fn eof_without_done_or_finish_is_an_error() {
+        let cut = TEXT.split("data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"delta\":{},").next().unwrap();
+        let e = decode(cut, &[]).unwrap_err();
+        assert_eq!(e.class().as_str(), "network");
+        let bad = "data: {not json}\n\n";
+        assert_eq!(decode(bad, &[]).unwrap_err().class().as_str(), "decode");
+    }
+}
