@@ -108,17 +108,17 @@ impl ResponseStream {
             a.ttft = first_token
                 .map(|t| (exchange_started + t).saturating_duration_since(attempt_started));
             match usage {
-                Some(u) => {
+                Some(u) if ok => {
                     a.usage = Some(u);
                     a.usage_source = UsageSource::Provider;
-                    if !ok && u.output_tokens == 0 {
-                        // usage came at the start (input only): estimate what was generated
-                        let est = estimate_usage(sent.as_ref(), Some(&resp));
-                        if let Some(u) = a.usage.as_mut() {
-                            u.output_tokens = est.output_tokens;
-                        }
-                        a.usage_source = UsageSource::Estimated;
-                    }
+                }
+                Some(mut u) => {
+                    // the provider's last report is not final: keep its input, and estimate what
+                    // was generated when its running output count is behind
+                    let est = estimate_usage(sent.as_ref(), Some(&resp));
+                    u.output_tokens = u.output_tokens.max(est.output_tokens);
+                    a.usage = Some(u);
+                    a.usage_source = UsageSource::Estimated;
                 }
                 None => {
                     a.usage = Some(estimate_usage(sent.as_ref(), Some(&resp)));

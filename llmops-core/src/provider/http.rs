@@ -197,6 +197,40 @@ where
     })
 }
 
+/// Sends a request; a non-2xx answer is read and turned into an error by `classify`
+/// (status, headers, body), a transport failure by [`transport_error`].
+pub async fn send(
+    provider: &str,
+    rb: reqwest::RequestBuilder,
+    classify: fn(&str, u16, &HeaderMap, &str) -> ProviderError,
+) -> Result<reqwest::Response> {
+    let resp = rb.send().await.map_err(|e| transport_error(provider, &e))?;
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap_or_default();
+    Err(classify(provider, status.as_u16(), &headers, &text).into())
+}
+
+/// Whether a response is a server-sent event stream (some servers stream whatever was asked).
+pub fn is_event_stream(resp: &reqwest::Response) -> bool {
+    resp.headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"))
+}
+
+/// A header value that is never printed (`Debug` shows `Sensitive`).
+pub fn secret_header(value: &str) -> Result<reqwest::header::HeaderValue> {
+    let mut v = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+        Error::config("a key or header value contains characters not allowed in HTTP headers")
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
 /// The `(host, port)` of a base URL, for `server.address` / `server.port`.
 pub fn server_of(url: &str) -> Option<(String, u16)> {
     let u = reqwest::Url::parse(url).ok()?;

@@ -419,19 +419,12 @@ impl OpenAi {
         key: Option<&ApiKey>,
         body: Vec<u8>,
     ) -> Result<reqwest::Response> {
-        let resp = self
-            .request(url, key)?
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| http::transport_error(&self.name, &e))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(resp);
-        }
-        let headers = resp.headers().clone();
-        let text = resp.text().await.unwrap_or_default();
-        Err(error::from_response(&self.name, status.as_u16(), &headers, &text).into())
+        http::send(
+            &self.name,
+            self.request(url, key)?.body(body),
+            error::from_response,
+        )
+        .await
     }
 }
 
@@ -479,13 +472,8 @@ impl Provider for OpenAi {
         let body = serde_json::to_vec(&body)?;
         let (url, key) = self.target("chat/completions", &req.model, Some(cx));
         let resp = self.post(&url, key, body).await?;
-        let is_sse = resp
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/event-stream"));
         // some servers stream whatever was asked: follow the content type, not the request
-        if req.stream || is_sse {
+        if req.stream || http::is_event_stream(&resp) {
             let events = http::sse(&self.name, resp.bytes_stream());
             return Ok(Reply::Stream(Box::pin(stream::ChunkStream::new(
                 self.name.clone(),
