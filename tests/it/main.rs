@@ -1,1 +1,12 @@
-//! Facade integration tests.
+//! Facade integration tests: one binary, one module per area.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+#[cfg(feature = "cli")]
+mod cli;
+mod facade;

@@ -1,1 +1,75 @@
-fn main() {}
+//! The `llmops` command line.
+//!
+//! Conventions (shared by every verb): `--config FILE` (default `./llmops.toml` when present),
+//! `--json` where output is data, and exit codes 0 = ok, 100 = checks failed (verbs that check
+//! things, like later `eval` and `guard scan`), 1 = usage or tool error.
+
+mod chat;
+mod config;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: everything went fine.
+const OK: u8 = 0;
+/// Exit code: a check failed (promptfoo's convention; used by checking verbs).
+#[allow(dead_code)]
+const CHECKS_FAILED: u8 = 100;
+/// Exit code: bad usage, bad configuration, or a failed call.
+const ERROR: u8 = 1;
+
+/// The operations layer of an LLM application, from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "llmops", version, about)]
+struct Cli {
+    /// Configuration file (default: ./llmops.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Send one chat request and stream the reply to the terminal.
+    Chat(chat::ChatArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { ERROR } else { OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(ERROR);
+        }
+    };
+    let result = rt.block_on(async {
+        let cfg = config::Config::load(cli.config.as_deref())?;
+        match cli.command {
+            Command::Chat(args) => chat::run(args, &cfg, cli.json).await,
+        }
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(ERROR)
+        }
+    }
+}

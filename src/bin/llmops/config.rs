@@ -1,0 +1,154 @@
+//! `llmops.toml`: providers, deployments, aliases and defaults shared by every verb.
+//!
+//! ```toml
+//! default_model = "openai/gpt-4.1-mini"
+//!
+//! [providers.openai]            # the table name is the provider name (`openai/...`)
+//! kind = "openai"               # openai | anthropic
+//! base_url = "https://api.openai.com/v1"
+//! api_key_env = "OPENAI_API_KEY"
+//!
+//! [providers.local]
+//! kind = "openai"
+//! base_url = "http://127.0.0.1:8000/v1"
+//!
+//! [providers.anthropic]
+//! kind = "anthropic"
+//!
+//! [[deployments]]
+//! id = "prod-chat"
+//! provider = "openai"
+//! model = "gpt-4.1"
+//!
+//! [aliases]
+//! fast = "openai/gpt-4.1-mini"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use llmops::{Anthropic, ApiKey, ClientBuilder, Deployment, Error, OpenAi, Result};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Config {
+    #[serde(default)]
+    pub(crate) default_model: Option<String>,
+    #[serde(default)]
+    providers: BTreeMap<String, ProviderConfig>,
+    #[serde(default)]
+    deployments: Vec<Deployment>,
+    #[serde(default)]
+    aliases: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderConfig {
+    kind: Kind,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    api_key_env: Option<String>,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    models: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Kind {
+    Openai,
+    Anthropic,
+}
+
+impl Config {
+    /// Reads `path`, or `./llmops.toml` when it exists; a missing explicit file is an error.
+    pub(crate) fn load(path: Option<&Path>) -> Result<Config> {
+        let (path, explicit) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (Path::new("llmops.toml").to_path_buf(), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if !explicit && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default());
+            }
+            Err(e) => {
+                return Err(Error::config(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        toml::from_str(&text).map_err(|e| Error::config(format!("{}: {e}", path.display())))
+    }
+
+    /// Whether the file configures any provider.
+    pub(crate) fn has_providers(&self) -> bool {
+        !self.providers.is_empty()
+    }
+
+    /// Registers the configured providers, deployments and aliases.
+    pub(crate) fn apply(&self, mut b: ClientBuilder) -> Result<ClientBuilder> {
+        for (name, p) in &self.providers {
+            let key = match &p.api_key_env {
+                Some(var) => Some(ApiKey::from_env(var).ok_or_else(|| {
+                    Error::config(format!(
+                        "provider `{name}`: environment variable {var} is not set"
+                    ))
+                })?),
+                None => None,
+            };
+            b = match p.kind {
+                Kind::Openai => {
+                    let mut o = match (&p.base_url, key) {
+                        (Some(url), key) => {
+                            let o = OpenAi::compatible(url.clone());
+                            match key {
+                                Some(k) => o.api_key(k),
+                                None => o,
+                            }
+                        }
+                        (None, Some(k)) => OpenAi::new(k),
+                        (None, None) => OpenAi::from_env()?,
+                    }
+                    .named(name.clone());
+                    for (k, v) in &p.headers {
+                        o = o.header(k, v);
+                    }
+                    if let Some(m) = &p.models {
+                        o = o.models(m.clone());
+                    }
+                    b.provider(o)
+                }
+                Kind::Anthropic => {
+                    let mut a = match key {
+                        Some(k) => Anthropic::new(k),
+                        None => Anthropic::from_env()?,
+                    }
+                    .named(name.clone());
+                    if let Some(url) = &p.base_url {
+                        a = a.base_url(url.clone());
+                    }
+                    for (k, v) in &p.headers {
+                        a = a.header(k, v);
+                    }
+                    if let Some(m) = &p.models {
+                        a = a.models(m.clone());
+                    }
+                    b.provider(a)
+                }
+            };
+        }
+        for d in &self.deployments {
+            b = b.deployment(d.clone());
+        }
+        for (alias, target) in &self.aliases {
+            b = b.alias(alias.clone(), target.clone());
+        }
+        Ok(b)
+    }
+}

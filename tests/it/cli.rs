@@ -1,0 +1,149 @@
+//! The `llmops` binary, offline.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn llmops() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_llmops"));
+    c.env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL")
+        .env_remove("ANTHROPIC_API_KEY");
+    c.current_dir(std::env::temp_dir());
+    c
+}
+
+#[test]
+fn chat_streams_offline_and_exits_zero() {
+    let out = llmops()
+        .args(["chat", "--offline", "hello", "world"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("You said: hello world"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scripted"));
+}
+
+#[test]
+fn chat_json_prints_text_usage_and_the_record() {
+    let out = llmops()
+        .args([
+            "--json",
+            "chat",
+            "-m",
+            "scripted/demo",
+            "--temperature",
+            "0.3",
+            "hi",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["text"].as_str().unwrap().contains("You said: hi"));
+    assert!(v["usage"]["output_tokens"].as_u64().unwrap() > 0);
+    assert_eq!(v["record"]["outcome"]["status"], "completed");
+    assert_eq!(v["record"]["scripted"], true);
+    assert_eq!(v["record"]["request"]["params"]["temperature"], 0.3);
+}
+
+#[test]
+fn chat_reads_stdin() {
+    let mut child = llmops()
+        .args(["chat", "--offline", "--no-stream"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"from a pipe\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("You said: from a pipe")
+    );
+}
+
+#[test]
+fn usage_and_configuration_errors_exit_one() {
+    let out = llmops().args(["chat", "--bogus"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = llmops()
+        .args(["chat", "no provider configured"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("OPENAI_API_KEY") && err.lines().count() == 1,
+        "{err}"
+    );
+    let out = llmops()
+        .args([
+            "--config",
+            "/nonexistent/llmops.toml",
+            "chat",
+            "--offline",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = llmops()
+        .args(["chat", "--offline", "--temperature", "9", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("temperature"));
+    let out = llmops().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn config_file_configures_providers_and_bad_files_are_clear_errors() {
+    let dir = std::env::temp_dir().join(format!("llmops-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("llmops.toml");
+    std::fs::write(
+        &good,
+        r#"
+default_model = "local/some-model"
+[providers.local]
+kind = "openai"
+base_url = "http://127.0.0.1:9/v1"
+[aliases]
+fast = "local/some-model"
+"#,
+    )
+    .unwrap();
+    // the provider is configured; the call fails to connect (nothing on port 9): exit 1, one line
+    let out = llmops()
+        .args([
+            "--config",
+            good.to_str().unwrap(),
+            "chat",
+            "-m",
+            "fast",
+            "hi",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("local") && err.contains("network"), "{err}");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[providers.x]\nkind = \"martian\"\n").unwrap();
+    let out = llmops()
+        .args(["--config", bad.to_str().unwrap(), "chat", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("bad.toml"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
