@@ -237,6 +237,16 @@ impl Aggregator {
         &self.text
     }
 
+    /// Bytes of generated content seen so far (text and tool-call names and arguments).
+    pub fn output_bytes(&self) -> usize {
+        self.text.len()
+            + self
+                .calls
+                .iter()
+                .map(|c| c.name.len() + c.arguments.len())
+                .sum::<usize>()
+    }
+
     /// The model named by a `Start` event, if seen.
     pub fn model(&self) -> Option<&str> {
         self.model.as_deref()

@@ -187,6 +187,7 @@ impl ClientBuilder {
                 idle: tokio::sync::Notify::new(),
                 closed: AtomicBool::new(false),
                 observer_panics: AtomicU64::new(0),
+                resolved: Default::default(),
             }),
         })
     }

@@ -116,7 +116,10 @@ impl ExchangeGuard {
                     a.latency = now.saturating_duration_since(started + a.offset);
                 }
                 if a.usage.is_none() {
-                    a.usage = Some(estimate_usage(ex.sent.as_ref(), end.response.as_ref()));
+                    a.usage = Some(estimate_usage(
+                        ex.sent.as_ref(),
+                        end.response.as_ref().map_or(0, output_bytes),
+                    ));
                     a.usage_source = UsageSource::Estimated;
                 }
             }
@@ -145,7 +148,7 @@ impl ExchangeGuard {
             request_id: ex.request_id().to_owned(),
             trace_id: ex.trace_id.clone(),
             started_at: ex.started_at(),
-            operation: "chat".to_owned(),
+            operation: std::borrow::Cow::Borrowed("chat"),
             stream: ex.is_stream(),
             caller: request.caller.clone(),
             model_requested: ex.model_requested().to_owned(),
@@ -178,7 +181,7 @@ impl ExchangeGuard {
                 tracing::error!(observer = o.name(), request_id = %rec.request_id, "observer panicked in on_finish; record skipped for it");
             }
         }
-        self.meta = Some(meta_from_record(&rec));
+        self.meta = Some(meta_from_record(rec));
     }
 }
 
@@ -211,20 +214,43 @@ fn weakest(a: UsageSource, b: UsageSource) -> UsageSource {
 }
 
 /// A rough usage when the provider never said: about four bytes a token.
-pub(crate) fn estimate_usage(req: Option<&ChatRequest>, resp: Option<&ResponseRecord>) -> Usage {
+pub(crate) fn estimate_usage(req: Option<&ChatRequest>, output_bytes: usize) -> Usage {
     let input: usize = req
-        .map(|r| r.messages.iter().map(|m| m.text().len()).sum())
-        .unwrap_or(0);
-    let output: usize = resp
         .map(|r| {
-            r.text.len()
-                + r.tool_calls
-                    .iter()
-                    .map(|c| c.name.len() + c.arguments.len())
-                    .sum::<usize>()
+            r.messages
+                .iter()
+                .flat_map(|m| m.content.iter())
+                .filter_map(|p| p.as_text())
+                .map(str::len)
+                .sum()
         })
         .unwrap_or(0);
-    Usage::new(input.div_ceil(4) as u64, output.div_ceil(4) as u64)
+    Usage::new(input.div_ceil(4) as u64, output_bytes.div_ceil(4) as u64)
+}
+
+/// Bytes of generated content in a response record (text and tool calls).
+pub(crate) fn output_bytes(r: &ResponseRecord) -> usize {
+    r.text.len()
+        + r.tool_calls
+            .iter()
+            .map(|c| c.name.len() + c.arguments.len())
+            .sum::<usize>()
+}
+
+/// The record of a response the caller no longer needs (moves the text).
+pub(crate) fn response_record_owned(r: ChatResponse) -> ResponseRecord {
+    let text = match <[_; 1]>::try_from(r.message.content) {
+        Ok([crate::types::ContentPart::Text { text, .. }]) => text,
+        Ok([other]) => other.as_text().unwrap_or_default().to_owned(),
+        Err(parts) => parts.iter().filter_map(|p| p.as_text()).collect(),
+    };
+    ResponseRecord {
+        id: r.id,
+        text,
+        tool_calls: r.message.tool_calls,
+        finish_reason: r.finish_reason,
+        system_fingerprint: r.system_fingerprint,
+    }
 }
 
 pub(crate) fn response_record(r: &ChatResponse) -> ResponseRecord {
@@ -237,23 +263,23 @@ pub(crate) fn response_record(r: &ChatResponse) -> ResponseRecord {
     }
 }
 
-fn meta_from_record(rec: &ExchangeRecord) -> ResponseMeta {
+fn meta_from_record(rec: ExchangeRecord) -> ResponseMeta {
     ResponseMeta {
-        request_id: rec.request_id.clone(),
-        provider: rec.provider.clone().unwrap_or_default(),
-        deployment: rec.deployment.clone(),
-        model_requested: rec.model_requested.clone(),
-        model_answered: rec.model_answered.clone(),
+        request_id: rec.request_id,
+        provider: rec.provider.unwrap_or_default(),
+        deployment: rec.deployment,
+        model_requested: rec.model_requested,
+        model_answered: rec.model_answered,
         attempts: rec.attempts.len() as u32,
         latency: rec.latency,
         ttft: rec.ttft,
-        prompt: rec.prompt.clone(),
-        cache: rec.cache.clone(),
-        cost: rec.cost.clone(),
+        prompt: rec.prompt,
+        cache: rec.cache,
+        cost: rec.cost,
         usage_source: rec.usage_source,
-        guard_findings: rec.guard_findings.clone(),
-        trace_id: rec.trace_id.clone(),
-        params: rec.params.clone(),
+        guard_findings: rec.guard_findings,
+        trace_id: rec.trace_id,
+        params: rec.params,
         scripted: rec.scripted,
     }
 }

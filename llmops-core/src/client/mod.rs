@@ -43,7 +43,13 @@ pub(crate) struct ClientInner {
     pub(crate) idle: tokio::sync::Notify,
     pub(crate) closed: AtomicBool,
     pub(crate) observer_panics: AtomicU64,
+    /// Model references already resolved (read lock-free on the hot path).
+    pub(crate) resolved:
+        arc_swap::ArcSwap<std::collections::HashMap<String, Arc<crate::Deployment>>>,
 }
+
+/// Resolved references kept per client; beyond this, references resolve without caching.
+const RESOLVED_MAX: usize = 4096;
 
 /// The llmops client: cheap to clone (one `Arc`), `Send + Sync`, no global state.
 ///
@@ -238,6 +244,21 @@ fn has_taps(ex: &Exchange) -> bool {
 }
 
 impl ClientInner {
+    fn resolve(&self, reference: &str) -> Result<Arc<crate::Deployment>> {
+        if let Some(d) = self.resolved.load().get(reference) {
+            return Ok(d.clone());
+        }
+        let d = self.registry.resolve(reference)?;
+        if self.resolved.load().len() < RESOLVED_MAX {
+            self.resolved.rcu(|m| {
+                let mut m = std::collections::HashMap::clone(m);
+                m.insert(reference.to_owned(), d.clone());
+                m
+            });
+        }
+        Ok(d)
+    }
+
     /// The end of the chain: resolve the deployment and parameters, record the attempt, call
     /// the provider.
     pub(crate) async fn call_provider(
@@ -255,7 +276,7 @@ impl ClientInner {
         }
         let dep = match &cx.deployment {
             Some(d) => d.clone(),
-            None => self.registry.resolve(&req.model)?,
+            None => self.resolve(&req.model)?,
         };
         let provider = self
             .registry
@@ -295,10 +316,10 @@ impl ClientInner {
             usage_source: UsageSource::Missing,
             outcome: AttemptOutcome::Pending,
         });
-        cx.sent = Some(req.clone());
         let t0 = Instant::now();
         let span = span::attempt_span(provider.name(), &dep.model, attempt);
         let res = provider.chat(&req, cx).instrument(span).await;
+        cx.sent = Some(req);
         if let Some(a) = cx.attempts.last_mut() {
             match &res {
                 Ok(Reply::Full(r)) => {

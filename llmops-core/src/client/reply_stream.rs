@@ -11,7 +11,7 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 
 use super::finalise::{End, ExchangeGuard, estimate_usage};
-use crate::exchange::{AttemptOutcome, Outcome, ResponseRecord};
+use crate::exchange::{AttemptOutcome, Outcome};
 use crate::stream::{Aggregator, ChatStream, StreamEvent, StreamTap, Tap};
 use crate::types::{ChatResponse, ResponseMeta, UsageSource};
 use crate::{Error, Result};
@@ -97,13 +97,14 @@ impl ResponseStream {
 
     fn settle_attempt(&mut self, ok: bool) {
         let now = Instant::now();
-        let sent = self.guard.ex.sent.clone();
-        let resp = self.response_record();
+        let out_bytes = self.received.output_bytes();
         let first_token = self.first_token;
         let attempt_started = self.attempt_started;
         let exchange_started = self.guard.ex.started();
         let usage = self.received.usage();
-        if let Some(a) = self.guard.ex.attempts.last_mut() {
+        let ex = &mut self.guard.ex;
+        let sent = ex.sent.as_ref();
+        if let Some(a) = ex.attempts.last_mut() {
             a.latency = now.saturating_duration_since(attempt_started);
             a.ttft = first_token
                 .map(|t| (exchange_started + t).saturating_duration_since(attempt_started));
@@ -115,13 +116,13 @@ impl ResponseStream {
                 Some(mut u) => {
                     // the provider's last report is not final: keep its input, and estimate what
                     // was generated when its running output count is behind
-                    let est = estimate_usage(sent.as_ref(), Some(&resp));
+                    let est = estimate_usage(sent, out_bytes);
                     u.output_tokens = u.output_tokens.max(est.output_tokens);
                     a.usage = Some(u);
                     a.usage_source = UsageSource::Estimated;
                 }
                 None => {
-                    a.usage = Some(estimate_usage(sent.as_ref(), Some(&resp)));
+                    a.usage = Some(estimate_usage(sent, out_bytes));
                     a.usage_source = UsageSource::Estimated;
                 }
             }
@@ -132,16 +133,6 @@ impl ResponseStream {
                     AttemptOutcome::Abandoned
                 };
             }
-        }
-    }
-
-    fn response_record(&self) -> ResponseRecord {
-        ResponseRecord {
-            id: None,
-            text: self.received.text().to_owned(),
-            tool_calls: Vec::new(),
-            finish_reason: self.received.finish_reason().cloned(),
-            system_fingerprint: None,
         }
     }
 
@@ -159,8 +150,7 @@ impl ResponseStream {
         }
         let agg = std::mem::take(&mut self.received);
         let model = agg_model(&agg);
-        let r = agg.finish();
-        let response = super::finalise::response_record(&r);
+        let response = super::finalise::response_record_owned(agg.finish());
         self.guard.finish(End {
             outcome,
             response: Some(response),
@@ -237,8 +227,9 @@ impl Stream for ResponseStream {
                     }
                     this.received.push(&ev);
                     if this.taps.is_empty() {
-                        this.ready.push_back(ev);
-                        continue;
+                        // nothing is held or queued without taps: hand it straight over
+                        this.delivered += 1;
+                        return Poll::Ready(Some(Ok(ev)));
                     }
                     match this.tap(&mut ev) {
                         (Tap::Pass, _) => {

@@ -188,7 +188,7 @@ pub struct ExchangeRecord {
     /// When the exchange started.
     pub started_at: DateTime<Utc>,
     /// `chat`.
-    pub operation: String,
+    pub operation: std::borrow::Cow<'static, str>,
     /// Whether the caller asked for a stream.
     pub stream: bool,
     /// Who asked.

@@ -688,7 +688,10 @@ fn no_telemetry_name_literal_outside_semconv() {
                     stack.push(path);
                 }
             } else if name.ends_with(".rs") && name != "semconv.rs" && name != "pipeline.rs" {
-                let text = std::fs::read_to_string(&path).unwrap();
+                // the config file's name is not a telemetry name
+                let text = std::fs::read_to_string(&path)
+                    .unwrap()
+                    .replace("\"llmops.toml", "");
                 if text.contains("\"gen_ai.") || text.contains("\"llmops.") {
                     offenders.push(path.display().to_string());
                 }
