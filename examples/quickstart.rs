@@ -95,10 +95,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. the records: exactly one per exchange
     client.flush().await?;
     let recs: Vec<ExchangeRecord> = records.records();
-    println!(
-        "{} exchange records; the first as JSON:\n{}",
-        recs.len(),
-        serde_json::to_string_pretty(&recs[0])?
-    );
+    println!("{} exchange records (one per exchange).", recs.len());
+    if let Some(first) = recs.first() {
+        println!(
+            "The first, as the request log will write it:\n{}",
+            serde_json::to_string_pretty(first)?
+        );
+    }
     Ok(())
 }

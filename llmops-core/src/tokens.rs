@@ -156,3 +156,23 @@ mod tiktoken {
         }
     }
 }
+
+#[cfg(all(test, feature = "tokens"))]
+mod tests {
+    use super::*;
+
+    /// Token ids as Python tiktoken gives them (its README and test suite).
+    #[test]
+    fn matches_tiktoken_ids() {
+        let cl = Tiktoken::new(Encoding::Cl100kBase);
+        assert_eq!(cl.encode("hello world"), vec![15339, 1917]);
+        let o = Tiktoken::new(Encoding::O200kBase);
+        assert_eq!(o.encode("hello world"), vec![24912, 2375]);
+        assert_eq!(Tiktoken::for_model("gpt-4").id(), "cl100k_base");
+        assert_eq!(Tiktoken::for_model("gpt-4o-mini").id(), "o200k_base");
+        assert_eq!(Tiktoken::for_model("openai/gpt-4.1").id(), "o200k_base");
+        // special-token text is counted as raw text, never as a special token
+        assert!(o.count("<|endoftext|>") > 1);
+        assert!(o.decode(&[u32::MAX]).is_err());
+    }
+}
