@@ -2,6 +2,9 @@
 //! and read timeouts, transport-error classification, `Retry-After` parsing and a pull-based
 //! SSE decoder (no task per stream; dropping the stream cancels the HTTP body).
 
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -11,6 +14,7 @@ use futures_util::StreamExt;
 use reqwest::header::HeaderMap;
 
 use crate::error::{ProviderError, ProviderErrorKind};
+use crate::stream::StreamEvent;
 use crate::{Error, Result};
 
 /// Connection settings of a provider's HTTP client.
@@ -229,6 +233,97 @@ pub fn secret_header(value: &str) -> Result<reqwest::header::HeaderValue> {
     })?;
     v.set_sensitive(true);
     Ok(v)
+}
+
+/// A provider's wire format for streams: turns each server-sent event into stream events.
+pub trait SseDecoder: Send + Unpin + 'static {
+    /// Decodes one event, pushing what it yields onto `out`; an `Err` ends the stream.
+    fn on_event(&mut self, ev: &SseEvent, out: &mut VecDeque<StreamEvent>) -> Result<()>;
+    /// Whether the provider's end marker was seen (`[DONE]`, `message_stop`): stop reading.
+    fn is_done(&self) -> bool;
+    /// Whether the body may end here without one (a finish reason was seen). Otherwise the
+    /// end of the body is a cut connection, reported as a `Network` error.
+    fn may_end(&self) -> bool {
+        self.is_done()
+    }
+}
+
+/// A pull-based stream of [`StreamEvent`]s decoded from server-sent events: no task per
+/// stream, and dropping it drops the HTTP body.
+pub struct SseStream<D> {
+    provider: String,
+    inner: Pin<Box<dyn Stream<Item = Result<SseEvent>> + Send>>,
+    decoder: D,
+    out: VecDeque<StreamEvent>,
+    done: bool,
+}
+
+impl<D> std::fmt::Debug for SseStream<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SseStream")
+            .field("provider", &self.provider)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<D: SseDecoder> SseStream<D> {
+    /// Decodes `events` (see [`sse`]) with `decoder`.
+    pub fn new(
+        provider: &str,
+        events: impl Stream<Item = Result<SseEvent>> + Send + 'static,
+        decoder: D,
+    ) -> Self {
+        SseStream {
+            provider: provider.to_owned(),
+            inner: Box::pin(events),
+            decoder,
+            out: VecDeque::new(),
+            done: false,
+        }
+    }
+}
+
+impl<D: SseDecoder> Stream for SseStream<D> {
+    type Item = Result<StreamEvent>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(ev) = this.out.pop_front() {
+                return Poll::Ready(Some(Ok(ev)));
+            }
+            if this.done || this.decoder.is_done() {
+                this.done = true;
+                return Poll::Ready(None);
+            }
+            match this.inner.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(ev))) => {
+                    if let Err(e) = this.decoder.on_event(&ev, &mut this.out) {
+                        this.done = true;
+                        this.out.clear();
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    if !this.decoder.may_end() {
+                        let e = ProviderError::new(
+                            ProviderErrorKind::Network,
+                            this.provider.clone(),
+                            "connection closed before the stream finished",
+                        );
+                        return Poll::Ready(Some(Err(e.into())));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The `(host, port)` of a base URL, for `server.address` / `server.port`.

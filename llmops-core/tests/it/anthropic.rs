@@ -9,10 +9,7 @@ use wiremock::matchers::{body_json, body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn fixture(name: &str) -> String {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/anthropic")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    super::support::fixture("anthropic", name)
 }
 
 fn json_fixture(name: &str) -> Value {
@@ -29,10 +26,6 @@ fn client(server: &MockServer) -> (Client, MemoryObserver) {
         .build()
         .unwrap();
     (c, obs)
-}
-
-fn sse(body: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "text/event-stream")
 }
 
 fn weather() -> ToolSpec {
@@ -161,7 +154,7 @@ async fn streaming_text_event_sequence() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(body_partial_json(json!({"stream": true})))
-        .respond_with(sse(&fixture("stream_text.sse")))
+        .respond_with(super::support::sse(&fixture("stream_text.sse")))
         .expect(1)
         .mount(&server)
         .await;
@@ -199,7 +192,7 @@ async fn streaming_text_event_sequence() {
 async fn streaming_tool_use_json_deltas() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(sse(&fixture("stream_tool_use.sse")))
+        .respond_with(super::support::sse(&fixture("stream_tool_use.sse")))
         .mount(&server)
         .await;
     let (c, _) = client(&server);
@@ -231,7 +224,7 @@ async fn streaming_tool_use_json_deltas() {
 async fn an_error_event_mid_stream_fails_the_stream_and_keeps_input_usage() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(sse(&fixture("stream_error.sse")))
+        .respond_with(super::support::sse(&fixture("stream_error.sse")))
         .mount(&server)
         .await;
     let (c, obs) = client(&server);
@@ -265,29 +258,15 @@ async fn an_error_event_mid_stream_fails_the_stream_and_keeps_input_usage() {
 
 #[tokio::test]
 async fn a_connection_cut_mid_stream_is_a_network_error_with_input_usage_kept() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let partial: String = fixture("stream_text.sse")
         .split("event: content_block_stop")
         .next()
         .unwrap()
         .to_owned();
-    tokio::spawn(async move {
-        let (mut sock, _) = listener.accept().await.unwrap();
-        let mut buf = vec![0u8; 64 * 1024];
-        let _ = sock.read(&mut buf).await;
-        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
-        sock.write_all(head.as_bytes()).await.unwrap();
-        sock.write_all(format!("{:x}\r\n{partial}\r\n", partial.len()).as_bytes())
-            .await
-            .unwrap();
-        sock.flush().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    });
+    let base = super::support::cutting_server(partial).await;
     let obs = MemoryObserver::new();
     let c = Client::builder()
-        .provider(Anthropic::new(ApiKey::new(KEY)).base_url(format!("http://{addr}")))
+        .provider(Anthropic::new(ApiKey::new(KEY)).base_url(base))
         .observer(obs.clone())
         .build()
         .unwrap();

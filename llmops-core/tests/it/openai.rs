@@ -9,10 +9,7 @@ use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn fixture(name: &str) -> String {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/openai")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    super::support::fixture("openai", name)
 }
 
 fn json_fixture(name: &str) -> Value {
@@ -30,10 +27,6 @@ fn client(server: &MockServer) -> (Client, MemoryObserver) {
         .build()
         .unwrap();
     (c, obs)
-}
-
-fn sse(body: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "text/event-stream")
 }
 
 fn weather_tool() -> ToolSpec {
@@ -144,7 +137,7 @@ async fn streaming_text_with_usage_and_keepalives() {
         .and(wiremock::matchers::body_partial_json(
             json!({"stream": true, "stream_options": {"include_usage": true}}),
         ))
-        .respond_with(sse(&fixture("stream_text.sse")))
+        .respond_with(super::support::sse(&fixture("stream_text.sse")))
         .expect(1)
         .mount(&server)
         .await;
@@ -189,7 +182,7 @@ async fn streaming_parallel_tool_call_deltas_are_reassembled() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .respond_with(sse(&fixture("stream_tools.sse")))
+        .respond_with(super::support::sse(&fixture("stream_tools.sse")))
         .mount(&server)
         .await;
     let (c, _) = client(&server);
@@ -224,7 +217,7 @@ async fn an_error_event_mid_stream_is_a_classified_error_not_an_end() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .respond_with(sse(&fixture("stream_error.sse")))
+        .respond_with(super::support::sse(&fixture("stream_error.sse")))
         .mount(&server)
         .await;
     let (c, obs) = client(&server);
@@ -251,31 +244,13 @@ async fn an_error_event_mid_stream_is_a_classified_error_not_an_end() {
     assert_eq!(rec.response.unwrap().text, "Partial");
 }
 
-/// A server that sends the headers and part of a stream, then closes the connection.
-async fn cutting_server(body: &'static str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut sock, _) = listener.accept().await.unwrap();
-        let mut buf = vec![0u8; 64 * 1024];
-        let _ = sock.read(&mut buf).await;
-        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
-        sock.write_all(head.as_bytes()).await.unwrap();
-        sock.write_all(format!("{:x}\r\n{body}\r\n", body.len()).as_bytes())
-            .await
-            .unwrap();
-        sock.flush().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        // closed without the terminating chunk
-    });
-    format!("http://{addr}/v1")
-}
-
 #[tokio::test]
 async fn a_connection_cut_mid_stream_is_a_network_error_and_keeps_usage_so_far() {
     let body = "data: {\"id\":\"c1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Once upon a time\"},\"finish_reason\":null}]}\n\n";
-    let base = cutting_server(body).await;
+    let base = format!(
+        "{}/v1",
+        super::support::cutting_server(body.to_owned()).await
+    );
     let obs = MemoryObserver::new();
     let c = Client::builder()
         .provider(OpenAi::compatible(base))

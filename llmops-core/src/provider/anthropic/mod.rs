@@ -241,9 +241,9 @@ impl Provider for Anthropic {
         .await?;
         if req.stream || http::is_event_stream(&resp) {
             let events = http::sse(&self.name, resp.bytes_stream());
-            return Ok(Reply::Stream(Box::pin(stream::EventStream::new(
-                self.name.clone(),
-                Box::pin(events),
+            let decoder = stream::EventDecoder::new(&self.name);
+            return Ok(Reply::Stream(Box::pin(http::SseStream::new(
+                &self.name, events, decoder,
             ))));
         }
         let bytes = resp

@@ -4,51 +4,46 @@
 //! `Usage` event at once, so a stream cut later still accounts for the input.
 
 use std::collections::{HashMap, VecDeque};
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
-use futures_core::Stream;
-use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::error::from_event;
 use super::wire::{WireUsage, stop_reason};
 use crate::Result;
 use crate::error::{ProviderError, ProviderErrorKind};
-use crate::provider::http::SseEvent;
+use crate::provider::http::{SseDecoder, SseEvent};
 use crate::stream::StreamEvent;
 
-type Events = Pin<Box<dyn Stream<Item = Result<SseEvent>> + Send>>;
-
-pub(crate) struct EventStream {
+/// Decodes Anthropic streaming events.
+pub(crate) struct EventDecoder {
     provider: String,
-    inner: Events,
-    out: VecDeque<StreamEvent>,
     usage: WireUsage,
     /// content block index → tool-call index
     tools: HashMap<u64, usize>,
     stopped: bool,
-    done: bool,
 }
 
-impl EventStream {
-    pub(crate) fn new(provider: String, inner: Events) -> Self {
-        EventStream {
-            provider,
-            inner,
-            out: VecDeque::new(),
+impl EventDecoder {
+    pub(crate) fn new(provider: &str) -> Self {
+        EventDecoder {
+            provider: provider.to_owned(),
             usage: WireUsage::default(),
             tools: HashMap::new(),
             stopped: false,
-            done: false,
         }
     }
 
     fn decode_err(&self, msg: String) -> crate::Error {
         ProviderError::new(ProviderErrorKind::Decode, self.provider.clone(), msg).into()
     }
+}
 
-    fn on_event(&mut self, ev: &SseEvent) -> Result<()> {
+impl SseDecoder for EventDecoder {
+    fn is_done(&self) -> bool {
+        self.stopped
+    }
+
+    fn on_event(&mut self, ev: &SseEvent, out: &mut VecDeque<StreamEvent>) -> Result<()> {
         let data = ev.data.trim();
         if data.is_empty() {
             return Ok(());
@@ -64,11 +59,11 @@ impl EventStream {
                 let m = v.get("message").cloned().unwrap_or(Value::Null);
                 let id = m.get("id").and_then(Value::as_str).map(str::to_owned);
                 let model = m.get("model").and_then(Value::as_str).map(str::to_owned);
-                self.out.push_back(StreamEvent::Start { id, model });
+                out.push_back(StreamEvent::Start { id, model });
                 if let Some(u) = m.get("usage") {
                     let u: WireUsage = serde_json::from_value(u.clone()).unwrap_or_default();
                     self.usage.update(&u);
-                    self.out.push_back(StreamEvent::Usage {
+                    out.push_back(StreamEvent::Usage {
                         usage: self.usage.to_usage(),
                     });
                 }
@@ -79,7 +74,7 @@ impl EventStream {
                     let bi = v.get("index").and_then(Value::as_u64).unwrap_or(0);
                     let ti = self.tools.len();
                     self.tools.insert(bi, ti);
-                    self.out.push_back(StreamEvent::ToolCallDelta {
+                    out.push_back(StreamEvent::ToolCallDelta {
                         index: ti,
                         id: block.get("id").and_then(Value::as_str).map(str::to_owned),
                         name: block.get("name").and_then(Value::as_str).map(str::to_owned),
@@ -90,17 +85,15 @@ impl EventStream {
                     .and_then(Value::as_str)
                     .filter(|t| !t.is_empty())
                 {
-                    self.out.push_back(StreamEvent::delta(t));
+                    out.push_back(StreamEvent::delta(t));
                 }
             }
             "content_block_delta" => {
                 let d = v.get("delta").cloned().unwrap_or(Value::Null);
                 let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
                 match d.get("type").and_then(Value::as_str) {
-                    Some("text_delta") => self
-                        .out
-                        .push_back(StreamEvent::Delta { text: text("text") }),
-                    Some("thinking_delta") => self.out.push_back(StreamEvent::ReasoningDelta {
+                    Some("text_delta") => out.push_back(StreamEvent::Delta { text: text("text") }),
+                    Some("thinking_delta") => out.push_back(StreamEvent::ReasoningDelta {
                         text: text("thinking"),
                     }),
                     Some("input_json_delta") => {
@@ -113,7 +106,7 @@ impl EventStream {
                                 )));
                             }
                         };
-                        self.out.push_back(StreamEvent::ToolCallDelta {
+                        out.push_back(StreamEvent::ToolCallDelta {
                             index,
                             id: None,
                             name: None,
@@ -127,7 +120,7 @@ impl EventStream {
                 if let Some(u) = v.get("usage") {
                     let u: WireUsage = serde_json::from_value(u.clone()).unwrap_or_default();
                     self.usage.update(&u);
-                    self.out.push_back(StreamEvent::Usage {
+                    out.push_back(StreamEvent::Usage {
                         usage: self.usage.to_usage(),
                     });
                 }
@@ -136,15 +129,13 @@ impl EventStream {
                     .and_then(|d| d.get("stop_reason"))
                     .and_then(Value::as_str);
                 if let Some(reason) = stop_reason(reason) {
-                    self.out.push_back(StreamEvent::Finish { reason });
+                    out.push_back(StreamEvent::Finish { reason });
                 }
             }
             "message_stop" => {
                 self.stopped = true;
-                self.done = true;
             }
             "error" => {
-                self.done = true;
                 return Err(from_event(&self.provider, &v, data).into());
             }
             _ => {} // ping, content_block_stop, unknown future events
@@ -153,50 +144,10 @@ impl EventStream {
     }
 }
 
-impl Stream for EventStream {
-    type Item = Result<StreamEvent>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        loop {
-            if let Some(ev) = this.out.pop_front() {
-                return Poll::Ready(Some(Ok(ev)));
-            }
-            if this.done {
-                return Poll::Ready(None);
-            }
-            match this.inner.poll_next_unpin(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(ev))) => {
-                    if let Err(e) = this.on_event(&ev) {
-                        this.done = true;
-                        this.out.clear();
-                        return Poll::Ready(Some(Err(e)));
-                    }
-                }
-                Poll::Ready(Some(Err(e))) => {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(e)));
-                }
-                Poll::Ready(None) => {
-                    this.done = true;
-                    if !this.stopped {
-                        let e = ProviderError::new(
-                            ProviderErrorKind::Network,
-                            this.provider.clone(),
-                            "connection closed before the stream finished",
-                        );
-                        return Poll::Ready(Some(Err(e.into())));
-                    }
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
+    use futures_util::StreamExt;
     use proptest::prelude::*;
 
     use super::*;
@@ -218,7 +169,7 @@ mod tests {
             .map(|w| Ok(Bytes::copy_from_slice(&bytes[w[0]..w[1]])))
             .collect();
         let events = http::sse("anthropic", futures_util::stream::iter(chunks));
-        let mut s = EventStream::new("anthropic".into(), Box::pin(events));
+        let mut s = http::SseStream::new("anthropic", events, EventDecoder::new("anthropic"));
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

@@ -475,9 +475,9 @@ impl Provider for OpenAi {
         // some servers stream whatever was asked: follow the content type, not the request
         if req.stream || http::is_event_stream(&resp) {
             let events = http::sse(&self.name, resp.bytes_stream());
-            return Ok(Reply::Stream(Box::pin(stream::ChunkStream::new(
-                self.name.clone(),
-                Box::pin(events),
+            let decoder = stream::ChunkDecoder::new(&self.name);
+            return Ok(Reply::Stream(Box::pin(http::SseStream::new(
+                &self.name, events, decoder,
             ))));
         }
         let bytes = resp

@@ -2,51 +2,50 @@
 //! stream drops the HTTP body.
 
 use std::collections::VecDeque;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
-use futures_core::Stream;
-use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::error::from_stream_payload;
 use super::wire::{WireResponse, content_text, finish_reason};
 use crate::Result;
 use crate::error::{ProviderError, ProviderErrorKind};
-use crate::provider::http::SseEvent;
+use crate::provider::http::{SseDecoder, SseEvent};
 use crate::stream::StreamEvent;
 
-type Events = Pin<Box<dyn Stream<Item = Result<SseEvent>> + Send>>;
-
-/// Decodes an OpenAI chat-completions event stream.
-pub(crate) struct ChunkStream {
+/// Decodes OpenAI chat-completion chunks.
+pub(crate) struct ChunkDecoder {
     provider: String,
-    inner: Events,
-    out: VecDeque<StreamEvent>,
     started: bool,
     finished: bool,
     done: bool,
 }
 
-impl ChunkStream {
-    pub(crate) fn new(provider: String, events: Events) -> Self {
-        ChunkStream {
-            provider,
-            inner: events,
-            out: VecDeque::new(),
+impl ChunkDecoder {
+    pub(crate) fn new(provider: &str) -> Self {
+        ChunkDecoder {
+            provider: provider.to_owned(),
             started: false,
             finished: false,
             done: false,
         }
     }
 
-    fn err(&mut self, kind: ProviderErrorKind, msg: impl Into<String>) -> crate::Error {
-        self.done = true;
+    fn err(&self, kind: ProviderErrorKind, msg: impl Into<String>) -> crate::Error {
         ProviderError::new(kind, self.provider.clone(), msg).into()
     }
+}
 
-    /// One SSE event: pushes stream events, or returns the error it carries.
-    fn on_event(&mut self, ev: &SseEvent) -> Result<()> {
+impl SseDecoder for ChunkDecoder {
+    fn is_done(&self) -> bool {
+        self.done
+    }
+
+    fn may_end(&self) -> bool {
+        // some servers close after the finish chunk without `[DONE]`
+        self.done || self.finished
+    }
+
+    fn on_event(&mut self, ev: &SseEvent, out: &mut VecDeque<StreamEvent>) -> Result<()> {
         let data = ev.data.trim();
         if data == "[DONE]" {
             self.done = true;
@@ -62,7 +61,6 @@ impl ChunkStream {
             )
         })?;
         if ev.event == "error" || v.get("error").is_some_and(|e| !e.is_null()) {
-            self.done = true;
             return Err(from_stream_payload(&self.provider, &v, data).into());
         }
         let chunk: WireResponse = serde_json::from_value(v).map_err(|e| {
@@ -73,7 +71,7 @@ impl ChunkStream {
         })?;
         if !self.started && (chunk.id.is_some() || chunk.model.is_some()) {
             self.started = true;
-            self.out.push_back(StreamEvent::Start {
+            out.push_back(StreamEvent::Start {
                 id: chunk.id.clone(),
                 model: chunk.model.clone(),
             });
@@ -81,17 +79,17 @@ impl ChunkStream {
         for choice in chunk.choices.into_iter().take(1) {
             if let Some(delta) = choice.delta.or(choice.message) {
                 if let Some(r) = delta.reasoning_content.filter(|r| !r.is_empty()) {
-                    self.out.push_back(StreamEvent::ReasoningDelta { text: r });
+                    out.push_back(StreamEvent::ReasoningDelta { text: r });
                 }
                 if let Some(t) = content_text(delta.content.as_ref()).filter(|t| !t.is_empty()) {
-                    self.out.push_back(StreamEvent::Delta { text: t });
+                    out.push_back(StreamEvent::Delta { text: t });
                 }
                 if let Some(t) = delta.refusal.filter(|t| !t.is_empty()) {
-                    self.out.push_back(StreamEvent::Delta { text: t });
+                    out.push_back(StreamEvent::Delta { text: t });
                 }
                 for (i, call) in delta.tool_calls.into_iter().enumerate() {
                     let f = call.function.unwrap_or_default();
-                    self.out.push_back(StreamEvent::ToolCallDelta {
+                    out.push_back(StreamEvent::ToolCallDelta {
                         index: call.index.unwrap_or(i),
                         id: call.id.filter(|s| !s.is_empty()),
                         name: f.name.filter(|s| !s.is_empty()),
@@ -101,11 +99,11 @@ impl ChunkStream {
             }
             if let Some(reason) = finish_reason(choice.finish_reason.as_deref()) {
                 self.finished = true;
-                self.out.push_back(StreamEvent::Finish { reason });
+                out.push_back(StreamEvent::Finish { reason });
             }
         }
         if let Some(u) = chunk.usage {
-            self.out.push_back(StreamEvent::Usage {
+            out.push_back(StreamEvent::Usage {
                 usage: u.to_usage(),
             });
         }
@@ -113,49 +111,10 @@ impl ChunkStream {
     }
 }
 
-impl Stream for ChunkStream {
-    type Item = Result<StreamEvent>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        loop {
-            if let Some(ev) = this.out.pop_front() {
-                return Poll::Ready(Some(Ok(ev)));
-            }
-            if this.done {
-                return Poll::Ready(None);
-            }
-            match this.inner.poll_next_unpin(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(ev))) => {
-                    if let Err(e) = this.on_event(&ev) {
-                        this.done = true;
-                        this.out.clear();
-                        return Poll::Ready(Some(Err(e)));
-                    }
-                }
-                Poll::Ready(Some(Err(e))) => {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(e)));
-                }
-                Poll::Ready(None) => {
-                    this.done = true;
-                    if !this.finished {
-                        let e = this.err(
-                            ProviderErrorKind::Network,
-                            "connection closed before the stream finished",
-                        );
-                        return Poll::Ready(Some(Err(e)));
-                    }
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
+    use futures_util::StreamExt;
     use proptest::prelude::*;
 
     use super::*;
@@ -178,7 +137,7 @@ mod tests {
             .map(|w| Ok(Bytes::copy_from_slice(&bytes[w[0]..w[1]])))
             .collect();
         let events = http::sse("openai", futures_util::stream::iter(chunks));
-        let mut s = ChunkStream::new("openai".into(), Box::pin(events));
+        let mut s = http::SseStream::new("openai", events, ChunkDecoder::new("openai"));
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

@@ -1,0 +1,41 @@
+//! Helpers shared by the provider wire tests.
+
+use std::time::Duration;
+
+use wiremock::ResponseTemplate;
+
+/// A fixture file of `tests/fixtures/<provider>/`.
+pub fn fixture(provider: &str, name: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(provider)
+        .join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// A 200 response with a server-sent-event body.
+pub fn sse(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "text/event-stream")
+}
+
+/// A server on 127.0.0.1 that answers one request with HTTP 200 headers and `body` as the
+/// first chunk of a chunked event stream, then closes the connection without ending it.
+/// Returns `http://127.0.0.1:PORT`.
+pub async fn cutting_server(body: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 64 * 1024];
+        let _ = sock.read(&mut buf).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+        sock.write_all(head.as_bytes()).await.unwrap();
+        sock.write_all(format!("{:x}\r\n{body}\r\n", body.len()).as_bytes())
+            .await
+            .unwrap();
+        sock.flush().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    });
+    format!("http://{addr}")
+}
