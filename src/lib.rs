@@ -89,3 +89,7 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/pipeline.md")]
 #[cfg(doctest)]
 pub struct PipelineDoctests;
+
+#[cfg(all(doctest, feature = "trace"))]
+#[doc = include_str!("../docs/observability.md")]
+pub struct ObservabilityDoctests;

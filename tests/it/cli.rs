@@ -147,3 +147,62 @@ fast = "local/some-model"
     assert!(String::from_utf8(out.stderr).unwrap().contains("bad.toml"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[cfg(feature = "trace")]
+#[test]
+fn audit_verify_and_tail() {
+    use llmops::AuditEvent;
+    use llmops::trace::AuditLog;
+    let dir = std::env::temp_dir().join(format!("llmops-audit-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("audit.jsonl");
+    let log = AuditLog::open(&p).unwrap();
+    for i in 0..3 {
+        log.append(AuditEvent::now(
+            "prompt.promote",
+            "ada",
+            format!("support/{i}"),
+        ))
+        .unwrap();
+    }
+    let file = p.to_str().unwrap();
+    let out = llmops()
+        .args(["audit", "--audit", file, "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8(out.stdout).unwrap().contains("3 records"));
+    let out = llmops()
+        .args(["--json", "audit", "--audit", file, "tail", "-n", "2"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["event"]["subject"], "support/2");
+    // tamper: exit 100 naming the line
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("support/1", "support/9");
+    std::fs::write(&p, text).unwrap();
+    let out = llmops()
+        .args(["--json", "audit", "--audit", file, "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(100));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["ok"].as_bool(), v["line"].as_u64()),
+        (Some(false), Some(2))
+    );
+    // a missing file is a tool error
+    let out = llmops()
+        .args(["audit", "--audit", "/nonexistent/audit.jsonl", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! default_model = "openai/gpt-4.1-mini"
+//! audit = "audit.jsonl"
 //!
 //! [providers.openai]            # the table name is the provider name (`openai/...`)
 //! kind = "openai"               # openai | anthropic
@@ -35,6 +36,10 @@ use serde::Deserialize;
 pub(crate) struct Config {
     #[serde(default)]
     pub(crate) default_model: Option<String>,
+    /// The audit file (`llmops audit …`).
+    #[serde(default)]
+    #[cfg_attr(not(feature = "trace"), allow(dead_code))]
+    pub(crate) audit: Option<std::path::PathBuf>,
     #[serde(default)]
     providers: BTreeMap<String, ProviderConfig>,
     #[serde(default)]

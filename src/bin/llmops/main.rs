@@ -4,6 +4,8 @@
 //! `--json` where output is data, and exit codes 0 = ok, 100 = checks failed (verbs that check
 //! things, like later `eval` and `guard scan`), 1 = usage or tool error.
 
+#[cfg(feature = "trace")]
+mod audit;
 mod chat;
 mod config;
 
@@ -15,7 +17,7 @@ use clap::{Parser, Subcommand};
 /// Exit code: everything went fine.
 const OK: u8 = 0;
 /// Exit code: a check failed (promptfoo's convention; used by checking verbs).
-#[allow(dead_code)]
+#[cfg_attr(not(feature = "trace"), allow(dead_code))]
 const CHECKS_FAILED: u8 = 100;
 /// Exit code: bad usage, bad configuration, or a failed call.
 const ERROR: u8 = 1;
@@ -38,6 +40,9 @@ struct Cli {
 enum Command {
     /// Send one chat request and stream the reply to the terminal.
     Chat(chat::ChatArgs),
+    /// Verify or read the hash-chained audit trail.
+    #[cfg(feature = "trace")]
+    Audit(audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
         let cfg = config::Config::load(cli.config.as_deref())?;
         match cli.command {
             Command::Chat(args) => chat::run(args, &cfg, cli.json).await,
+            #[cfg(feature = "trace")]
+            Command::Audit(args) => audit::run(args, cfg.audit.clone(), cli.json),
         }
     });
     match result {

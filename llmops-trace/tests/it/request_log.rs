@@ -1,0 +1,142 @@
+//! The request log: one redacted JSON line per exchange, whatever the ending.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use llmops_core::*;
+use llmops_trace::{RequestLog, RequestLogOptions, WhenFull};
+
+fn req(text: &str) -> ChatRequest {
+    ChatRequest::new("scripted/m").user(text).tenant("acme")
+}
+
+#[tokio::test]
+async fn every_ending_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("requests.jsonl");
+    let log = RequestLog::open(RequestLogOptions::new(&path)).unwrap();
+    let p = ScriptedProvider::new()
+        .reply("fine")
+        .fail(ProviderErrorKind::Overloaded)
+        .reply("never read")
+        .latency(Duration::from_millis(0))
+        .reply("one two three four")
+        .hang();
+    let c = Client::builder()
+        .provider(p)
+        .observer(log.clone())
+        .build()
+        .unwrap();
+    c.chat(req("a")).await.unwrap();
+    assert!(c.chat(req("b")).await.is_err());
+    let mut s = c.chat_stream(req("c")).await.unwrap();
+    s.next().await.unwrap().unwrap();
+    drop(s); // dropped stream
+    c.chat(req("d")).await.unwrap();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(20), c.chat(req("e")))
+            .await
+            .is_err()
+    ); // cancelled
+    c.flush().await.unwrap();
+    let recs = RequestLog::read(&path).unwrap();
+    let outcomes: Vec<&str> = recs.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "completed",
+            "failed",
+            "stream_dropped",
+            "completed",
+            "cancelled"
+        ]
+    );
+    assert!(
+        recs.iter()
+            .all(|r| r.schema_version == 1 && r.caller.tenant.as_deref() == Some("acme"))
+    );
+    assert_eq!(log.stats().accepted, 5);
+    assert_eq!(log.stats().dropped, 0);
+}
+
+#[tokio::test]
+async fn secrets_never_reach_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.jsonl");
+    let log = RequestLog::open(RequestLogOptions::new(&path)).unwrap();
+    let c = Client::builder()
+        .provider(ScriptedProvider::new().repeat("ok"))
+        .observer(log)
+        .build()
+        .unwrap();
+    c.chat(req(
+        "my key is sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123 please store it",
+    ))
+    .await
+    .unwrap();
+    c.flush().await.unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("ABCDEFGHIJKLMNOP"), "{text}");
+    assert!(text.contains("[REDACTED]"));
+}
+
+#[tokio::test]
+async fn rotation_bounds_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.jsonl");
+    let log =
+        RequestLog::open(RequestLogOptions::new(&path).max_bytes(2_000).max_files(2)).unwrap();
+    let c = Client::builder()
+        .provider(ScriptedProvider::new().repeat("ok"))
+        .observer(log)
+        .build()
+        .unwrap();
+    for i in 0..40 {
+        c.chat(req(&format!("message {i}"))).await.unwrap();
+    }
+    c.flush().await.unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["r.jsonl", "r.jsonl.1", "r.jsonl.2"]);
+    for n in &names {
+        let p = dir.path().join(n);
+        assert!(std::fs::metadata(&p).unwrap().len() < 2_000 + 1_500);
+        assert!(!RequestLog::read(&p).unwrap().is_empty() || n == "r.jsonl");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_drops_and_counts_or_waits_by_configuration() {
+    for (when_full, expect_all) in [(WhenFull::Drop, false), (WhenFull::Block, true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let log = RequestLog::open(RequestLogOptions::new(&path).queue(1, when_full)).unwrap();
+        let c = Client::builder()
+            .provider(ScriptedProvider::new().repeat("ok"))
+            .observer(log.clone())
+            .build()
+            .unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..300 {
+            let c = c.clone();
+            tasks.push(tokio::spawn(async move {
+                c.chat(req(&format!("m{i}"))).await.unwrap()
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        c.flush().await.unwrap();
+        let lines = RequestLog::read(&path).unwrap().len() as u64;
+        let s = log.stats();
+        // never silent: every record is either written or counted as dropped
+        assert_eq!(s.accepted + s.dropped, 300, "{when_full:?}");
+        assert_eq!(lines, s.accepted);
+        if expect_all {
+            assert_eq!((lines, s.dropped), (300, 0));
+        }
+    }
+}
