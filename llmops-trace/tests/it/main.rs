@@ -8,4 +8,5 @@
 )]
 
 mod audit;
+mod nothing_lost;
 mod request_log;
