@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use llmops::trace::{AuditLog, RequestLog, RequestLogOptions, audit};
+use llmops::trace::{AuditLog, Metrics, RequestLog, RequestLogOptions, audit};
 use llmops::{AuditEvent, AuditSink, ChatRequest, Client, ProviderErrorKind, ScriptedProvider};
 
 #[tokio::main]
@@ -19,6 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let audit_path = std::env::var("LLMOPS_AUDIT_LOG").unwrap_or_else(|_| "audit.jsonl".into());
     let requests = RequestLog::open(RequestLogOptions::new(&log_path))?;
     let audit_log = AuditLog::open(&audit_path)?;
+    let metrics = Metrics::new()?;
 
     let client = Client::builder()
         .provider(
@@ -31,6 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .observer(requests.clone())
         .observer(audit_log.exchange_observer()?)
+        .observer(metrics.clone())
         .build()?;
 
     let ask = |text: &str| {
@@ -65,5 +67,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "audit trail {audit_path}: {} records, chain intact, last hash {}",
         v.records, v.last_hash
     );
+    for (model, s) in metrics.snapshot().by_model() {
+        println!(
+            "metrics {model}: {} exchanges {:?}, p50 {:.1} ms, p99 {:.1} ms",
+            s.requests,
+            s.outcomes,
+            s.duration.quantile(0.5) * 1e3,
+            s.duration.quantile(0.99) * 1e3
+        );
+    }
     Ok(())
 }

@@ -114,6 +114,21 @@ pub const LLMOPS_OVERHEAD_MS: &str = "llmops.overhead_ms";
 /// Time to first token, ms.
 pub const LLMOPS_TTFT_MS: &str = "llmops.ttft_ms";
 
+/// Metric: time to first token of streamed replies (histogram, s).
+pub const LLMOPS_CLIENT_TIME_TO_FIRST_TOKEN: &str = "llmops.client.time_to_first_token";
+/// Metric: pipeline overhead, latency minus provider time (histogram, s).
+pub const LLMOPS_CLIENT_OVERHEAD: &str = "llmops.client.overhead";
+/// Metric: exchanges by outcome (counter).
+pub const LLMOPS_CLIENT_REQUESTS: &str = "llmops.client.requests";
+/// Metric: failed exchanges by error class (counter).
+pub const LLMOPS_CLIENT_ERRORS: &str = "llmops.client.errors";
+/// Metric: known cost (counter, micro-USD).
+pub const LLMOPS_CLIENT_COST: &str = "llmops.client.cost";
+/// Metric: cache hits, guard blocks, unpriced exchanges (counter by `llmops.event`).
+pub const LLMOPS_CLIENT_EVENTS: &str = "llmops.client.events";
+/// Label of `llmops.client.events`.
+pub const LLMOPS_EVENT: &str = "llmops.event";
+
 /// Deprecated names, emitted only when a legacy switch asks for them.
 pub mod legacy {
     /// Replaced by `gen_ai.provider.name`.

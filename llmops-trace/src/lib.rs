@@ -12,8 +12,13 @@
 //!   trail chained by SHA-256; [`audit::verify`] names the first edited, removed, inserted or
 //!   reordered record; [`AuditLog::exchange_observer`] audits every exchange and never drops.
 //!
-//! Still to come with issue 3: GenAI spans bridged to OpenTelemetry and OTLP export, metrics
-//! and Prometheus text, alerts and model-drift detection, feedback, `log show | replay`.
+//! - [`Metrics`]: `gen_ai.client.operation.duration` and `gen_ai.client.token.usage` with the
+//!   GenAI bucket boundaries, time to first token, overhead, cost, errors by class, cache hits
+//!   and guard blocks; p50/p95/p99 per model, feature and prompt version from HDR histograms;
+//!   Prometheus text for a `/metrics` route. No lock on the request path.
+//!
+//! Still to come with issue 3: GenAI spans bridged to OpenTelemetry and OTLP export (traces
+//! and metrics), alerts and model-drift detection, feedback, `log show | replay`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings), allow(dead_code))))]
@@ -29,11 +34,15 @@
 
 pub mod audit;
 mod error;
+mod metrics;
 mod queue;
 mod request_log;
 
 pub use audit::{AuditEntry, AuditLog, ExchangeAudit};
 pub use error::{Error, Result};
 pub use llmops_core;
+pub use metrics::{
+    DURATION_BUCKETS, Distribution, Metrics, MetricsSnapshot, Series, SeriesKey, TOKEN_BUCKETS,
+};
 pub use queue::WhenFull;
 pub use request_log::{RequestLog, RequestLogOptions, RequestLogStats};

@@ -8,5 +8,6 @@
 )]
 
 mod audit;
+mod metrics;
 mod nothing_lost;
 mod request_log;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use llmops_core::*;
-use llmops_trace::{AuditLog, RequestLog, RequestLogOptions, WhenFull, audit};
+use llmops_trace::{AuditLog, Metrics, RequestLog, RequestLogOptions, WhenFull, audit};
 
 /// Fails every 7th call, otherwise answers (streams when asked).
 struct Flaky(std::sync::atomic::AtomicU64, ScriptedProvider);
@@ -58,6 +58,7 @@ async fn ten_thousand_exchanges_each_recorded_exactly_once() {
     )
     .unwrap();
     let trail = AuditLog::open(&audit_path).unwrap();
+    let metrics = Metrics::new().unwrap();
     let provider = Flaky(
         Default::default(),
         ScriptedProvider::new()
@@ -67,6 +68,7 @@ async fn ten_thousand_exchanges_each_recorded_exactly_once() {
     let client = Client::builder()
         .provider(provider)
         .observer(log.clone())
+        .observer(metrics.clone())
         .observer(trail.exchange_observer().unwrap())
         // requests that ask for it get a tap that cuts their stream
         .layer_at(
@@ -148,6 +150,18 @@ async fn ten_thousand_exchanges_each_recorded_exactly_once() {
         );
     }
     assert_eq!(log.stats().dropped, 0);
+
+    let snap = metrics.snapshot();
+    let counted: u64 = snap.series.values().map(|s| s.requests).sum();
+    assert_eq!(counted as usize, N, "metrics");
+    let by_outcome = &snap.by_model()["flaky/m"].outcomes;
+    for (kind, n) in &outcomes {
+        assert_eq!(
+            by_outcome[*kind] as usize, *n,
+            "metrics agree with the log on {kind}"
+        );
+    }
+    assert_eq!(metrics.dropped(), 0);
 
     let v = audit::verify(&audit_path).unwrap();
     assert_eq!(v.records as usize, N, "audit trail");
