@@ -174,7 +174,7 @@ impl ExchangeGuard {
             scripted: ex.scripted,
             annotations: std::mem::take(&mut ex.annotations),
         };
-        super::span::record_end(&self.span, &rec);
+        super::span::record_end(&self.span, &rec, ex.server.as_ref());
         for o in self.inner.observers.iter() {
             if catch_unwind(AssertUnwindSafe(|| o.on_finish(&rec))).is_err() {
                 self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);

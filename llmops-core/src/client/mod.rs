@@ -197,7 +197,7 @@ impl Client {
 
     fn begin(&self, req: &ChatRequest) -> Result<ExchangeGuard> {
         let id = new_request_id();
-        let span = span::request_span(&req.model, &id, req.stream);
+        let span = span::request_span(&req.model, &id);
         let mut ex = Exchange::new(id, req.caller.clone(), req.model.clone(), req.stream);
         ex.set_deadline(req.timeout.or(self.inner.timeout));
         let mut guard = ExchangeGuard::new(ex, self.inner.clone(), req.clone(), span);
@@ -318,7 +318,15 @@ impl ClientInner {
         });
         let t0 = Instant::now();
         let span = span::attempt_span(provider.name(), &dep.model, attempt);
-        let res = provider.chat(&req, cx).instrument(span).await;
+        if !span.is_disabled() {
+            // only traced exchanges pay for the server lookup
+            cx.server = provider.server();
+            span::record_server(&span, cx.server.as_ref());
+        }
+        let res = provider.chat(&req, cx).instrument(span.clone()).await;
+        if let Err(e) = &res {
+            span::record_attempt_error(&span, e);
+        }
         cx.sent = Some(req);
         if let Some(a) = cx.attempts.last_mut() {
             match &res {

@@ -64,6 +64,7 @@ pub struct Exchange {
     pub(crate) taps: Mutex<Vec<Box<dyn StreamTap>>>,
     pub(crate) sent: Option<crate::types::ChatRequest>,
     pub(crate) scripted: bool,
+    pub(crate) server: Option<(String, u16)>,
 }
 
 impl std::fmt::Debug for Exchange {
@@ -109,6 +110,7 @@ impl Exchange {
             taps: Mutex::new(Vec::new()),
             sent: None,
             scripted: false,
+            server: None,
         }
     }
 
