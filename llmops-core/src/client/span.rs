@@ -194,10 +194,13 @@ mod tests {
     use super::*;
     use crate::{ChatRequest, Client, ProviderErrorKind, ScriptedProvider};
 
-    /// Keeps every span's name, field names and recorded values.
+    /// A span's name, field names and recorded values.
+    type Captured = (String, Vec<String>, BTreeMap<String, String>);
+
+    /// Keeps every span.
     #[derive(Default, Clone)]
     struct Capture {
-        spans: Arc<Mutex<Vec<(String, Vec<String>, BTreeMap<String, String>)>>>,
+        spans: Arc<Mutex<Vec<Captured>>>,
         next: Arc<AtomicU64>,
     }
 
