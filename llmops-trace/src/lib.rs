@@ -17,8 +17,12 @@
 //!   and guard blocks; p50/p95/p99 per model, feature and prompt version from HDR histograms;
 //!   Prometheus text for a `/metrics` route. No lock on the request path.
 //!
+//! - [`ModelDrift`]: the model a provider actually answered with (and its system fingerprint)
+//!   is tracked per requested model; a change raises a `model_drift` alert through an
+//!   [`AlertSink`](llmops_core::AlertSink) ([`TracingAlerts`] by default) and is audited.
+//!
 //! Still to come with issue 3: GenAI spans bridged to OpenTelemetry and OTLP export (traces
-//! and metrics), alerts and model-drift detection, feedback, `log show | replay`.
+//! and metrics), alert rules over rolling windows and the webhook sink, feedback, `log show | replay`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings), allow(dead_code))))]
@@ -33,12 +37,14 @@
 )]
 
 pub mod audit;
+mod drift;
 mod error;
 mod metrics;
 mod queue;
 mod request_log;
 
 pub use audit::{AuditEntry, AuditLog, ExchangeAudit};
+pub use drift::{Baseline, ModelDrift, TracingAlerts};
 pub use error::{Error, Result};
 pub use llmops_core;
 pub use metrics::{

@@ -8,6 +8,7 @@
 )]
 
 mod audit;
+mod drift;
 mod metrics;
 mod nothing_lost;
 mod request_log;
