@@ -206,3 +206,60 @@ fn audit_verify_and_tail() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[cfg(feature = "trace")]
+#[tokio::test]
+async fn log_show_explains_one_exchange() {
+    use llmops::trace::{AuditLog, RequestLog, RequestLogOptions};
+    use llmops::{ChatRequest, Client, ScriptedProvider};
+    let dir = std::env::temp_dir().join(format!("llmops-log-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (log_path, audit_path) = (dir.join("requests.jsonl"), dir.join("audit.jsonl"));
+    let log = RequestLog::open(RequestLogOptions::new(&log_path)).unwrap();
+    let trail = AuditLog::open(&audit_path).unwrap();
+    let client = Client::builder()
+        .provider(ScriptedProvider::new().reply("Your order ships tomorrow."))
+        .observer(log)
+        .observer(trail.exchange_observer().unwrap())
+        .build()
+        .unwrap();
+    let r = client
+        .chat(
+            ChatRequest::new("scripted/support")
+                .user("Where is my order?")
+                .tenant("acme"),
+        )
+        .await
+        .unwrap();
+    client.flush().await.unwrap();
+    let id = r.meta.request_id.clone();
+    let (l, a) = (log_path.to_str().unwrap(), audit_path.to_str().unwrap());
+    let out = llmops()
+        .args(["log", "--log", l, "--audit", a, "show", &id])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        id.as_str(),
+        "Where is my order?",
+        "Your order ships tomorrow.",
+        "tenant=acme",
+        "audit      record 0",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    let out = llmops()
+        .args(["--json", "log", "--log", l, "--audit", a, "show", &id])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["record"]["request_id"], id.as_str());
+    assert_eq!(v["audit"]["event"]["subject"], id.as_str());
+    let out = llmops()
+        .args(["log", "--log", l, "show", "no-such-id"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

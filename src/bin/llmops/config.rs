@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! default_model = "openai/gpt-4.1-mini"
+//! log = "requests.jsonl"
 //! audit = "audit.jsonl"
 //!
 //! [providers.openai]            # the table name is the provider name (`openai/...`)
@@ -36,6 +37,10 @@ use serde::Deserialize;
 pub(crate) struct Config {
     #[serde(default)]
     pub(crate) default_model: Option<String>,
+    /// The request log (`llmops log …`).
+    #[serde(default)]
+    #[cfg_attr(not(feature = "trace"), allow(dead_code))]
+    pub(crate) log: Option<std::path::PathBuf>,
     /// The audit file (`llmops audit …`).
     #[serde(default)]
     #[cfg_attr(not(feature = "trace"), allow(dead_code))]

@@ -8,6 +8,8 @@
 mod audit;
 mod chat;
 mod config;
+#[cfg(feature = "trace")]
+mod log;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +45,9 @@ enum Command {
     /// Verify or read the hash-chained audit trail.
     #[cfg(feature = "trace")]
     Audit(audit::AuditArgs),
+    /// Explain one exchange from the request log.
+    #[cfg(feature = "trace")]
+    Log(log::LogArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +75,8 @@ fn main() -> ExitCode {
             Command::Chat(args) => chat::run(args, &cfg, cli.json).await,
             #[cfg(feature = "trace")]
             Command::Audit(args) => audit::run(args, cfg.audit.clone(), cli.json),
+            #[cfg(feature = "trace")]
+            Command::Log(args) => log::run(args, cfg.log.clone(), cfg.audit.clone(), cli.json),
         }
     });
     match result {
