@@ -339,7 +339,8 @@ pub fn verify(path: &Path) -> Result<Verified> {
 /// The last `n` records of an audit file (not verified; see [`verify`]).
 pub fn tail(path: &Path, n: usize) -> Result<Vec<AuditEntry>> {
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut out = std::collections::VecDeque::with_capacity(n);
+    // `n` may be huge ("everything"): grow as records come, never pre-allocate `n`
+    let mut out = std::collections::VecDeque::with_capacity(n.min(1024));
     for (i, line) in BufReader::new(f).lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.trim().is_empty() {

@@ -45,6 +45,9 @@ fn an_intact_chain_verifies_and_continues_after_reopening() {
     let t = audit::tail(&p, 2).unwrap();
     assert_eq!(t.iter().map(|e| e.seq).collect::<Vec<_>>(), [5, 6]);
     assert_eq!(t[1].hash, v.last_hash);
+    // "all of them" is a valid request, not a capacity overflow
+    assert_eq!(audit::tail(&p, usize::MAX).unwrap().len(), 7);
+    assert!(audit::tail(&p, 0).unwrap().is_empty());
 }
 
 #[test]
