@@ -21,8 +21,12 @@
 //!   is tracked per requested model; a change raises a `model_drift` alert through an
 //!   [`AlertSink`](llmops_core::AlertSink) ([`TracingAlerts`] by default) and is audited.
 //!
+//! - [`AlertRules`]: error rate, p95 latency against a baseline window, cost per hour, input
+//!   tokens per exchange against a baseline (the forgotten debug string), cache hit rate; on
+//!   event time, debounced to one alert per rule per window.
+//!
 //! Still to come with issue 3: GenAI spans bridged to OpenTelemetry and OTLP export (traces
-//! and metrics), alert rules over rolling windows and the webhook sink, feedback, `log show | replay`.
+//! and metrics), the webhook alert sink and the eval score-drop rule, feedback, `log show | replay`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings), allow(dead_code))))]
@@ -36,6 +40,7 @@
     )
 )]
 
+mod alerts;
 pub mod audit;
 mod drift;
 mod error;
@@ -43,6 +48,7 @@ mod metrics;
 mod queue;
 mod request_log;
 
+pub use alerts::{AlertRules, Rule};
 pub use audit::{AuditEntry, AuditLog, ExchangeAudit};
 pub use drift::{Baseline, ModelDrift, TracingAlerts};
 pub use error::{Error, Result};

@@ -79,3 +79,38 @@ async fn a_silent_model_change_is_alerted_and_audited_once() {
     );
     assert_eq!(audit::verify(trail.path()).unwrap().records, 2);
 }
+
+#[tokio::test]
+async fn alert_rules_see_every_exchange_through_the_client() {
+    use llmops_trace::{AlertRules, Rule};
+    let alerts = Arc::new(Collect::default());
+    let rules = AlertRules::new(
+        alerts.clone(),
+        vec![Rule::ErrorRate {
+            window: std::time::Duration::from_secs(60),
+            max: 0.5,
+            min_requests: 10,
+        }],
+    )
+    .unwrap();
+    let mut p = ScriptedProvider::new();
+    for i in 0..30 {
+        p = if i % 4 == 0 {
+            p.reply("ok")
+        } else {
+            p.fail(ProviderErrorKind::Server)
+        };
+    }
+    let c = Client::builder()
+        .provider(p)
+        .observer(rules)
+        .build()
+        .unwrap();
+    for _ in 0..30 {
+        let _ = c.chat(ChatRequest::new("scripted/m").user("x")).await;
+    }
+    c.flush().await.unwrap();
+    let got = alerts.0.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "one alert per rule per window: {got:#?}");
+    assert_eq!(got[0].rule, "error_rate");
+}
