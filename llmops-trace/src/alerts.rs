@@ -493,7 +493,11 @@ mod tests {
         let a = run(rule.clone(), base.clone().chain(grown));
         assert_eq!(a.len(), 1);
         // fires as soon as the rolling mean crosses +25%, while old and new traffic still mix
-        assert!(a[0].message.contains("vs baseline 1000"), "{}", a[0].message);
+        assert!(
+            a[0].message.contains("vs baseline 1000"),
+            "{}",
+            a[0].message
+        );
         assert!(a[0].data["mean_input_tokens"].as_f64().unwrap() > 1250.0);
         let fine = (3600..3900)
             .step_by(10)
