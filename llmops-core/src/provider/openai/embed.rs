@@ -1,4 +1,4 @@
-//! [`OpenAiEmbedder`]: `/embeddings` on any OpenAI-compatible server.
+//! [`OpenAiEmbedder`]: `POST /embeddings` on any OpenAI-compatible server.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,13 +8,34 @@ use crate::error::{ProviderError, ProviderErrorKind};
 use crate::provider::http;
 use crate::{Error, Result};
 
-/// Embeddings through an OpenAI-compatible `/embeddings` endpoint, batched.
+/// Native vector sizes of OpenAI's embedding models.
+fn native_dims(model: &str) -> Option<usize> {
+    match model {
+        "text-embedding-3-large" => Some(3072),
+        "text-embedding-3-small" | "text-embedding-ada-002" => Some(1536),
+        _ => None,
+    }
+}
+
+/// Embeddings through an OpenAI-compatible `/embeddings` endpoint: texts are sent in batches,
+/// results are put back in input order by their `index`, and `dimensions` is sent only when
+/// asked for.
+///
+/// [`id`](Embedder::id) is `provider/model` (`openai/text-embedding-3-small`), with `@N`
+/// appended when the server is asked to shorten vectors to `N` dimensions, so an index never
+/// mixes vectors of different shapes.
 ///
 /// ```
-/// use llmops_core::{ApiKey, Embedder, OpenAi};
-/// let e = OpenAi::new(ApiKey::new("sk-test")).embedder("text-embedding-3-small");
-/// assert_eq!(e.dims(), 1536);
-/// assert_eq!(e.id(), "openai/text-embedding-3-small");
+/// use llmops_core::{ApiKey, Embedder, OpenAi, OpenAiEmbedder};
+/// let openai = OpenAi::new(ApiKey::new("sk-test"));
+/// let e = openai.embedder("text-embedding-3-small");
+/// assert_eq!((e.id(), e.dims()), ("openai/text-embedding-3-small", 1536));
+/// // shortened vectors (the server is sent `dimensions: 256`)
+/// let short = OpenAiEmbedder::new(&openai, "text-embedding-3-large").with_dims(256);
+/// assert_eq!((short.id(), short.dims()), ("openai/text-embedding-3-large@256", 256));
+/// // a model the table does not know, on a local server
+/// let local = OpenAi::compatible("http://127.0.0.1:8000/v1").embedder("bge-small-en").with_dims(384);
+/// assert_eq!((local.id(), local.dims()), ("openai/bge-small-en", 384));
 /// ```
 #[derive(Debug, Clone)]
 pub struct OpenAiEmbedder {
@@ -27,29 +48,35 @@ pub struct OpenAiEmbedder {
 }
 
 impl OpenAiEmbedder {
-    pub(super) fn new(provider: OpenAi, model: String) -> Self {
-        let dims = match model.as_str() {
-            "text-embedding-3-large" => 3072,
-            "text-embedding-3-small" | "text-embedding-ada-002" => 1536,
-            _ => 0,
-        };
+    /// An embedder for `model` on `provider`'s server, key and HTTP client.
+    pub fn new(provider: &OpenAi, model: impl Into<String>) -> Self {
+        let model = model.into();
         OpenAiEmbedder {
             id: format!("{}/{model}", provider.name),
-            provider,
+            dims: native_dims(&model).unwrap_or(0),
+            provider: provider.clone(),
             model,
-            dims,
             request_dims: None,
             batch: 256,
         }
     }
 
-    /// Asks the server for vectors of `n` dimensions (`dimensions`), or declares the size of a
-    /// model the table does not know.
+    /// Vectors of `n` dimensions. For a model whose native size is known and differs, the
+    /// server is asked to shorten them (`dimensions: n`, text-embedding-3 models); for a model
+    /// the table does not know, this declares its size.
     #[must_use]
-    pub fn with_dims(mut self, n: usize) -> Self {
-        if self.dims != 0 && self.dims != n {
-            self.request_dims = Some(n);
+    pub fn with_dims(self, n: usize) -> Self {
+        match native_dims(&self.model) {
+            Some(native) if native != n => self.dimensions(n),
+            Some(_) => self,
+            None => OpenAiEmbedder { dims: n, ..self },
         }
+    }
+
+    /// Always sends `dimensions: n` (servers whose models can shorten vectors).
+    #[must_use]
+    pub fn dimensions(mut self, n: usize) -> Self {
+        self.request_dims = Some(n);
         self.dims = n;
         self.id = format!("{}/{}@{n}", self.provider.name, self.model);
         self
@@ -60,6 +87,43 @@ impl OpenAiEmbedder {
     pub fn batch_size(mut self, n: usize) -> Self {
         self.batch = n.max(1);
         self
+    }
+
+    fn decode_error(&self, msg: String) -> Error {
+        ProviderError::new(ProviderErrorKind::Decode, self.provider.name.clone(), msg).into()
+    }
+
+    /// The vectors of one response, in input order.
+    fn place(&self, resp: Resp, n: usize) -> Result<Vec<Vec<f32>>> {
+        if resp.data.len() != n {
+            return Err(
+                self.decode_error(format!("asked for {n} embeddings, got {}", resp.data.len()))
+            );
+        }
+        let mut slots: Vec<Option<Vec<f32>>> = vec![None; n];
+        for (pos, item) in resp.data.into_iter().enumerate() {
+            let i = item.index.unwrap_or(pos);
+            if item.embedding.len() != self.dims {
+                return Err(self.decode_error(format!(
+                    "expected {} dimensions, got {} (embedding {i})",
+                    self.dims,
+                    item.embedding.len()
+                )));
+            }
+            match slots.get_mut(i) {
+                Some(slot @ None) => *slot = Some(item.embedding),
+                Some(Some(_)) => {
+                    return Err(self.decode_error(format!("embedding index {i} appears twice")));
+                }
+                None => {
+                    return Err(self.decode_error(format!(
+                        "embedding index {i} is out of range for {n} inputs"
+                    )));
+                }
+            }
+        }
+        // n items, each index once and in range: every slot is filled
+        Ok(slots.into_iter().flatten().collect())
     }
 }
 
@@ -81,7 +145,7 @@ struct Resp {
 #[derive(Deserialize)]
 struct Item {
     #[serde(default)]
-    index: usize,
+    index: Option<usize>,
     embedding: Vec<f32>,
 }
 
@@ -98,11 +162,10 @@ impl Embedder for OpenAiEmbedder {
     async fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
         if self.dims == 0 {
             return Err(Error::config(format!(
-                "embedding model `{}` has no known dimensions: set them with `.with_dims(n)`",
+                "embedding model `{}` has no known dimensions: declare them with `.with_dims(n)`",
                 self.model
             )));
         }
-        let name = &self.provider.name;
         let (url, key) = self.provider.target("embeddings", &self.model, None);
         let mut out = Vec::with_capacity(texts.len());
         for batch in texts.chunks(self.batch) {
@@ -116,34 +179,10 @@ impl Embedder for OpenAiEmbedder {
             let bytes = resp
                 .bytes()
                 .await
-                .map_err(|e| http::transport_error(name, &e))?;
-            let decode = |msg: String| {
-                Error::from(ProviderError::new(
-                    ProviderErrorKind::Decode,
-                    name.clone(),
-                    msg,
-                ))
-            };
-            let mut r: Resp = serde_json::from_slice(&bytes)
-                .map_err(|e| decode(format!("embeddings response: {e}")))?;
-            if r.data.len() != batch.len() {
-                return Err(decode(format!(
-                    "asked for {} embeddings, got {}",
-                    batch.len(),
-                    r.data.len()
-                )));
-            }
-            r.data.sort_by_key(|i| i.index);
-            for item in r.data {
-                if item.embedding.len() != self.dims {
-                    return Err(decode(format!(
-                        "expected {} dimensions, got {}",
-                        self.dims,
-                        item.embedding.len()
-                    )));
-                }
-                out.push(item.embedding);
-            }
+                .map_err(|e| http::transport_error(&self.provider.name, &e))?;
+            let resp: Resp = serde_json::from_slice(&bytes)
+                .map_err(|e| self.decode_error(format!("not an embeddings response: {e}")))?;
+            out.extend(self.place(resp, batch.len())?);
         }
         Ok(out)
     }
