@@ -326,6 +326,25 @@ impl<D: SseDecoder> Stream for SseStream<D> {
     }
 }
 
+/// `body` as a byte stream cut at `cuts` (each taken modulo the length): how the providers'
+/// tests feed a recorded stream through [`sse`] split at arbitrary byte boundaries.
+#[cfg(test)]
+pub(crate) fn split_body(
+    body: &str,
+    cuts: &[usize],
+) -> impl Stream<Item = std::result::Result<Bytes, std::io::Error>> + Send + 'static {
+    let bytes = body.as_bytes();
+    let mut points: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+    points.extend([0, bytes.len()]);
+    points.sort_unstable();
+    points.dedup();
+    let chunks: Vec<std::result::Result<Bytes, std::io::Error>> = points
+        .windows(2)
+        .filter_map(|w| bytes.get(w[0]..w[1]).map(|b| Ok(Bytes::copy_from_slice(b))))
+        .collect();
+    futures_util::stream::iter(chunks)
+}
+
 /// The `(host, port)` of a base URL, for `server.address` / `server.port`.
 pub fn server_of(url: &str) -> Option<(String, u16)> {
     let u = reqwest::Url::parse(url).ok()?;

@@ -234,7 +234,6 @@ impl SseDecoder for EventDecoder {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
     use futures_util::StreamExt;
     use proptest::prelude::*;
 
@@ -251,16 +250,7 @@ mod tests {
     /// The events of `body` delivered in chunks cut at `cuts` (taken modulo the length), through
     /// the same path a live response takes: `http::sse`, then this decoder.
     fn events(body: &str, cuts: &[usize]) -> Vec<std::result::Result<StreamEvent, String>> {
-        let bytes = body.as_bytes();
-        let mut points: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
-        points.extend([0, bytes.len()]);
-        points.sort_unstable();
-        points.dedup();
-        let chunks: Vec<std::result::Result<Bytes, std::io::Error>> = points
-            .windows(2)
-            .map(|w| Ok(Bytes::copy_from_slice(&bytes[w[0]..w[1]])))
-            .collect();
-        let sse = http::sse("anthropic", futures_util::stream::iter(chunks));
+        let sse = http::sse("anthropic", http::split_body(body, cuts));
         let s = http::SseStream::new("anthropic", sse, EventDecoder::new("anthropic"));
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()

@@ -240,7 +240,6 @@ impl<S: Stream<Item = Result<StreamEvent>> + Unpin> Stream for FinishLast<S> {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
     use futures_util::StreamExt;
     use proptest::prelude::*;
 
@@ -256,17 +255,7 @@ mod tests {
     const GROQ: &str = include_str!("../../../tests/fixtures/openai/groq_stream.sse");
 
     fn events(body: &str, cuts: &[usize]) -> Vec<Result<StreamEvent>> {
-        let bytes = body.as_bytes();
-        let mut points: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
-        points.push(0);
-        points.push(bytes.len());
-        points.sort_unstable();
-        points.dedup();
-        let chunks: Vec<std::result::Result<Bytes, std::io::Error>> = points
-            .windows(2)
-            .map(|w| Ok(Bytes::copy_from_slice(&bytes[w[0]..w[1]])))
-            .collect();
-        let sse = http::sse("openai", futures_util::stream::iter(chunks));
+        let sse = http::sse("openai", http::split_body(body, cuts));
         let s = FinishLast::new(http::SseStream::new(
             "openai",
             sse,
