@@ -213,7 +213,10 @@ impl Aggregator {
                     if let Some(id) = id {
                         c.id.clone_from(id);
                     }
-                    if let Some(name) = name {
+                    // names arrive whole in the first piece; some servers repeat them in every piece
+                    if let Some(name) = name
+                        && c.name != *name
+                    {
                         c.name.push_str(name);
                     }
                     c.arguments.push_str(args);

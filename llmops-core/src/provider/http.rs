@@ -214,7 +214,14 @@ pub async fn send(
         return Ok(resp);
     }
     let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap_or_default();
+    // an unreadable error body is said, not replaced by an empty one
+    let text = match resp.text().await {
+        Ok(t) => t,
+        Err(e) => format!(
+            "<the error body could not be read: {}>",
+            e.without_url_ref()
+        ),
+    };
     Err(classify(provider, status.as_u16(), &headers, &text).into())
 }
 

@@ -95,6 +95,22 @@ fn cheap_clones_share_messages() {
 }
 
 #[test]
+fn repeated_tool_names_are_not_doubled() {
+    let mut a = Aggregator::default();
+    for args in ["{\"a\":", "1}"] {
+        a.push(&StreamEvent::ToolCallDelta {
+            index: 0,
+            id: Some("c".into()),
+            name: Some("lookup".into()),
+            args: args.into(),
+        });
+    }
+    let r = a.finish();
+    assert_eq!(r.tool_calls()[0].name, "lookup");
+    assert_eq!(r.tool_calls()[0].arguments, "{\"a\":1}");
+}
+
+#[test]
 fn tool_call_arguments_parse_on_use() {
     assert_eq!(ToolCall::new("a", "f", "").args().unwrap(), json!({}));
     assert!(ToolCall::new("a", "f", "{not json").args().is_err());
