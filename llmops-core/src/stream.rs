@@ -187,6 +187,15 @@ pub struct Aggregator {
 }
 
 impl Aggregator {
+    /// An aggregator whose text buffer starts with room for `bytes` (no reallocation while a
+    /// typical reply streams in).
+    pub fn with_capacity(bytes: usize) -> Self {
+        Aggregator {
+            text: String::with_capacity(bytes),
+            ..Aggregator::default()
+        }
+    }
+
     /// Takes one event into account.
     pub fn push(&mut self, ev: &StreamEvent) {
         match ev {

@@ -63,7 +63,7 @@ impl ResponseStream {
             taps,
             held: Vec::new(),
             ready: VecDeque::new(),
-            received: Aggregator::default(),
+            received: Aggregator::with_capacity(512),
             first_token: None,
             delivered: 0,
             attempt_started,
