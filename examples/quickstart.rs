@@ -8,6 +8,7 @@
 //! ```
 
 use std::io::Write;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -17,7 +18,18 @@ use llmops::{
 };
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // one line, never a Debug dump (errors carry no key)
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let records = MemoryObserver::new();
     let builder = Client::builder()
         .observer(records.clone())

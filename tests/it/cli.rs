@@ -137,6 +137,32 @@ fast = "local/some-model"
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("local") && err.contains("network"), "{err}");
+    // two providers, a model neither serves: a typed error before any network, exit 1, one line
+    let two = dir.join("two.toml");
+    std::fs::write(
+        &two,
+        r#"
+[providers.a]
+kind = "openai"
+base_url = "http://127.0.0.1:9/v1"
+models = ["m1"]
+[providers.b]
+kind = "openai"
+base_url = "http://127.0.0.1:9/v1"
+models = ["m2"]
+"#,
+    )
+    .unwrap();
+    let out = llmops()
+        .args(["--config", two.to_str().unwrap(), "chat", "-m", "zz", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("unknown model `zz`") && err.lines().count() == 1,
+        "{err}"
+    );
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[providers.x]\nkind = \"martian\"\n").unwrap();
     let out = llmops()
