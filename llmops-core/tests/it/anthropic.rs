@@ -32,13 +32,7 @@ fn provider(server: &MockServer) -> Anthropic {
 }
 
 fn client_with(p: Anthropic) -> (Client, MemoryObserver) {
-    let obs = MemoryObserver::new();
-    let c = Client::builder()
-        .provider(p)
-        .observer(obs.clone())
-        .build()
-        .unwrap();
-    (c, obs)
+    super::support::client_with(p)
 }
 
 fn client(server: &MockServer) -> (Client, MemoryObserver) {

@@ -13,6 +13,5 @@ mod anthropic;
 #[cfg(feature = "openai")]
 mod openai;
 mod pipeline;
-#[cfg(any(feature = "openai", feature = "anthropic"))]
 mod support;
 mod types;

@@ -25,13 +25,7 @@ fn json_fixture(name: &str) -> Value {
 }
 
 fn client_for(p: OpenAi) -> (Client, MemoryObserver) {
-    let obs = MemoryObserver::new();
-    let c = Client::builder()
-        .provider(p)
-        .observer(obs.clone())
-        .build()
-        .unwrap();
-    (c, obs)
+    super::support::client_with(p)
 }
 
 fn client(server: &MockServer) -> (Client, MemoryObserver) {

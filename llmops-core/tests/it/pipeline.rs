@@ -17,13 +17,7 @@ fn req() -> ChatRequest {
 }
 
 fn build(p: ScriptedProvider) -> (Client, MemoryObserver) {
-    let obs = MemoryObserver::new();
-    let c = Client::builder()
-        .provider(p)
-        .observer(obs.clone())
-        .build()
-        .unwrap();
-    (c, obs)
+    super::support::client_with(p)
 }
 
 fn only(obs: &MemoryObserver) -> ExchangeRecord {

@@ -1,8 +1,23 @@
-//! Helpers shared by the provider wire tests.
+//! Helpers shared by the integration tests.
+// the wire helpers serve only the provider tests
+#![cfg_attr(not(any(feature = "openai", feature = "anthropic")), allow(dead_code))]
 
 use std::time::Duration;
 
 use wiremock::ResponseTemplate;
+
+/// A client with one provider and a `MemoryObserver` that sees its records.
+pub fn client_with(
+    p: impl llmops_core::Provider,
+) -> (llmops_core::Client, llmops_core::MemoryObserver) {
+    let obs = llmops_core::MemoryObserver::new();
+    let c = llmops_core::Client::builder()
+        .provider(p)
+        .observer(obs.clone())
+        .build()
+        .unwrap();
+    (c, obs)
+}
 
 /// A fixture file of `tests/fixtures/<provider>/`.
 pub fn fixture(provider: &str, name: &str) -> String {
