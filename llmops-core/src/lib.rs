@@ -53,6 +53,7 @@ pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod exchange;
+pub mod feedback;
 pub mod guardrail;
 pub mod money;
 pub mod observer;
@@ -63,6 +64,8 @@ pub mod retrieval;
 pub mod semconv;
 mod serde_util;
 pub mod stream;
+pub mod telemetry;
+pub mod testing;
 pub mod tokens;
 pub mod tool;
 pub mod types;
@@ -79,6 +82,7 @@ pub use exchange::{
     AttemptOutcome, AttemptRecord, CacheKind, CacheOutcome, Exchange, ExchangeRecord, Outcome,
     ResponseRecord,
 };
+pub use feedback::{Feedback, FeedbackValue};
 pub use guardrail::{Finding, GuardFinding, GuardInput, Guardrail, TextSource, Verdict};
 pub use money::{Cost, Money};
 pub use observer::{MemoryObserver, Observer};
@@ -91,6 +95,7 @@ pub use provider::{ApiKey, Capabilities, Deployment, ModelRegistry, Provider, Sc
 pub use redact::{Redactor, SecretRedactor};
 pub use retrieval::{Chunk, ChunkRef, Query, Retriever};
 pub use stream::{Aggregator, ChatStream, Reply, StreamEvent, StreamTap, Tap};
+pub use telemetry::SpanBridge;
 pub use tokens::TokenCounter;
 #[cfg(feature = "tokens")]
 pub use tokens::{Encoding, Tiktoken};

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::Result;
 use crate::exchange::ExchangeRecord;
+use crate::feedback::Feedback;
 
 /// Receives the record of every finished exchange.
 ///
@@ -35,6 +36,9 @@ pub trait Observer: Send + Sync + 'static {
     }
     /// One exchange ended. Synchronous, non-blocking, never panics.
     fn on_finish(&self, rec: &ExchangeRecord);
+    /// User feedback on an earlier exchange arrived ([`Client::feedback`](crate::Client::feedback)).
+    /// Same rules as `on_finish`. The default ignores it.
+    fn on_feedback(&self, _feedback: &Feedback) {}
     /// Waits until everything received so far is processed (written, exported ...).
     async fn flush(&self) -> Result<()> {
         Ok(())
@@ -52,6 +56,9 @@ impl<T: Observer + ?Sized> Observer for Arc<T> {
     }
     fn on_finish(&self, rec: &ExchangeRecord) {
         (**self).on_finish(rec)
+    }
+    fn on_feedback(&self, feedback: &Feedback) {
+        (**self).on_feedback(feedback)
     }
     async fn flush(&self) -> Result<()> {
         (**self).flush().await

@@ -54,6 +54,8 @@ pub const GEN_AI_SYSTEM_INSTRUCTIONS: &str = "gen_ai.system_instructions";
 pub const GEN_AI_TOOL_NAME: &str = "gen_ai.tool.name";
 /// Tool call id on `execute_tool` spans.
 pub const GEN_AI_TOOL_CALL_ID: &str = "gen_ai.tool.call.id";
+/// Tool type (`function`, `extension`, `datastore`) on `execute_tool` spans.
+pub const GEN_AI_TOOL_TYPE: &str = "gen_ai.tool.type";
 /// Agent name on `invoke_agent` spans.
 pub const GEN_AI_AGENT_NAME: &str = "gen_ai.agent.name";
 /// Token type (`input`, `output`) on the token-usage metric.
@@ -128,6 +130,59 @@ pub const LLMOPS_CLIENT_COST: &str = "llmops.client.cost";
 pub const LLMOPS_CLIENT_EVENTS: &str = "llmops.client.events";
 /// Label of `llmops.client.events`.
 pub const LLMOPS_EVENT: &str = "llmops.event";
+
+/// The pipeline stage of an opt-in DEBUG stage span.
+pub const LLMOPS_STAGE: &str = "llmops.stage";
+/// Feedback score (`Client::feedback`).
+pub const LLMOPS_FEEDBACK_SCORE: &str = "llmops.feedback.score";
+/// Feedback label.
+pub const LLMOPS_FEEDBACK_LABEL: &str = "llmops.feedback.label";
+/// Feedback comment.
+pub const LLMOPS_FEEDBACK_COMMENT: &str = "llmops.feedback.comment";
+
+/// OpenInference names (Arize Phoenix's conventions), added by the OpenInference mode.
+pub mod openinference {
+    /// Span kind: `LLM`, `TOOL`, `AGENT`, `CHAIN`, `RETRIEVER` ...
+    pub const SPAN_KIND: &str = "openinference.span.kind";
+    /// Resource attribute naming the Phoenix project.
+    pub const PROJECT_NAME: &str = "openinference.project.name";
+    /// Model name.
+    pub const LLM_MODEL_NAME: &str = "llm.model_name";
+    /// Provider (`openai`, `anthropic` ...).
+    pub const LLM_PROVIDER: &str = "llm.provider";
+    /// Model family/system.
+    pub const LLM_SYSTEM: &str = "llm.system";
+    /// Invocation parameters as JSON.
+    pub const LLM_INVOCATION_PARAMETERS: &str = "llm.invocation_parameters";
+    /// Prompt tokens.
+    pub const LLM_TOKEN_COUNT_PROMPT: &str = "llm.token_count.prompt";
+    /// Completion tokens.
+    pub const LLM_TOKEN_COUNT_COMPLETION: &str = "llm.token_count.completion";
+    /// Total tokens.
+    pub const LLM_TOKEN_COUNT_TOTAL: &str = "llm.token_count.total";
+    /// Cached prompt tokens read.
+    pub const LLM_TOKEN_COUNT_PROMPT_CACHE_READ: &str = "llm.token_count.prompt_details.cache_read";
+    /// Prefix of flattened input messages (`llm.input_messages.{i}.message.role` ...).
+    pub const LLM_INPUT_MESSAGES: &str = "llm.input_messages";
+    /// Prefix of flattened output messages.
+    pub const LLM_OUTPUT_MESSAGES: &str = "llm.output_messages";
+    /// The input as text or JSON.
+    pub const INPUT_VALUE: &str = "input.value";
+    /// Its MIME type.
+    pub const INPUT_MIME_TYPE: &str = "input.mime_type";
+    /// The output as text or JSON.
+    pub const OUTPUT_VALUE: &str = "output.value";
+    /// Its MIME type.
+    pub const OUTPUT_MIME_TYPE: &str = "output.mime_type";
+    /// Session (conversation) id.
+    pub const SESSION_ID: &str = "session.id";
+    /// End user id.
+    pub const USER_ID: &str = "user.id";
+    /// Tool name on TOOL spans.
+    pub const TOOL_NAME: &str = "tool.name";
+    /// Free metadata as JSON.
+    pub const METADATA: &str = "metadata";
+}
 
 /// Deprecated names, emitted only when a legacy switch asks for them.
 pub mod legacy {

@@ -40,6 +40,9 @@ pub enum Error {
         /// What does not match.
         reason: String,
     },
+    /// The OpenTelemetry setup is wrong (bad endpoint, header, protocol) or the SDK failed.
+    #[error("OpenTelemetry: {0}")]
+    Otel(String),
     /// A background writer has stopped (its thread ended); nothing more can be written.
     #[error("the {0} writer has stopped")]
     Closed(&'static str),

@@ -42,19 +42,31 @@
 
 mod alerts;
 pub mod audit;
+mod debounce;
 mod drift;
 mod error;
 mod metrics;
+#[cfg(feature = "otlp")]
+pub mod otel;
 mod queue;
+pub mod replay;
 mod request_log;
+mod webhook;
 
 pub use alerts::{AlertRules, Rule};
 pub use audit::{AuditEntry, AuditLog, ExchangeAudit};
+pub use debounce::Debounced;
 pub use drift::{Baseline, ModelDrift, TracingAlerts};
 pub use error::{Error, Result};
 pub use llmops_core;
 pub use metrics::{
-    DURATION_BUCKETS, Distribution, Metrics, MetricsSnapshot, Series, SeriesKey, TOKEN_BUCKETS,
+    DURATION_BUCKETS, Distribution, FEEDBACK_ATTRIBUTION_WINDOW, FEEDBACK_SCORE_BUCKETS,
+    MAX_FEEDBACK_LABELS, Metrics, MetricsSnapshot, ScoreDistribution, Series, SeriesKey,
+    TOKEN_BUCKETS,
 };
 pub use queue::WhenFull;
-pub use request_log::{RequestLog, RequestLogOptions, RequestLogStats};
+pub use replay::ReplayReport;
+pub use request_log::{
+    LineRedaction, LogEntry, REDACTION_ANNOTATION, RequestLog, RequestLogOptions, RequestLogStats,
+};
+pub use webhook::{MAX_BACKOFF, PayloadFormat, WebhookAlerts, WebhookAlertsBuilder, WebhookError};

@@ -5,6 +5,15 @@
 //! samples into HDR histograms and OpenTelemetry-style bucket counts per series (model,
 //! provider, feature, prompt version).
 //!
+//! User feedback ([`Client::feedback`](llmops_core::Client::feedback)) is counted by label and
+//! its scores kept as a distribution, in the series of the exchange it is about: the
+//! aggregator remembers the series of the last [`FEEDBACK_ATTRIBUTION_WINDOW`] exchanges by
+//! request id. Feedback on an older (or never seen) exchange counts in the series with empty
+//! labels. Prometheus: `llmops_feedback_total{…,label="…"}` and the histogram
+//! `llmops_feedback_score`. Replayed exchanges (`llmops log replay`, tagged
+//! [`REPLAY_TAG`](crate::replay::REPLAY_TAG)) count as exchanges and also as `replays`, so
+//! user traffic is `requests - replays`.
+//!
 //! ```
 //! use llmops_core::{ChatRequest, Client, ScriptedProvider};
 //! use llmops_trace::Metrics;
@@ -19,12 +28,12 @@
 //! # });
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 use hdrhistogram::Histogram;
-use llmops_core::{ExchangeRecord, Observer, Outcome, semconv};
+use llmops_core::{ExchangeRecord, Feedback, FeedbackValue, Observer, Outcome, semconv};
 
 use crate::error::Result;
 use crate::queue::{Queue, WhenFull};
@@ -38,6 +47,20 @@ pub const TOKEN_BUCKETS: [f64; 14] = [
 pub const DURATION_BUCKETS: [f64; 14] = [
     0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
+
+/// Feedback score bucket boundaries: thumbs (-1/0/1), 0..1 grades and 1–5 ratings all land
+/// in distinct buckets.
+pub const FEEDBACK_SCORE_BUCKETS: [f64; 11] =
+    [-1.0, 0.0, 0.25, 0.5, 0.75, 1.0, 2.0, 3.0, 4.0, 5.0, 10.0];
+/// How many recent exchanges the aggregator remembers (request id → series) to attribute
+/// feedback to their model, feature and prompt version.
+pub const FEEDBACK_ATTRIBUTION_WINDOW: usize = 65_536;
+/// Distinct feedback labels kept per series; more are counted under `other` (labels are user
+/// input: this bounds the Prometheus cardinality).
+pub const MAX_FEEDBACK_LABELS: usize = 32;
+
+const FEEDBACK_TOTAL: &str = "llmops_feedback_total";
+const FEEDBACK_SCORE: &str = "llmops_feedback_score";
 
 /// The labels of a series.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,6 +144,86 @@ impl Distribution {
     }
 }
 
+/// A distribution of feedback scores (any finite number, negatives included): bucket counts
+/// over [`FEEDBACK_SCORE_BUCKETS`], sum, count, min and max.
+#[derive(Debug, Clone)]
+pub struct ScoreDistribution {
+    buckets: Vec<u64>,
+    sum: f64,
+    count: u64,
+    min: f64,
+    max: f64,
+}
+
+impl ScoreDistribution {
+    fn new() -> Self {
+        ScoreDistribution {
+            buckets: vec![0; FEEDBACK_SCORE_BUCKETS.len() + 1],
+            sum: 0.0,
+            count: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+
+    fn record(&mut self, v: f64) {
+        if !v.is_finite() {
+            return; // core rejects non-finite scores; never let one poison the sum
+        }
+        let i = FEEDBACK_SCORE_BUCKETS
+            .iter()
+            .position(|b| v <= *b)
+            .unwrap_or(FEEDBACK_SCORE_BUCKETS.len());
+        if let Some(b) = self.buckets.get_mut(i) {
+            *b += 1;
+        }
+        self.sum += v;
+        self.count += 1;
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+    }
+
+    fn merge(&mut self, o: &ScoreDistribution) {
+        for (a, b) in self.buckets.iter_mut().zip(&o.buckets) {
+            *a += b;
+        }
+        self.sum += o.sum;
+        self.count += o.count;
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
+    }
+
+    /// How many scores.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Their sum.
+    pub fn sum(&self) -> f64 {
+        self.sum
+    }
+
+    /// Their mean, if any.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum / self.count as f64)
+    }
+
+    /// The lowest score, if any.
+    pub fn min(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.min)
+    }
+
+    /// The highest score, if any.
+    pub fn max(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.max)
+    }
+
+    /// Counts per bucket of [`FEEDBACK_SCORE_BUCKETS`] (not cumulative), then above the last.
+    pub fn buckets(&self) -> &[u64] {
+        &self.buckets
+    }
+}
+
 #[allow(clippy::expect_used)] // 3 significant figures is within hdrhistogram's 0..=5
 fn new_histogram() -> Histogram<u64> {
     Histogram::new(3).expect("3 significant figures are valid")
@@ -154,6 +257,12 @@ pub struct Series {
     pub cache_hits: u64,
     /// Guard blocks.
     pub guard_blocks: u64,
+    /// Replayed exchanges (`llmops log replay`), counted in `requests` too.
+    pub replays: u64,
+    /// Feedback by label (at most [`MAX_FEEDBACK_LABELS`] labels, then `other`).
+    pub feedback: BTreeMap<String, u64>,
+    /// Feedback scores.
+    pub feedback_scores: ScoreDistribution,
 }
 
 impl Series {
@@ -171,7 +280,27 @@ impl Series {
             cost_unknown: 0,
             cache_hits: 0,
             guard_blocks: 0,
+            replays: 0,
+            feedback: BTreeMap::new(),
+            feedback_scores: ScoreDistribution::new(),
         }
+    }
+
+    fn record_feedback(&mut self, v: &FeedbackValue) {
+        match v {
+            FeedbackValue::Score(s) => self.feedback_scores.record(*s),
+            FeedbackValue::Label(l) => self.count_label(l, 1),
+        }
+    }
+
+    fn count_label(&mut self, label: &str, n: u64) {
+        let key = if self.feedback.contains_key(label) || self.feedback.len() < MAX_FEEDBACK_LABELS
+        {
+            label
+        } else {
+            "other"
+        };
+        *self.feedback.entry(key.to_owned()).or_default() += n;
     }
 
     fn record(&mut self, s: &Sample) {
@@ -193,6 +322,7 @@ impl Series {
         }
         self.cache_hits += u64::from(s.cache_hit);
         self.guard_blocks += u64::from(s.guard_block);
+        self.replays += u64::from(s.replay);
     }
 
     fn merge(&mut self, o: &Series) {
@@ -212,6 +342,11 @@ impl Series {
         self.cost_unknown += o.cost_unknown;
         self.cache_hits += o.cache_hits;
         self.guard_blocks += o.guard_blocks;
+        self.replays += o.replays;
+        for (k, v) in &o.feedback {
+            self.count_label(k, *v);
+        }
+        self.feedback_scores.merge(&o.feedback_scores);
     }
 }
 
@@ -249,6 +384,7 @@ impl MetricsSnapshot {
 
 struct Sample {
     key: SeriesKey,
+    request_id: Arc<str>,
     outcome: &'static str,
     error: Option<String>,
     latency: f64,
@@ -259,6 +395,82 @@ struct Sample {
     cost_micros: Option<i64>,
     cache_hit: bool,
     guard_block: bool,
+    replay: bool,
+}
+
+/// What the aggregator thread receives.
+enum Event {
+    Exchange(Box<Sample>),
+    Feedback {
+        request_id: String,
+        value: FeedbackValue,
+    },
+}
+
+/// The aggregator's state: the series, and the series of recent exchanges by request id
+/// (bounded, oldest forgotten first) to attribute feedback.
+#[derive(Default)]
+struct State {
+    series: BTreeMap<SeriesKey, Series>,
+    recent: HashMap<Arc<str>, Arc<SeriesKey>>,
+    order: VecDeque<Arc<str>>,
+    keys: HashMap<SeriesKey, Arc<SeriesKey>>,
+}
+
+impl State {
+    fn apply(&mut self, ev: Event) {
+        match ev {
+            Event::Exchange(s) => {
+                self.series
+                    .entry(s.key.clone())
+                    .or_insert_with(Series::new)
+                    .record(&s);
+                self.remember(s.request_id.clone(), s.key);
+            }
+            Event::Feedback { request_id, value } => {
+                let key = self
+                    .recent
+                    .get(request_id.as_str())
+                    .map(|k| SeriesKey::clone(k))
+                    .unwrap_or_else(SeriesKey::unattributed);
+                self.series
+                    .entry(key)
+                    .or_insert_with(Series::new)
+                    .record_feedback(&value);
+            }
+        }
+    }
+
+    fn remember(&mut self, request_id: Arc<str>, key: SeriesKey) {
+        let key = match self.keys.get(&key) {
+            Some(k) => k.clone(),
+            None => {
+                let k = Arc::new(key.clone());
+                self.keys.insert(key, k.clone());
+                k
+            }
+        };
+        if self.recent.insert(request_id.clone(), key).is_none() {
+            self.order.push_back(request_id);
+        }
+        while self.order.len() > FEEDBACK_ATTRIBUTION_WINDOW {
+            if let Some(old) = self.order.pop_front() {
+                self.recent.remove(&old);
+            }
+        }
+    }
+}
+
+impl SeriesKey {
+    /// The series of feedback on an exchange the metrics no longer (or never) saw.
+    fn unattributed() -> Self {
+        SeriesKey {
+            model: String::new(),
+            provider: String::new(),
+            feature: String::new(),
+            prompt: String::new(),
+        }
+    }
 }
 
 impl Sample {
@@ -274,6 +486,7 @@ impl Sample {
                     .map(|p| format!("{}/{}", p.name, p.version))
                     .unwrap_or_default(),
             },
+            request_id: Arc::from(r.request_id.as_str()),
             outcome: r.outcome.as_str(),
             error: match &r.outcome {
                 Outcome::Failed { error, .. } => Some(error.as_str().to_owned()),
@@ -287,6 +500,7 @@ impl Sample {
             cost_micros: r.cost.known().map(|m| m.micros()),
             cache_hit: matches!(r.cache, Some(llmops_core::CacheOutcome::Hit { .. })),
             guard_block: r.guard_findings.iter().any(|g| g.action == "block"),
+            replay: r.caller.tags.contains_key(crate::replay::REPLAY_TAG),
         }
     }
 }
@@ -294,8 +508,8 @@ impl Sample {
 /// The metrics observer. Cheap to clone.
 #[derive(Clone)]
 pub struct Metrics {
-    queue: Arc<Queue<Sample>>,
-    state: Arc<Mutex<BTreeMap<SeriesKey, Series>>>,
+    queue: Arc<Queue<Event>>,
+    state: Arc<Mutex<State>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -305,22 +519,21 @@ impl std::fmt::Debug for Metrics {
 }
 
 impl Metrics {
-    /// Starts the aggregating thread (queue of 16,384 samples; a full queue drops and counts).
+    /// Starts the aggregating thread (queue of 16,384 samples and feedback; a full queue drops
+    /// and counts).
     pub fn new() -> Result<Self> {
-        let state: Arc<Mutex<BTreeMap<SeriesKey, Series>>> = Arc::default();
+        let state: Arc<Mutex<State>> = Arc::default();
         let st = state.clone();
         let queue = Queue::spawn(
             "metrics",
             16_384,
             WhenFull::Drop,
-            move |s: Sample| {
+            move |ev: Event| {
                 let mut m = match st.lock() {
                     Ok(m) => m,
                     Err(p) => p.into_inner(),
                 };
-                m.entry(s.key.clone())
-                    .or_insert_with(Series::new)
-                    .record(&s);
+                m.apply(ev);
             },
             || Ok(()),
         )?;
@@ -330,7 +543,7 @@ impl Metrics {
         })
     }
 
-    /// Samples dropped because the aggregator fell behind.
+    /// Samples (and feedback) dropped because the aggregator fell behind.
     pub fn dropped(&self) -> u64 {
         self.queue
             .counters
@@ -344,12 +557,16 @@ impl Metrics {
             Ok(m) => m,
             Err(p) => p.into_inner(),
         };
-        MetricsSnapshot { series: m.clone() }
+        MetricsSnapshot {
+            series: m.series.clone(),
+        }
     }
 
     /// Prometheus text exposition (version 0.0.4) for a `/metrics` route.
     pub fn prometheus(&self) -> String {
         let snap = self.snapshot();
+        // series that only hold feedback (on exchanges never seen) have no exchange metrics
+        let exchanges = || snap.series.iter().filter(|(_, s)| s.requests > 0);
         let mut out = String::new();
         let name = |n: &str, unit: &str| format!("{}{}", n.replace('.', "_"), unit);
         let labels = |k: &SeriesKey| {
@@ -372,7 +589,7 @@ impl Metrics {
                     extra: &str,
                     pick: &dyn Fn(&Series) -> &Distribution| {
             let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} histogram");
-            for (k, s) in &snap.series {
+            for (k, s) in exchanges() {
                 let d = pick(s);
                 let l = format!("{}{extra}", labels(k));
                 let mut cum = 0;
@@ -436,7 +653,7 @@ impl Metrics {
         let mut err_rows = Vec::new();
         let mut cost_rows = Vec::new();
         let mut misc_rows = Vec::new();
-        for (k, s) in &snap.series {
+        for (k, s) in exchanges() {
             for (o, n) in &s.outcomes {
                 req_rows.push((
                     format!(
@@ -464,6 +681,7 @@ impl Metrics {
                 format!("{},{ev}=\"cost_unknown\"", labels(k)),
                 s.cost_unknown,
             ));
+            misc_rows.push((format!("{},{ev}=\"replay\"", labels(k)), s.replays));
         }
         counter(
             &mut out,
@@ -486,9 +704,42 @@ impl Metrics {
         counter(
             &mut out,
             &name(semconv::LLMOPS_CLIENT_EVENTS, "_total"),
-            "Cache hits, guard blocks, unpriced exchanges.",
+            "Cache hits, guard blocks, unpriced exchanges, replays.",
             misc_rows,
         );
+        let mut fb_rows = Vec::new();
+        for (k, s) in &snap.series {
+            for (label, n) in &s.feedback {
+                fb_rows.push((format!("{},label=\"{}\"", labels(k), escape(label)), *n));
+            }
+        }
+        counter(
+            &mut out,
+            FEEDBACK_TOTAL,
+            "User feedback by label, in the series of the exchange it is about.",
+            fb_rows,
+        );
+        let _ = writeln!(
+            out,
+            "# HELP {FEEDBACK_SCORE} User feedback scores.\n# TYPE {FEEDBACK_SCORE} histogram"
+        );
+        for (k, s) in snap
+            .series
+            .iter()
+            .filter(|(_, s)| s.feedback_scores.count > 0)
+        {
+            let (d, l) = (&s.feedback_scores, labels(k));
+            let mut cum = 0;
+            for (b, c) in FEEDBACK_SCORE_BUCKETS.iter().zip(&d.buckets) {
+                cum += c;
+                let _ = writeln!(out, "{FEEDBACK_SCORE}_bucket{{{l},le=\"{b}\"}} {cum}");
+            }
+            let _ = writeln!(
+                out,
+                "{FEEDBACK_SCORE}_bucket{{{l},le=\"+Inf\"}} {}\n{FEEDBACK_SCORE}_sum{{{l}}} {}\n{FEEDBACK_SCORE}_count{{{l}}} {}",
+                d.count, d.sum, d.count
+            );
+        }
         out
     }
 }
@@ -506,7 +757,14 @@ impl Observer for Metrics {
     }
 
     fn on_finish(&self, rec: &ExchangeRecord) {
-        self.queue.push(Sample::of(rec));
+        self.queue.push(Event::Exchange(Box::new(Sample::of(rec))));
+    }
+
+    fn on_feedback(&self, feedback: &Feedback) {
+        self.queue.push(Event::Feedback {
+            request_id: feedback.request_id.clone(),
+            value: feedback.value.clone(),
+        });
     }
 
     async fn flush(&self) -> llmops_core::Result<()> {

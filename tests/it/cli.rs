@@ -257,8 +257,12 @@ async fn log_show_explains_one_exchange() {
         )
         .await
         .unwrap();
-    client.flush().await.unwrap();
     let id = r.meta.request_id.clone();
+    client
+        .feedback(&id, "wrong_answer", Some("it shipped last week"))
+        .unwrap();
+    client.feedback(&id, 0.0, None).unwrap();
+    client.flush().await.unwrap();
     let (l, a) = (log_path.to_str().unwrap(), audit_path.to_str().unwrap());
     let out = llmops()
         .args(["log", "--log", l, "--audit", a, "show", &id])
@@ -272,6 +276,8 @@ async fn log_show_explains_one_exchange() {
         "Your order ships tomorrow.",
         "tenant=acme",
         "audit      record 0",
+        "label wrong_answer  \"it shipped last week\"",
+        "score 0",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
@@ -282,8 +288,140 @@ async fn log_show_explains_one_exchange() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["record"]["request_id"], id.as_str());
     assert_eq!(v["audit"]["event"]["subject"], id.as_str());
+    assert_eq!(v["feedback"][0]["value"]["label"], "wrong_answer");
+    assert_eq!(v["feedback"][1]["value"]["score"], 0.0);
     let out = llmops()
         .args(["log", "--log", l, "show", "no-such-id"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(feature = "trace")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_replay_prints_what_changed() {
+    use llmops::trace::{RequestLog, RequestLogOptions};
+    use llmops::{ChatRequest, Client, OpenAi};
+    use wiremock::matchers::{body_partial_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    // documented OpenAI responses (llmops-core/tests/fixtures/openai/README.md)
+    let fixture = |name: &str| {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("llmops-core/tests/fixtures/openai")
+            .join(name);
+        let body = std::fs::read(p).unwrap();
+        ResponseTemplate::new(200).set_body_raw(body, "application/json")
+    };
+    let asked = serde_json::json!({
+        "model": "gpt-4.1-mini",
+        "messages": [{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": "Hello!"}],
+        "temperature": 0.2
+    });
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_partial_json(&asked))
+        .respond_with(fixture("chat_response.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let dir = std::env::temp_dir().join(format!("llmops-replay-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log_path = dir.join("requests.jsonl");
+    let config = dir.join("llmops.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "log = {:?}\n[providers.local]\nkind = \"openai\"\nbase_url = \"{}/v1\"\n",
+            log_path.to_str().unwrap(),
+            server.uri()
+        ),
+    )
+    .unwrap();
+
+    // the application's exchange, logged
+    let log = RequestLog::open(RequestLogOptions::new(&log_path)).unwrap();
+    let app = Client::builder()
+        .provider(OpenAi::compatible(format!("{}/v1", server.uri())).named("local"))
+        .observer(log)
+        .build()
+        .unwrap();
+    let r = app
+        .chat(
+            ChatRequest::new("local/gpt-4.1-mini")
+                .system("You are a helpful assistant.")
+                .user("Hello!")
+                .temperature(0.2),
+        )
+        .await
+        .unwrap();
+    app.flush().await.unwrap();
+    assert_eq!(r.text(), "Hello! How can I assist you today?");
+    let id = r.meta.request_id.clone();
+    server.verify().await;
+
+    // the model changed: replay through the providers of llmops.toml
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_partial_json(&asked)) // the logged request is what is sent again
+        .respond_with(fixture("chat_response_2024.json"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let cfg = config.to_str().unwrap().to_owned();
+    let run = |json: bool| {
+        let mut c = llmops();
+        c.args(["--config", &cfg]);
+        if json {
+            c.arg("--json");
+        }
+        c.args(["log", "replay", &id]);
+        tokio::process::Command::from(c).output()
+    };
+    let out = run(false).await.unwrap();
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(out.status.code(), Some(100), "{text}\n{out:?}");
+    for needle in [
+        "- Hello! How can I assist you today?\n",
+        "+ Hello there, how may I assist you today?\n",
+        "request    as logged, unchanged by the `secrets` redactor: the request originally sent",
+        "result     different: text",
+        "gpt-4.1-2025-04-14 via local",
+        "gpt-4o-mini",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    let out = run(true).await.unwrap();
+    assert_eq!(out.status.code(), Some(100));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["replay_of"], id.as_str());
+    assert_eq!(v["identical"], false);
+    assert_eq!(v["sent"]["redaction"]["status"], "unchanged");
+    assert_eq!(v["original"]["text"], "Hello! How can I assist you today?");
+    server.verify().await;
+
+    // the same answer again: exit 0
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(fixture("chat_response.json"))
+        .mount(&server)
+        .await;
+    let out = run(false).await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("result     identical")
+    );
+
+    // not in the log: a tool error
+    let out = llmops()
+        .args(["--config", &cfg, "log", "replay", "no-such-id"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

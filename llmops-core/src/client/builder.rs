@@ -9,6 +9,7 @@ use crate::observer::Observer;
 use crate::pipeline::{CoreStage, Middleware, Stage};
 use crate::provider::{Deployment, ModelRegistry, Provider};
 use crate::stream::StreamTap;
+use crate::telemetry::SpanBridge;
 use crate::types::Params;
 use crate::{Error, Result};
 
@@ -39,6 +40,7 @@ pub struct ClientBuilder {
     defaults: Params,
     timeout: Option<Duration>,
     shutdown_timeout: Option<Duration>,
+    bridge: Option<Arc<dyn SpanBridge>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -136,6 +138,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Connects core's spans to a richer tracing backend (llmops-trace's OpenTelemetry
+    /// bridge): trace ids in records, `traceparent` on provider calls, attributes beyond
+    /// `tracing`'s 32 fields, feedback on the exchange's trace. One bridge per client.
+    #[must_use]
+    pub fn span_bridge(mut self, b: impl SpanBridge) -> Self {
+        self.bridge = Some(Arc::new(b));
+        self
+    }
+
     /// A deadline for every request that sets none.
     #[must_use]
     pub fn timeout(mut self, d: Duration) -> Self {
@@ -188,6 +199,7 @@ impl ClientBuilder {
                 closed: AtomicBool::new(false),
                 observer_panics: AtomicU64::new(0),
                 resolved: Default::default(),
+                bridge: self.bridge,
             }),
         })
     }

@@ -175,6 +175,11 @@ impl ExchangeGuard {
             annotations: std::mem::take(&mut ex.annotations),
         };
         super::span::record_end(&self.span, &rec, ex.server.as_ref());
+        if let Some(b) = &ex.bridge
+            && catch_unwind(AssertUnwindSafe(|| b.on_end(&self.span, &rec))).is_err()
+        {
+            self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);
+        }
         for o in self.inner.observers.iter() {
             if catch_unwind(AssertUnwindSafe(|| o.on_finish(&rec))).is_err() {
                 self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);

@@ -46,6 +46,7 @@ pub(crate) struct ClientInner {
     /// Model references already resolved (read lock-free on the hot path).
     pub(crate) resolved:
         arc_swap::ArcSwap<std::collections::HashMap<String, Arc<crate::Deployment>>>,
+    pub(crate) bridge: Option<Arc<dyn crate::SpanBridge>>,
 }
 
 /// Resolved references kept per client; beyond this, references resolve without caching.
@@ -179,6 +180,52 @@ impl Client {
         first_err.map_or(Ok(()), Err)
     }
 
+    /// Attaches user feedback (a score or a label, and a comment) to an earlier exchange by its
+    /// request id: every observer receives it (the request log stores it beside the exchange,
+    /// the metrics count it, the OpenTelemetry bridge adds it to the exchange's trace).
+    ///
+    /// A bad value (empty id or label, a non-finite score, an over-long comment) is a typed
+    /// error and reaches no observer.
+    ///
+    /// ```
+    /// use llmops_core::{Client, ChatRequest, ScriptedProvider};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let client = Client::builder().provider(ScriptedProvider::new().reply("42")).build()?;
+    /// let reply = client.chat(ChatRequest::new("scripted/m").user("6 x 7?")).await?;
+    /// let fb = client.feedback(&reply.meta.request_id, 1.0, Some("correct"))?;
+    /// assert_eq!(fb.score(), Some(1.0));
+    /// assert!(client.feedback(&reply.meta.request_id, f64::NAN, None).is_err());
+    /// # Ok::<(), llmops_core::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn feedback(
+        &self,
+        request_id: &str,
+        value: impl Into<crate::FeedbackValue>,
+        comment: Option<&str>,
+    ) -> Result<crate::Feedback> {
+        let fb = crate::Feedback::new(request_id, value, comment)?;
+        tracing::info!(
+            target: "llmops",
+            { llmops.request_id = %fb.request_id, llmops.feedback.score = fb.score(), llmops.feedback.label = fb.label() },
+            "feedback"
+        );
+        if let Some(b) = &self.inner.bridge
+            && std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| b.on_feedback(&fb)))
+                .is_err()
+        {
+            self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);
+        }
+        for o in self.inner.observers.iter() {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| o.on_feedback(&fb)))
+                .is_err()
+            {
+                self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(fb)
+    }
+
     /// Exchanges begun and not yet recorded.
     pub fn in_flight(&self) -> usize {
         self.inner.inflight.load(Ordering::Acquire)
@@ -200,6 +247,12 @@ impl Client {
         let span = span::request_span(&req.model, &id);
         let mut ex = Exchange::new(id, req.caller.clone(), req.model.clone(), req.stream);
         ex.set_deadline(req.timeout.or(self.inner.timeout));
+        if let Some(b) = &self.inner.bridge
+            && !span.is_disabled()
+        {
+            ex.trace_id = b.trace_id(&span);
+            ex.bridge = Some(b.clone());
+        }
         let mut guard = ExchangeGuard::new(ex, self.inner.clone(), req.clone(), span);
         if self.inner.closed.load(Ordering::Acquire) {
             guard.fail(&Error::Shutdown);

@@ -71,6 +71,14 @@ pub(crate) fn record_end(
     if span.is_disabled() {
         return;
     }
+    // the span opened with the caller's reference (`openai/gpt-4.1`, an alias); name it after
+    // the model the provider was asked for, as the GenAI conventions do
+    if let Some(a) = rec.attempts.last()
+        && a.model != rec.model_requested
+    {
+        span.record("otel.name", format_args!("chat {}", a.model));
+        span.record(semconv::GEN_AI_REQUEST_MODEL, a.model.as_str());
+    }
     let p = &rec.request.params;
     if let Some(v) = p.temperature {
         span.record(semconv::GEN_AI_REQUEST_TEMPERATURE, f64::from(v));
@@ -326,7 +334,9 @@ mod tests {
         }
         let (name, _, v) = spans.iter().find(|s| s.0 == "chat").unwrap();
         assert_eq!(name, "chat");
-        assert_eq!(v["otel.name"], "chat scripted/m");
+        // renamed at the end after the model the provider was asked for
+        assert_eq!(v["otel.name"], "chat m");
+        assert_eq!(v[semconv::GEN_AI_REQUEST_MODEL], "m");
         assert_eq!(v["otel.kind"], "client");
         assert_eq!(v[semconv::GEN_AI_REQUEST_TEMPERATURE], "0.5");
         assert_eq!(v[semconv::GEN_AI_REQUEST_MAX_TOKENS], "64");

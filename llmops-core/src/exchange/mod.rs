@@ -65,6 +65,7 @@ pub struct Exchange {
     pub(crate) sent: Option<crate::types::ChatRequest>,
     pub(crate) scripted: bool,
     pub(crate) server: Option<(String, u16)>,
+    pub(crate) bridge: Option<Arc<dyn crate::telemetry::SpanBridge>>,
 }
 
 impl std::fmt::Debug for Exchange {
@@ -111,6 +112,7 @@ impl Exchange {
             sent: None,
             scripted: false,
             server: None,
+            bridge: None,
         }
     }
 
@@ -152,6 +154,24 @@ impl Exchange {
     /// The deadline, if one is set.
     pub fn deadline(&self) -> Option<Instant> {
         self.deadline
+    }
+
+    /// The headers that carry the current span's trace context (W3C `traceparent`) to a
+    /// provider; empty unless the client has a [`SpanBridge`](crate::SpanBridge). Providers
+    /// add them to every outgoing call.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use llmops_core::{Caller, Exchange};
+    /// let cx = Exchange::new("req-1", Arc::new(Caller::default()), "m", false);
+    /// assert!(cx.trace_headers().is_empty());
+    /// ```
+    pub fn trace_headers(&self) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        if let Some(b) = &self.bridge {
+            b.inject(&tracing::Span::current(), &mut h);
+        }
+        h
     }
 
     /// Time left before the deadline.

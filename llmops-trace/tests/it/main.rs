@@ -11,4 +11,6 @@ mod audit;
 mod drift;
 mod metrics;
 mod nothing_lost;
+mod replay;
 mod request_log;
+mod webhook;

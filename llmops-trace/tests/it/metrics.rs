@@ -104,3 +104,125 @@ async fn prometheus_text_uses_the_genai_names_and_buckets() {
         assert!(v.parse::<f64>().is_ok(), "{l}");
     }
 }
+
+#[tokio::test]
+async fn feedback_is_counted_per_series_by_label_and_score() {
+    let metrics = Metrics::new().unwrap();
+    let c = Client::builder()
+        .provider(ScriptedProvider::new().repeat("ok"))
+        .observer(metrics.clone())
+        .build()
+        .unwrap();
+    let a = c
+        .chat(ChatRequest::new("scripted/a").user("hi").feature("search"))
+        .await
+        .unwrap();
+    let b = c
+        .chat(ChatRequest::new("scripted/b").user("hi").feature("support"))
+        .await
+        .unwrap();
+    let (a, b) = (a.meta.request_id, b.meta.request_id);
+    c.feedback(&a, "wrong_answer", Some("cited the old policy"))
+        .unwrap();
+    c.feedback(&a, 0.0, None).unwrap();
+    c.feedback(&b, "wrong_answer", None).unwrap();
+    c.feedback(&b, 1.0, None).unwrap();
+    c.feedback(&b, 5.0, None).unwrap();
+    c.feedback(&b, -1.0, None).unwrap();
+    c.feedback("never-seen", "thumbs_down", None).unwrap();
+    c.flush().await.unwrap();
+
+    let snap = metrics.snapshot();
+    let by_feature = snap.by_feature();
+    let (search, support) = (&by_feature["search"], &by_feature["support"]);
+    assert_eq!(search.feedback["wrong_answer"], 1);
+    assert_eq!(search.feedback_scores.count(), 1);
+    assert_eq!(search.feedback_scores.mean(), Some(0.0));
+    assert_eq!(support.feedback["wrong_answer"], 1);
+    let s = &support.feedback_scores;
+    assert_eq!(
+        (s.count(), s.sum(), s.min(), s.max()),
+        (3, 5.0, Some(-1.0), Some(5.0))
+    );
+    assert_eq!(snap.by_model()["scripted/b"].feedback_scores.count(), 3);
+    // feedback on an exchange the metrics never saw: counted, under empty labels
+    assert_eq!(by_feature[""].feedback["thumbs_down"], 1);
+    assert_eq!(by_feature[""].requests, 0);
+    assert_eq!(metrics.dropped(), 0);
+
+    let text = metrics.prometheus();
+    assert!(
+        text.contains("# TYPE llmops_feedback_total counter"),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| {
+            l.starts_with("llmops_feedback_total{")
+                && l.contains("llmops_feature=\"search\"")
+                && l.contains("label=\"wrong_answer\"")
+        })
+        .unwrap();
+    assert!(line.ends_with(" 1"), "{line}");
+    assert!(text.contains("# TYPE llmops_feedback_score histogram"));
+    let count = text
+        .lines()
+        .find(|l| {
+            l.starts_with("llmops_feedback_score_count{")
+                && l.contains("llmops_feature=\"support\"")
+        })
+        .unwrap();
+    assert!(count.ends_with(" 3"), "{count}");
+    let le_zero = text
+        .lines()
+        .find(|l| {
+            l.starts_with("llmops_feedback_score_bucket{")
+                && l.contains("llmops_feature=\"support\"")
+                && l.contains("le=\"0\"")
+        })
+        .unwrap();
+    assert!(
+        le_zero.ends_with(" 1"),
+        "cumulative: only -1 is <= 0: {le_zero}"
+    );
+    // the feedback-only series has no exchange metrics
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("llmops_client_requests_total{")
+                && l.contains("gen_ai_request_model=\"\"")),
+        "{text}"
+    );
+    for l in text.lines().filter(|l| !l.starts_with('#')) {
+        let v = l.rsplit(' ').next().unwrap();
+        assert!(v.parse::<f64>().is_ok(), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn feedback_labels_are_bounded_and_replays_counted() {
+    let metrics = Metrics::new().unwrap();
+    let c = Client::builder()
+        .provider(ScriptedProvider::new().repeat("ok"))
+        .observer(metrics.clone())
+        .build()
+        .unwrap();
+    let r = c
+        .chat(ChatRequest::new("scripted/m").user("hi"))
+        .await
+        .unwrap();
+    for i in 0..(llmops_trace::MAX_FEEDBACK_LABELS + 8) {
+        c.feedback(&r.meta.request_id, format!("label-{i}"), None)
+            .unwrap();
+    }
+    let replay = Caller::default().tag(llmops_trace::replay::REPLAY_TAG, "r-1");
+    c.chat(ChatRequest::new("scripted/m").user("hi").caller(replay))
+        .await
+        .unwrap();
+    c.flush().await.unwrap();
+    let m = &metrics.snapshot().by_model()["scripted/m"];
+    assert_eq!(m.feedback.len(), llmops_trace::MAX_FEEDBACK_LABELS + 1);
+    assert_eq!(m.feedback["other"], 8);
+    assert_eq!((m.requests, m.replays), (2, 1));
+    assert!(metrics.prometheus().contains("llmops_event=\"replay\"} 1"));
+}

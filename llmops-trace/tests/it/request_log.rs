@@ -140,3 +140,105 @@ async fn a_full_queue_drops_and_counts_or_waits_by_configuration() {
         }
     }
 }
+
+#[tokio::test]
+async fn feedback_is_its_own_redacted_line_and_reads_back() {
+    use llmops_trace::LogEntry;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.jsonl");
+    let log = RequestLog::open(RequestLogOptions::new(&path)).unwrap();
+    let c = Client::builder()
+        .provider(ScriptedProvider::new().repeat("ok"))
+        .observer(log.clone())
+        .build()
+        .unwrap();
+    let a = c.chat(req("a")).await.unwrap().meta.request_id;
+    let b = c.chat(req("b")).await.unwrap().meta.request_id;
+    c.feedback(
+        &a,
+        "wrong_answer",
+        Some("leaked sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123"),
+    )
+    .unwrap();
+    c.feedback(&b, 1.0, None).unwrap();
+    c.feedback(&a, 0.0, Some("still wrong")).unwrap();
+    c.flush().await.unwrap();
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(lines[2].starts_with("{\"feedback\":{"), "{}", lines[2]);
+    assert!(
+        !text.contains("ABCDEFGHIJKLMNOP"),
+        "feedback is redacted too"
+    );
+    // records only, as before
+    let recs = RequestLog::read(&path).unwrap();
+    assert_eq!(recs.len(), 2);
+    // everything, in file order
+    let kinds: Vec<&str> = RequestLog::read_entries(&path)
+        .unwrap()
+        .iter()
+        .map(|e| match e {
+            LogEntry::Exchange(_) => "exchange",
+            LogEntry::Feedback(_) => "feedback",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["exchange", "exchange", "feedback", "feedback", "feedback"]
+    );
+    let on_a = RequestLog::read_feedback(&path, &a).unwrap();
+    assert_eq!(on_a.len(), 2);
+    assert_eq!(on_a[0].label(), Some("wrong_answer"));
+    assert!(on_a[0].comment.as_deref().unwrap().contains("[REDACTED]"));
+    assert_eq!(on_a[1].score(), Some(0.0));
+    assert_eq!(RequestLog::read_feedback(&path, &b).unwrap().len(), 1);
+    assert_eq!((log.stats().accepted, log.stats().dropped), (5, 0));
+}
+
+/// A redactor that takes its time: the writer thread falls behind, the queue fills.
+struct Slow;
+
+impl Redactor for Slow {
+    fn name(&self) -> &str {
+        "slow"
+    }
+    fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        std::thread::sleep(Duration::from_millis(20));
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_feedback_is_counted_and_block_waits() {
+    for when_full in [WhenFull::Drop, WhenFull::Block] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let log = RequestLog::open(
+            RequestLogOptions::new(&path)
+                .queue(1, when_full)
+                .redactor(std::sync::Arc::new(Slow)),
+        )
+        .unwrap();
+        let c = Client::builder()
+            .provider(ScriptedProvider::new().repeat("ok"))
+            .observer(log.clone())
+            .build()
+            .unwrap();
+        for i in 0..10 {
+            c.feedback(&format!("req-{i}"), 1.0, None).unwrap();
+        }
+        c.flush().await.unwrap();
+        let written = RequestLog::read_entries(&path).unwrap().len() as u64;
+        let s = log.stats();
+        // never silent: every feedback line is either written or counted as dropped
+        assert_eq!(s.accepted + s.dropped, 10, "{when_full:?}");
+        assert_eq!(written, s.accepted, "{when_full:?}");
+        match when_full {
+            WhenFull::Drop => assert!(s.dropped > 0, "{s:?}"),
+            _ => assert_eq!((written, s.dropped), (10, 0)),
+        }
+    }
+}

@@ -1,11 +1,19 @@
 //! `llmops log show <request-id>`: everything about one exchange, from the request log (current
-//! and rotated files) and the audit trail, so a wrong answer can be explained after the fact.
+//! and rotated files) and the audit trail, with the feedback given on it, so a wrong answer can
+//! be explained after the fact. `llmops log replay <request-id>`: the same request sent again
+//! through the providers of llmops.toml, and the difference.
+//!
+//! Exit codes of `replay`: 0 = the answer is the same, 100 = it differs (a check that failed,
+//! as everywhere in this CLI), 1 = the replay could not be made (not in the log, no provider,
+//! the call failed).
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use llmops::trace::{RequestLog, audit};
-use llmops::{Error, ExchangeRecord, Outcome, Result};
+use llmops::trace::{LogEntry, RequestLog, audit, replay};
+use llmops::{Anthropic, Client, Error, ExchangeRecord, Feedback, OpenAi, Outcome, Result};
+
+use crate::config::Config;
 
 /// Arguments of `llmops log`.
 #[derive(Debug, Args)]
@@ -22,9 +30,14 @@ pub(crate) struct LogArgs {
 
 #[derive(Debug, Subcommand)]
 enum LogCommand {
-    /// Print one exchange: request, prompt version, retrieved chunks, guard findings, attempts, reply, cost, audit record.
+    /// Print one exchange: request, prompt version, retrieved chunks, guard findings, attempts, reply, cost, feedback, audit record.
     Show {
         /// The request id (from `ResponseMeta::request_id` or a trace).
+        request_id: String,
+    },
+    /// Send the logged request again (through the providers of llmops.toml) and print the difference; exit 0 when the answer is the same, 100 when it differs.
+    Replay {
+        /// The request id of the exchange to replay.
         request_id: String,
     },
 }
@@ -44,46 +57,86 @@ fn files(path: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn find(path: &Path, id: &str) -> Result<Option<ExchangeRecord>> {
-    for f in files(path) {
-        if !f.exists() {
-            continue;
-        }
-        if let Some(r) = RequestLog::read(&f)?
-            .into_iter()
-            .find(|r| r.request_id == id)
-        {
-            return Ok(Some(r));
+/// The exchange `id` and the feedback on it (oldest first), from the log and its rotated files.
+fn find(path: &Path, id: &str) -> Result<(ExchangeRecord, Vec<Feedback>)> {
+    if !path.exists() {
+        return Err(Error::config(format!(
+            "no request log at {}",
+            path.display()
+        )));
+    }
+    let mut record = None;
+    let mut feedback = Vec::new();
+    // oldest file first: feedback comes out in the order it was given
+    for f in files(path).into_iter().rev().filter(|f| f.exists()) {
+        for e in RequestLog::read_entries(&f)? {
+            match e {
+                LogEntry::Exchange(r) if r.request_id == id => record = Some(*r),
+                LogEntry::Feedback(fb) if fb.request_id == id => feedback.push(fb),
+                _ => {}
+            }
         }
     }
-    Ok(None)
+    let record = record
+        .ok_or_else(|| Error::invalid(format!("request {id} is not in {}", path.display())))?;
+    Ok((record, feedback))
 }
 
-pub(crate) fn run(
-    args: LogArgs,
-    default_log: Option<PathBuf>,
-    default_audit: Option<PathBuf>,
-    json: bool,
-) -> Result<u8> {
+/// A client over the providers of llmops.toml, or the environment's, as `llmops chat` builds it.
+fn client(cfg: &Config) -> Result<Client> {
+    let mut b = Client::builder();
+    if cfg.has_providers() {
+        b = cfg.apply(b)?;
+    } else {
+        let mut any = false;
+        if std::env::var("OPENAI_API_KEY").is_ok() || std::env::var("OPENAI_BASE_URL").is_ok() {
+            b = b.provider(OpenAi::from_env()?);
+            any = true;
+        }
+        if std::env::var("ANTHROPIC_API_KEY").is_ok() {
+            b = b.provider(Anthropic::from_env()?);
+            any = true;
+        }
+        if !any {
+            return Err(Error::config(
+                "no provider configured to replay with: write an llmops.toml, or set OPENAI_API_KEY (or OPENAI_BASE_URL) or ANTHROPIC_API_KEY",
+            ));
+        }
+    }
+    b.build()
+}
+
+pub(crate) async fn run(args: LogArgs, cfg: &Config, json: bool) -> Result<u8> {
     let log = args
         .log
-        .or(default_log)
+        .or_else(|| cfg.log.clone())
         .unwrap_or_else(|| PathBuf::from("requests.jsonl"));
     let audit_path = args
         .audit
-        .or(default_audit)
+        .or_else(|| cfg.audit.clone())
         .unwrap_or_else(|| PathBuf::from("audit.jsonl"));
     match args.command {
-        LogCommand::Show { request_id } => {
-            if !log.exists() {
-                return Err(Error::config(format!(
-                    "no request log at {}",
-                    log.display()
-                )));
+        LogCommand::Replay { request_id } => {
+            let (rec, _) = find(&log, &request_id)?;
+            let client = client(cfg)?;
+            let report = replay::run(&client, &rec).await;
+            client.flush().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.render());
             }
-            let rec = find(&log, &request_id)?.ok_or_else(|| {
-                Error::invalid(format!("request {request_id} is not in {}", log.display()))
-            })?;
+            Ok(match &report.replay.error {
+                Some(e) => {
+                    eprintln!("error: the replay failed: {e}");
+                    crate::ERROR
+                }
+                None if report.identical => crate::OK,
+                None => crate::CHECKS_FAILED,
+            })
+        }
+        LogCommand::Show { request_id } => {
+            let (rec, feedback) = find(&log, &request_id)?;
             let audited = if audit_path.exists() {
                 audit::tail(&audit_path, usize::MAX)?
                     .into_iter()
@@ -95,18 +148,21 @@ pub(crate) fn run(
                 #[derive(serde::Serialize)]
                 struct Out<'a> {
                     record: &'a ExchangeRecord,
+                    feedback: &'a [Feedback],
                     audit: Option<&'a audit::AuditEntry>,
                 }
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&Out {
                         record: &rec,
+                        feedback: &feedback,
                         audit: audited.as_ref()
                     })?
                 );
                 return Ok(crate::OK);
             }
             print_record(&rec);
+            print_feedback(&feedback);
             match audited {
                 Some(a) => println!(
                     "audit      record {} (hash {}…) {} by {}",
@@ -193,4 +249,25 @@ fn print_record(r: &ExchangeRecord) {
             None => "unknown".into(),
         }
     );
+}
+
+fn print_feedback(feedback: &[Feedback]) {
+    if feedback.is_empty() {
+        println!("feedback   (none)");
+    }
+    for f in feedback {
+        let value = match (f.label(), f.score()) {
+            (Some(l), _) => format!("label {l}"),
+            (None, Some(s)) => format!("score {s}"),
+            (None, None) => "-".to_owned(),
+        };
+        match &f.comment {
+            Some(c) => println!(
+                "feedback   {}  {value}  \"{}\"",
+                f.at.to_rfc3339(),
+                c.replace('\n', " ")
+            ),
+            None => println!("feedback   {}  {value}", f.at.to_rfc3339()),
+        }
+    }
 }

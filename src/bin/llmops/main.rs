@@ -2,7 +2,8 @@
 //!
 //! Conventions (shared by every verb): `--config FILE` (default `./llmops.toml` when present),
 //! `--json` where output is data, and exit codes 0 = ok, 100 = checks failed (verbs that check
-//! things, like later `eval` and `guard scan`), 1 = usage or tool error.
+//! things: `audit verify` on a broken chain, `log replay` when the answer changed, later `eval`
+//! and `guard scan`), 1 = usage or tool error.
 
 #[cfg(feature = "trace")]
 mod audit;
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
             #[cfg(feature = "trace")]
             Command::Audit(args) => audit::run(args, cfg.audit.clone(), cli.json),
             #[cfg(feature = "trace")]
-            Command::Log(args) => log::run(args, cfg.log.clone(), cfg.audit.clone(), cli.json),
+            Command::Log(args) => log::run(args, &cfg, cli.json).await,
         }
     });
     match result {

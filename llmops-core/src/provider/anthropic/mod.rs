@@ -348,6 +348,7 @@ impl Anthropic {
                 config("no API key (set ANTHROPIC_API_KEY or give one to the provider)")
             })?;
         let mut headers = self.headers.clone();
+        headers.extend(cx.trace_headers());
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(
             "anthropic-version",

@@ -175,7 +175,10 @@ impl Embedder for OpenAiEmbedder {
                 encoding_format: "float",
                 dimensions: self.request_dims,
             })?;
-            let resp = self.provider.post(&url, key, body).await?;
+            let resp = self
+                .provider
+                .post(&url, key, body, Default::default())
+                .await?;
             let bytes = resp
                 .bytes()
                 .await

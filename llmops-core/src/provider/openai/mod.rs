@@ -428,8 +428,9 @@ impl OpenAi {
         url: &str,
         key: Option<&ApiKey>,
         body: Vec<u8>,
+        trace: reqwest::header::HeaderMap,
     ) -> Result<reqwest::Response> {
-        let rb = self.request(url, key)?.body(body);
+        let rb = self.request(url, key)?.headers(trace).body(body);
         http::send(&self.name, rb, error::from_response)
             .await
             .map_err(|e| match e {
@@ -515,7 +516,7 @@ impl Provider for OpenAi {
     async fn chat(&self, req: &ChatRequest, cx: &Exchange) -> Result<Reply> {
         let body = serde_json::to_vec(&wire::ChatBody::new(req, self.quirks)?)?;
         let (url, key) = self.target("chat/completions", &req.model, cx.deployment.as_deref());
-        let resp = self.post(&url, key, body).await?;
+        let resp = self.post(&url, key, body, cx.trace_headers()).await?;
         if is_stream(&resp, req.stream) {
             let events = http::sse(&self.name, resp.bytes_stream());
             let decoder = stream::ChunkDecoder::new(&self.name, key.cloned());
