@@ -58,7 +58,7 @@ pub(crate) fn attempt_span(provider: &str, model: &str, attempt: u32) -> tracing
         server.address = Empty,
         server.port = Empty,
         error.type = Empty,
-        llmops.attempt = attempt,
+        llmops.attempt = i64::from(attempt),
     )
 }
 
@@ -87,7 +87,7 @@ pub(crate) fn record_end(
         span.record(semconv::GEN_AI_REQUEST_TOP_P, f64::from(v));
     }
     if let Some(v) = p.max_tokens {
-        span.record(semconv::GEN_AI_REQUEST_MAX_TOKENS, u64::from(v));
+        span.record(semconv::GEN_AI_REQUEST_MAX_TOKENS, i64::from(v));
     }
     if let Some(v) = p.seed {
         span.record(semconv::GEN_AI_REQUEST_SEED, v);
@@ -112,11 +112,17 @@ pub(crate) fn record_end(
     if let Some(m) = &rec.model_answered {
         span.record(semconv::GEN_AI_RESPONSE_MODEL, m.as_str());
     }
-    span.record(semconv::GEN_AI_USAGE_INPUT_TOKENS, rec.usage.input_tokens);
-    span.record(semconv::GEN_AI_USAGE_OUTPUT_TOKENS, rec.usage.output_tokens);
+    span.record(
+        semconv::GEN_AI_USAGE_INPUT_TOKENS,
+        int(rec.usage.input_tokens),
+    );
+    span.record(
+        semconv::GEN_AI_USAGE_OUTPUT_TOKENS,
+        int(rec.usage.output_tokens),
+    );
     span.record(
         semconv::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
-        rec.usage.cache_read_tokens,
+        int(rec.usage.cache_read_tokens),
     );
     let c = &rec.caller;
     if let Some(v) = &c.conversation_id {
@@ -135,7 +141,7 @@ pub(crate) fn record_end(
     }
     if let Some(pv) = &rec.prompt {
         span.record(semconv::LLMOPS_PROMPT_NAME, pv.name.as_str());
-        span.record(semconv::LLMOPS_PROMPT_VERSION, u64::from(pv.version));
+        span.record(semconv::LLMOPS_PROMPT_VERSION, i64::from(pv.version));
         span.record(semconv::LLMOPS_PROMPT_HASH, pv.hash.as_str());
     }
     if let Some(m) = rec.cost.known() {
@@ -154,7 +160,7 @@ pub(crate) fn record_end(
 pub(crate) fn record_server(span: &tracing::Span, server: Option<&(String, u16)>) {
     if let Some((host, port)) = server {
         span.record(semconv::SERVER_ADDRESS, host.as_str());
-        span.record(semconv::SERVER_PORT, u64::from(*port));
+        span.record(semconv::SERVER_PORT, i64::from(*port));
     }
 }
 
@@ -163,6 +169,12 @@ pub(crate) fn record_attempt_error(span: &tracing::Span, e: &crate::Error) {
     if !span.is_disabled() {
         span.record(semconv::ERROR_TYPE, e.class().as_str());
     }
+}
+
+/// Integers go to spans as `i64`: `tracing` hands a `u64` to layers that do not take one
+/// (tracing-opentelemetry) as its `Debug` text, and the GenAI conventions want ints.
+fn int(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {

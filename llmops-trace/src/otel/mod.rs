@@ -431,6 +431,7 @@ impl Otel {
             .with_location(false)
             .with_threads(false)
             .with_target(false)
+            .with_tracked_inactivity(false)
     }
 
     /// The bridge to give [`ClientBuilder::span_bridge`](llmops_core::ClientBuilder::span_bridge).

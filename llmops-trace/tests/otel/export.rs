@@ -139,6 +139,33 @@ async fn genai_spans_arrive_as_otlp_protobuf_with_trace_context_on_the_wire() {
         assert_eq!(a.get(k).map(String::as_str), Some(v), "{k} in {a:?}");
     }
     assert!(a.contains_key("server.port") && a.contains_key("llmops.overhead_ms"));
+    // typed as the conventions say: counts and ports are ints, not their text
+    for k in [
+        "gen_ai.usage.input_tokens",
+        "gen_ai.usage.output_tokens",
+        "gen_ai.usage.cache_read.input_tokens",
+        "gen_ai.request.max_tokens",
+        "server.port",
+        "llmops.attempts",
+    ] {
+        let v = request.attributes.iter().find(|kv| kv.key == k).unwrap();
+        assert!(
+            matches!(
+                v.value.as_ref().and_then(|v| v.value.as_ref()),
+                Some(opentelemetry_proto::tonic::common::v1::any_value::Value::IntValue(_))
+            ),
+            "{k} is not an int: {v:?}"
+        );
+    }
+    let attempt_no = attempt
+        .attributes
+        .iter()
+        .find(|kv| kv.key == "llmops.attempt")
+        .unwrap();
+    assert_eq!(
+        attempt_no.value.as_ref().and_then(|v| v.value.clone()),
+        Some(opentelemetry_proto::tonic::common::v1::any_value::Value::IntValue(1))
+    );
     for deprecated in [
         "gen_ai.system",
         "gen_ai.usage.prompt_tokens",
