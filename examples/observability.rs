@@ -1,11 +1,15 @@
-//! Observability and governance on one client: the request log and the audit trail.
+//! Observability and governance on one client: the request log, the audit trail, metrics,
+//! feedback, and (with feature `otlp`, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set) GenAI spans
+//! and metrics exported over OTLP.
 //!
 //! ```sh
 //! cargo run --example observability            # writes requests.jsonl and audit.jsonl here
 //! LLMOPS_REQUEST_LOG=/tmp/r.jsonl LLMOPS_AUDIT_LOG=/tmp/a.jsonl cargo run --example observability
 //! cargo run --features cli --bin llmops -- audit verify
+//! # to Phoenix, Jaeger, Tempo, an OpenTelemetry Collector ... (docs/observability.md)
+//! OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_SERVICE_NAME=support-bot \
+//!   cargo run --example observability --features otlp
 //! ```
-//! (OTLP export arrives with the rest of issue 3.)
 
 use std::time::Duration;
 
@@ -20,8 +24,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let requests = RequestLog::open(RequestLogOptions::new(&log_path))?;
     let audit_log = AuditLog::open(&audit_path)?;
     let metrics = Metrics::new()?;
+    let otel = otlp::install()?;
 
-    let client = Client::builder()
+    let builder = Client::builder()
         .provider(
             ScriptedProvider::new()
                 .reply("Your order ships tomorrow.")
@@ -32,8 +37,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .observer(requests.clone())
         .observer(audit_log.exchange_observer()?)
-        .observer(metrics.clone())
-        .build()?;
+        .observer(metrics.clone());
+    let client = otlp::attach(builder, otel.as_ref()).build()?;
 
     let ask = |text: &str| {
         ChatRequest::new("scripted/support")
@@ -43,6 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let ok = client.chat(ask("Where is my order?")).await?;
     println!("1. completed: {}", ok.text());
+    // the user says the answer was right: attached to the logged exchange, its trace, the metrics
+    client.feedback(&ok.meta.request_id, 1.0, Some("correct ETA"))?;
     let failed = client.chat(ask("Again?")).await;
     println!(
         "2. failed: {}",
@@ -61,6 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
 
     client.flush().await?;
+    otlp::finish(otel).await?;
     println!("\nrequest log {log_path}: {:?}", requests.stats());
     let v = audit::verify(std::path::Path::new(&audit_path))?;
     println!(
@@ -77,4 +85,70 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// OTLP export when built with `otlp` and `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+#[cfg(feature = "otlp")]
+mod otlp {
+    use llmops::ClientBuilder;
+    use llmops::trace::otel::{Otel, OtelOptions};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    pub(crate) fn install() -> Result<Option<Otel>, Box<dyn std::error::Error>> {
+        let Ok(endpoint) = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT") else {
+            println!("(OTEL_EXPORTER_OTLP_ENDPOINT unset: no OTLP export)");
+            return Ok(None);
+        };
+        // the standard OTEL_* variables configure the rest; content capture for the demo
+        let otel = Otel::install(OtelOptions::new().capture_content(true))?;
+        // the host (this example) installs the subscriber, never the library
+        tracing_subscriber::registry()
+            .with(otel.layer())
+            .try_init()?;
+        println!("exporting spans and metrics over OTLP to {endpoint}");
+        Ok(Some(otel))
+    }
+
+    pub(crate) fn attach(b: ClientBuilder, otel: Option<&Otel>) -> ClientBuilder {
+        match otel {
+            Some(o) => b.span_bridge(o.bridge()).observer(o.metrics()),
+            None => b,
+        }
+    }
+
+    pub(crate) async fn finish(otel: Option<Otel>) -> Result<(), Box<dyn std::error::Error>> {
+        if let Some(o) = otel {
+            // a collector refusing something (e.g. Phoenix takes no metrics: 405) is reported,
+            // it does not fail the run
+            if let Err(e) = o.shutdown().await {
+                println!("OTLP shutdown: {e}");
+            }
+            println!("OTLP spans: {:?}", o.stats());
+        }
+        Ok(())
+    }
+}
+
+/// Without `otlp`: says how to get export when the endpoint is set.
+#[cfg(not(feature = "otlp"))]
+mod otlp {
+    use llmops::ClientBuilder;
+
+    pub(crate) fn install() -> Result<Option<()>, Box<dyn std::error::Error>> {
+        if std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_some() {
+            println!(
+                "OTEL_EXPORTER_OTLP_ENDPOINT is set but this build has no OTLP: run with --features otlp"
+            );
+        }
+        Ok(None)
+    }
+
+    pub(crate) fn attach(b: ClientBuilder, _otel: Option<&()>) -> ClientBuilder {
+        b
+    }
+
+    pub(crate) async fn finish(_otel: Option<()>) -> Result<(), Box<dyn std::error::Error>> {
+        Ok(())
+    }
 }

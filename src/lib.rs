@@ -90,6 +90,6 @@ pub struct ReadmeDoctests;
 #[cfg(doctest)]
 pub struct PipelineDoctests;
 
-#[cfg(all(doctest, feature = "trace"))]
+#[cfg(all(doctest, feature = "otlp"))]
 #[doc = include_str!("../docs/observability.md")]
 pub struct ObservabilityDoctests;

@@ -3,7 +3,7 @@
 //! Observability and governance for llmops: when it breaks at 2am, the records say why; when
 //! someone asks who approved what, the audit trail answers.
 //!
-//! Landed so far (issue 3 is in progress):
+//! What it holds:
 //! - [`RequestLog`]: an [`Observer`](llmops_core::Observer) writing every
 //!   [`ExchangeRecord`](llmops_core::ExchangeRecord) as one JSON line, redacted through core's
 //!   [`Redactor`](llmops_core::Redactor), off the request path (bounded queue: a counted drop

@@ -29,7 +29,7 @@ impl OtelOptions {
             .metrics(false)
     }
 
-    /// An MLflow tracking server (≥ 3.6 receives OTLP at `{tracking_uri}/v1/traces`) and the
+    /// An MLflow tracking server (OTLP at `{tracking_uri}/v1/traces`) and the
     /// experiment the traces go to (`x-mlflow-experiment-id`). Traces only.
     ///
     /// ```
