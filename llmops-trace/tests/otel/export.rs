@@ -387,3 +387,52 @@ async fn incoming_traceparent_becomes_the_parent() {
     bad.insert("traceparent", "nonsense".parse().unwrap());
     llmops_trace::otel::set_parent_from_headers(&tracing::info_span!("x"), &bad).unwrap();
 }
+
+#[tokio::test]
+async fn anthropic_calls_carry_the_attempt_traceparent_too() {
+    let collector = receiver().await;
+    let provider_server = MockServer::start().await;
+    let body = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../llmops-core/tests/fixtures/anthropic/messages_response.json"),
+    )
+    .unwrap();
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&provider_server)
+        .await;
+    let otel = Otel::install(options(&collector)).unwrap();
+    let _traced = trace_into(&otel).await;
+    let client = Client::builder()
+        .provider(
+            llmops_core::Anthropic::new(ApiKey::new("sk-ant-test")).base_url(provider_server.uri()),
+        )
+        .span_bridge(otel.bridge())
+        .build()
+        .unwrap();
+    let reply = client
+        .chat(
+            ChatRequest::new("anthropic/claude-sonnet-4-5")
+                .user("hi")
+                .max_tokens(32),
+        )
+        .await
+        .unwrap();
+    otel.flush().await.unwrap();
+    let spans = spans_received(&collector).await;
+    let attempt = spans
+        .iter()
+        .find(|s| attrs(s).contains_key("llmops.attempt"))
+        .unwrap();
+    let sent = &provider_server.received_requests().await.unwrap()[0];
+    let tp = sent.headers.get("traceparent").unwrap().to_str().unwrap();
+    assert_eq!(
+        tp,
+        format!(
+            "00-{}-{}-01",
+            reply.meta.trace_id.as_deref().unwrap(),
+            hex(&attempt.span_id)
+        )
+    );
+}
