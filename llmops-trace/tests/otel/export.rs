@@ -14,7 +14,9 @@ use tracing::Instrument;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{attrs, hex, receiver, spans_received, trace_into, value};
+use crate::support::{
+    attrs, hex, receiver, scripted_client, span_with, spans_received, trace_into, value,
+};
 
 fn fixture(name: &str) -> String {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -203,11 +205,7 @@ async fn content_is_off_by_default_and_streams_carry_time_to_first_token() {
     let collector = receiver().await;
     let otel = Otel::install(options(&collector)).unwrap();
     let _traced = trace_into(&otel).await;
-    let client = Client::builder()
-        .provider(ScriptedProvider::new().reply("one two three"))
-        .span_bridge(otel.bridge())
-        .build()
-        .unwrap();
+    let client = scripted_client(&otel, ScriptedProvider::new().reply("one two three"));
     let mut stream = client
         .chat_stream(ChatRequest::new("scripted/m").user("count"))
         .await
@@ -219,10 +217,7 @@ async fn content_is_off_by_default_and_streams_carry_time_to_first_token() {
     drop(stream);
     otel.flush().await.unwrap();
     let spans = spans_received(&collector).await;
-    let request = spans
-        .iter()
-        .find(|s| attrs(s).contains_key("llmops.request_id"))
-        .unwrap();
+    let request = span_with(&spans, "llmops.request_id");
     let a = attrs(request);
     assert!(a.contains_key("llmops.ttft_ms"), "{a:?}");
     assert!(!a.contains_key("gen_ai.input.messages"));
@@ -240,21 +235,14 @@ async fn openinference_and_legacy_modes_add_their_keys() {
     )
     .unwrap();
     let _traced = trace_into(&otel).await;
-    let client = Client::builder()
-        .provider(ScriptedProvider::new().reply("Paris."))
-        .span_bridge(otel.bridge())
-        .build()
-        .unwrap();
+    let client = scripted_client(&otel, ScriptedProvider::new().reply("Paris."));
     client
         .chat(ChatRequest::new("scripted/m").user("Capital of France?"))
         .await
         .unwrap();
     otel.flush().await.unwrap();
     let spans = spans_received(&collector).await;
-    let request = spans
-        .iter()
-        .find(|s| attrs(s).contains_key("llmops.request_id"))
-        .unwrap();
+    let request = span_with(&spans, "llmops.request_id");
     let a = attrs(request);
     assert_eq!(a["openinference.span.kind"], "LLM");
     assert_eq!(a["llm.model_name"], "m");
@@ -265,10 +253,7 @@ async fn openinference_and_legacy_modes_add_their_keys() {
     assert_eq!(a["output.value"], "Paris.");
     assert_eq!(a["gen_ai.system"], "scripted");
     assert!(a.contains_key("gen_ai.usage.prompt_tokens"));
-    let attempt = spans
-        .iter()
-        .find(|s| attrs(s).contains_key("llmops.attempt"))
-        .unwrap();
+    let attempt = span_with(&spans, "llmops.attempt");
     assert_eq!(attrs(attempt)["openinference.span.kind"], "CHAIN");
 }
 
@@ -345,11 +330,7 @@ async fn a_collector_that_is_down_costs_counted_drops_not_errors() {
     )
     .unwrap();
     let _traced = trace_into(&otel).await;
-    let client = Client::builder()
-        .provider(ScriptedProvider::new().repeat("ok"))
-        .span_bridge(otel.bridge())
-        .build()
-        .unwrap();
+    let client = scripted_client(&otel, ScriptedProvider::new().repeat("ok"));
     for _ in 0..5 {
         client
             .chat(ChatRequest::new("scripted/m").user("hi"))
@@ -421,10 +402,7 @@ async fn anthropic_calls_carry_the_attempt_traceparent_too() {
         .unwrap();
     otel.flush().await.unwrap();
     let spans = spans_received(&collector).await;
-    let attempt = spans
-        .iter()
-        .find(|s| attrs(s).contains_key("llmops.attempt"))
-        .unwrap();
+    let attempt = span_with(&spans, "llmops.attempt");
     let sent = &provider_server.received_requests().await.unwrap()[0];
     let tp = sent.headers.get("traceparent").unwrap().to_str().unwrap();
     assert_eq!(

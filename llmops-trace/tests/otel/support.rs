@@ -84,3 +84,23 @@ pub(crate) fn attrs(s: &Span) -> HashMap<String, String> {
 pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
+
+/// The first span carrying attribute `key`.
+pub(crate) fn span_with<'a>(spans: &'a [Span], key: &str) -> &'a Span {
+    spans
+        .iter()
+        .find(|s| s.attributes.iter().any(|kv| kv.key == key))
+        .unwrap_or_else(|| panic!("no span with {key}"))
+}
+
+/// A client on `provider` whose spans go through `otel`'s bridge.
+pub(crate) fn scripted_client(
+    otel: &Otel,
+    provider: llmops_core::ScriptedProvider,
+) -> llmops_core::Client {
+    llmops_core::Client::builder()
+        .provider(provider)
+        .span_bridge(otel.bridge())
+        .build()
+        .unwrap()
+}
