@@ -19,8 +19,10 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 use super::content;
 use crate::error::{Error, Result};
 
-/// Exchanges whose span context is kept for feedback (the newest win).
+/// Exchanges whose span context is kept for feedback (the newest win), over [`SHARDS`] maps
+/// so concurrent exchanges rarely meet on one lock.
 const RECENT: usize = 16 * 1024;
+const SHARDS: usize = 32;
 
 #[derive(Default)]
 struct Recent {
@@ -33,7 +35,14 @@ struct Inner {
     capture: bool,
     redactor: Arc<dyn Redactor>,
     propagator: TraceContextPropagator,
-    recent: Mutex<Recent>,
+    recent: [Mutex<Recent>; SHARDS],
+}
+
+fn shard(request_id: &str) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    request_id.hash(&mut h);
+    (h.finish() as usize) % SHARDS
 }
 
 /// Core's [`SpanBridge`] on OpenTelemetry: give it to
@@ -61,19 +70,19 @@ impl OtelBridge {
                 capture,
                 redactor,
                 propagator: TraceContextPropagator::new(),
-                recent: Mutex::new(Recent::default()),
+                recent: std::array::from_fn(|_| Mutex::new(Recent::default())),
             }),
         }
     }
 
     fn remember(&self, request_id: &str, sc: SpanContext) {
-        let Ok(mut r) = self.inner.recent.lock() else {
+        let Some(Ok(mut r)) = self.inner.recent.get(shard(request_id)).map(|m| m.lock()) else {
             return;
         };
         if r.map.insert(request_id.to_owned(), sc).is_none() {
             r.order.push_back(request_id.to_owned());
         }
-        while r.order.len() > RECENT {
+        while r.order.len() > RECENT / SHARDS {
             if let Some(old) = r.order.pop_front() {
                 r.map.remove(&old);
             }
@@ -83,6 +92,7 @@ impl OtelBridge {
     fn recall(&self, request_id: &str) -> Option<SpanContext> {
         self.inner
             .recent
+            .get(shard(request_id))?
             .lock()
             .ok()
             .and_then(|r| r.map.get(request_id).cloned())

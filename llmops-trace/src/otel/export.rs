@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use opentelemetry::Context;
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
 
 use super::openinference;
@@ -89,10 +89,13 @@ impl<P: SpanProcessor> SpanProcessor for CountingProcessor<P> {
     }
 }
 
-/// Wraps the OTLP exporter: maps attributes (OpenInference, legacy) and counts outcomes.
+/// Wraps the OTLP exporter: maps attributes (OpenInference, legacy) and counts outcomes. The
+/// SDK's batch processor calls it on its own thread; the export itself (async reqwest or
+/// tonic) runs on the host's Tokio runtime, captured at install.
 #[derive(Debug)]
 pub(crate) struct LlmopsExporter<E> {
-    inner: E,
+    inner: Arc<E>,
+    runtime: tokio::runtime::Handle,
     counters: Arc<Counters>,
     openinference: bool,
     legacy: bool,
@@ -101,12 +104,14 @@ pub(crate) struct LlmopsExporter<E> {
 impl<E> LlmopsExporter<E> {
     pub(crate) fn new(
         inner: E,
+        runtime: tokio::runtime::Handle,
         counters: Arc<Counters>,
         openinference: bool,
         legacy: bool,
     ) -> Self {
         LlmopsExporter {
-            inner,
+            inner: Arc::new(inner),
+            runtime,
             counters,
             openinference,
             legacy,
@@ -114,7 +119,7 @@ impl<E> LlmopsExporter<E> {
     }
 }
 
-impl<E: SpanExporter> SpanExporter for LlmopsExporter<E> {
+impl<E: SpanExporter + 'static> SpanExporter for LlmopsExporter<E> {
     async fn export(&self, mut batch: Vec<SpanData>) -> OTelSdkResult {
         if self.openinference || self.legacy {
             for span in &mut batch {
@@ -122,7 +127,17 @@ impl<E: SpanExporter> SpanExporter for LlmopsExporter<E> {
             }
         }
         let n = batch.len() as u64;
-        let res = self.inner.export(batch).await;
+        let inner = self.inner.clone();
+        let res = match self
+            .runtime
+            .spawn(async move { inner.export(batch).await })
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => Err(OTelSdkError::InternalFailure(format!(
+                "the export task ended: {e}"
+            ))),
+        };
         match &res {
             Ok(()) => {
                 self.counters.exported.fetch_add(n, Ordering::Release);
@@ -141,6 +156,9 @@ impl<E: SpanExporter> SpanExporter for LlmopsExporter<E> {
         self.inner.force_flush()
     }
     fn set_resource(&mut self, resource: &Resource) {
-        self.inner.set_resource(resource)
+        // called once while the provider is built, before any export shares `inner`
+        if let Some(e) = Arc::get_mut(&mut self.inner) {
+            e.set_resource(resource)
+        }
     }
 }

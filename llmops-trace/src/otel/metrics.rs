@@ -119,7 +119,7 @@ impl OtelMetrics {
 }
 
 fn labels(rec: &ExchangeRecord) -> Vec<KeyValue> {
-    let mut l = Vec::with_capacity(8);
+    let mut l = Vec::with_capacity(10);
     l.push(KeyValue::new(
         semconv::GEN_AI_OPERATION_NAME,
         rec.operation.to_string(),
@@ -172,21 +172,23 @@ impl Observer for OtelMetrics {
         if let Some(c) = rec.cost.known() {
             m.cost.add(c.as_f64(), &l);
         }
-        let mut with_outcome = l.clone();
-        with_outcome.push(KeyValue::new(semconv::LLMOPS_OUTCOME, rec.outcome.as_str()));
-        m.requests.add(1, &with_outcome);
+        // one label vector, extended and shrunk per instrument: no clone per instrument
+        let base = l.len();
+        l.push(KeyValue::new(semconv::LLMOPS_OUTCOME, rec.outcome.as_str()));
+        m.requests.add(1, &l);
+        l.truncate(base);
         for (ty, n) in [
             ("input", rec.usage.input_tokens),
             ("output", rec.usage.output_tokens),
         ] {
-            let mut lt = l.clone();
-            lt.push(KeyValue::new(semconv::GEN_AI_TOKEN_TYPE, ty));
-            m.tokens.record(n, &lt);
+            l.push(KeyValue::new(semconv::GEN_AI_TOKEN_TYPE, ty));
+            m.tokens.record(n, &l);
+            l.truncate(base);
         }
         if matches!(rec.cache, Some(CacheOutcome::Hit { .. })) {
-            let mut le = l.clone();
-            le.push(KeyValue::new(semconv::LLMOPS_EVENT, "cache_hit"));
-            m.events.add(1, &le);
+            l.push(KeyValue::new(semconv::LLMOPS_EVENT, "cache_hit"));
+            m.events.add(1, &l);
+            l.truncate(base);
         }
         if rec.guard_findings.iter().any(|g| g.action == "block") {
             l.push(KeyValue::new(semconv::LLMOPS_EVENT, "guard_block"));
