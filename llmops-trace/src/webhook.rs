@@ -5,7 +5,7 @@
 //! a 5xx, a 429, a timeout or a network failure is retried with exponential backoff (2 retries
 //! by default, `Retry-After` honoured up to [`MAX_BACKOFF`]). Anything else that is not a 2xx
 //! fails at once. A failure is a [`WebhookError`] that names the status and the URL (without
-//! its credentials and query), never the configured headers.
+//! its path, credentials and query: Slack-style URLs keep their secret in the path), never the configured headers.
 //!
 //! Wrap the sink in [`Debounced`](crate::Debounced) so that a storm yields one alert per rule
 //! per window.
@@ -60,7 +60,7 @@ pub enum PayloadFormat {
 
 /// Why a webhook could not be built or an alert could not be delivered.
 ///
-/// The message names the status and the URL (without its credentials, query and fragment),
+/// The message names the status and the URL (scheme, host and port: never its path, credentials or query),
 /// never a configured header value.
 ///
 /// ```
@@ -106,7 +106,7 @@ pub enum WebhookError {
     Status {
         /// The HTTP status.
         status: u16,
-        /// The URL, without credentials, query and fragment.
+        /// The URL, without its path, credentials and query.
         url: String,
         /// How many requests were sent.
         attempts: u32,
@@ -117,7 +117,7 @@ pub enum WebhookError {
     /// No answer within the timeout (after the retries).
     #[error("webhook {url} did not answer within {timeout:?} after {attempts} attempt(s)")]
     Timeout {
-        /// The URL, without credentials, query and fragment.
+        /// The URL, without its path, credentials and query.
         url: String,
         /// How many requests were sent.
         attempts: u32,
@@ -127,7 +127,7 @@ pub enum WebhookError {
     /// The connection failed (DNS, refused, reset) after the retries.
     #[error("webhook {url} unreachable after {attempts} attempt(s): {reason}")]
     Network {
-        /// The URL, without credentials, query and fragment.
+        /// The URL, without its path, credentials and query.
         url: String,
         /// How many requests were sent.
         attempts: u32,
@@ -350,15 +350,18 @@ impl WebhookAlertsBuilder {
     }
 }
 
-/// The URL as errors and `Debug` show it: no user, password, query or fragment.
+/// The URL as errors and `Debug` show it: scheme, host and port only. The path is left out
+/// too: Slack, Discord and Teams webhooks carry their secret in it
+/// (`/services/T…/B…/XXXX`).
 fn shown(url: &Url) -> String {
-    let mut u = url.clone();
-    // these fail only for URLs that cannot have credentials, which then have none to strip
-    let _ = u.set_username("");
-    let _ = u.set_password(None);
-    u.set_query(None);
-    u.set_fragment(None);
-    u.to_string()
+    let mut out = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+    if let Some(port) = url.port() {
+        out.push_str(&format!(":{port}"));
+    }
+    if url.path() != "/" {
+        out.push_str("/…");
+    }
+    out
 }
 
 /// An [`AlertSink`] that POSTs each alert as JSON to a webhook, with a timeout and retries.
@@ -371,13 +374,13 @@ fn shown(url: &Url) -> String {
 ///   default) after an exponential backoff (250 ms, 500 ms ...) or the `Retry-After` seconds,
 ///   never more than [`MAX_BACKOFF`]. Any other non-2xx fails at once.
 /// - **Errors:** [`post`](Self::post) returns a [`WebhookError`] naming the status and the URL
-///   (without credentials and query), never a header value; [`AlertSink::send`] turns it into
+///   (scheme, host and port only), never a header value; [`AlertSink::send`] turns it into
 ///   an [`llmops_core::Error`]. Nothing panics.
 ///
 /// Wrap it in [`Debounced`](crate::Debounced) so that a storm yields one alert per rule per
 /// window; see there for the evaluation layer's `eval_score_drop`.
 ///
-/// Cheap to clone (the HTTP connection pool is shared). `Debug` shows the URL without its
+/// Cheap to clone (the HTTP connection pool is shared). `Debug` shows the URL without its path,
 /// credentials and query, and the header names only.
 ///
 /// ```
@@ -444,7 +447,7 @@ impl WebhookAlerts {
         }
     }
 
-    /// The URL, as errors show it: without credentials, query and fragment.
+    /// The URL, as errors show it: without its path, credentials and query.
     pub fn url(&self) -> &str {
         &self.shown_url
     }
@@ -650,7 +653,9 @@ mod tests {
     #[test]
     fn shown_url_drops_credentials_and_query() {
         let u = Url::parse("https://me:pw@h.example:8443/p/q?k=v#f").unwrap();
-        assert_eq!(shown(&u), "https://h.example:8443/p/q");
+        assert_eq!(shown(&u), "https://h.example:8443/…");
+        let slack = Url::parse("https://hooks.slack.com/services/T000/B000/XXXXSECRET").unwrap();
+        assert_eq!(shown(&slack), "https://hooks.slack.com/…");
     }
 
     #[test]

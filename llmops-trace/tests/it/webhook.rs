@@ -140,7 +140,8 @@ async fn a_400_is_a_typed_error_naming_status_and_url_but_not_the_token() {
             attempts,
             body,
         } => {
-            assert_eq!((*status, u.as_str(), *attempts), (400, url.as_str(), 1));
+            let shown = format!("{}/…", server.uri());
+            assert_eq!((*status, u.as_str(), *attempts), (400, shown.as_str(), 1));
             assert!(body.starts_with("no_text"), "{body}");
         }
         other => panic!("not a status error: {other:?}"),
@@ -158,7 +159,10 @@ async fn a_400_is_a_typed_error_naming_status_and_url_but_not_the_token() {
         assert!(!shown.contains("sk-very-secret-42"), "{shown}");
     }
     let msg = core.to_string();
-    assert!(msg.contains("400") && msg.contains(&url), "{msg}");
+    let host = server.uri();
+    assert!(msg.contains("400") && msg.contains(&host), "{msg}");
+    // the path (where Slack-style webhooks keep their secret) is never shown
+    assert!(!msg.contains(&url), "{msg}");
 }
 
 #[tokio::test]
@@ -202,7 +206,8 @@ async fn an_unreachable_server_is_a_network_error() {
         matches!(e, WebhookError::Network { attempts: 2, .. }),
         "{e:?}"
     );
-    assert!(e.to_string().contains(&format!("127.0.0.1:{port}/hook")));
+    assert!(e.to_string().contains(&format!("127.0.0.1:{port}")));
+    assert!(!e.to_string().contains("/hook"));
 }
 
 #[tokio::test]
