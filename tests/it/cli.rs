@@ -427,3 +427,35 @@ async fn log_replay_prints_what_changed() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[cfg(feature = "trace")]
+#[test]
+fn chat_writes_the_configured_request_log_and_log_show_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("requests.jsonl");
+    let config = dir.path().join("llmops.toml");
+    std::fs::write(&config, format!("log = {:?}\n", log.to_str().unwrap())).unwrap();
+    let out = llmops()
+        .args([
+            "--json",
+            "--config",
+            config.to_str().unwrap(),
+            "chat",
+            "--offline",
+            "hi",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = v["record"]["request_id"].as_str().unwrap().to_owned();
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(logged.lines().count(), 1, "{logged}");
+    assert!(logged.contains(&id));
+    let show = llmops()
+        .args(["--config", config.to_str().unwrap(), "log", "show", &id])
+        .output()
+        .unwrap();
+    assert!(show.status.success(), "{show:?}");
+    assert!(String::from_utf8_lossy(&show.stdout).contains(&id));
+}

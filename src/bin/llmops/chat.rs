@@ -91,6 +91,13 @@ pub(crate) async fn run(args: ChatArgs, cfg: &Config, json: bool) -> Result<u8> 
             ));
         }
     }
+    // a configured request log records CLI exchanges too, so `llmops log show | replay` find them
+    #[cfg(feature = "trace")]
+    if let Some(path) = &cfg.log {
+        let log = llmops::trace::RequestLog::open(llmops::trace::RequestLogOptions::new(path))
+            .map_err(Error::from)?;
+        b = b.observer(log);
+    }
     let client = b.build()?;
     // offline, the scripted provider is the only one, so it serves any model name
     let model = args.model.or(default_model).ok_or_else(|| {
