@@ -71,13 +71,12 @@ fn attr<'a>(span: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
     v
 }
 
+/// Exports one exchange with `options` and reads `project`'s spans back from Phoenix at `url`.
 async fn export_to_phoenix(
+    url: &str,
     options: OtelOptions,
     project: &str,
 ) -> (String, Vec<serde_json::Value>) {
-    let Some(url) = phoenix_url() else {
-        return (String::new(), Vec::new());
-    };
     let otel = Otel::install(options).unwrap();
     let reply = {
         let _traced = trace_into(&otel).await;
@@ -101,7 +100,7 @@ async fn export_to_phoenix(
     otel.shutdown().await.unwrap();
     let stats = otel.stats();
     assert_eq!((stats.failed, stats.dropped), (0, 0), "{stats:?}");
-    let spans = phoenix_spans(&url, project, 2).await;
+    let spans = phoenix_spans(url, project, 2).await;
     (reply.meta.request_id, spans)
 }
 
@@ -155,6 +154,7 @@ async fn backend_phoenix_receives_genai_spans_over_otlp_http() {
     let Some(url) = phoenix_url() else { return };
     let project = format!("llmops-http-{}", std::process::id());
     let (id, spans) = export_to_phoenix(
+        &url,
         OtelOptions::new()
             .phoenix(&url, &project)
             .capture_content(true)
@@ -167,11 +167,10 @@ async fn backend_phoenix_receives_genai_spans_over_otlp_http() {
 
 #[tokio::test]
 async fn backend_phoenix_receives_genai_spans_over_otlp_grpc() {
-    if phoenix_url().is_none() {
-        return;
-    }
+    let Some(url) = phoenix_url() else { return };
     let project = format!("llmops-grpc-{}", std::process::id());
     let (id, spans) = export_to_phoenix(
+        &url,
         OtelOptions::new()
             .phoenix("http://127.0.0.1:4317", &project)
             .protocol(Protocol::Grpc)
