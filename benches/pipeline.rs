@@ -12,15 +12,18 @@
     missing_docs
 )]
 
+#[path = "common/payload.rs"]
+mod payload;
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use futures_util::StreamExt;
 use llmops::{
-    ChatRequest, Client, Exchange, ExchangeRecord, Middleware, Next, Observer, Provider, Reply,
-    Result, ScriptedProvider, Stage, async_trait,
+    ChatRequest, Client, Exchange, Middleware, Next, Provider, Reply, Result, ScriptedProvider,
+    Stage, async_trait,
 };
+use payload::{Count, REPLY, request};
 
 struct Noop;
 
@@ -30,26 +33,6 @@ impl Middleware for Noop {
         next.run(req, cx).await
     }
 }
-
-#[derive(Default)]
-struct Count(AtomicU64);
-
-impl Observer for Count {
-    fn on_finish(&self, _rec: &ExchangeRecord) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-/// ~1 KB over three messages.
-fn request() -> ChatRequest {
-    ChatRequest::new("scripted/bench")
-        .system("You are a support assistant for ACME. Answer briefly, cite the policy section, and never promise refunds. ".repeat(3))
-        .user("My order A-1729 arrived damaged; the box was crushed and the glass cracked. What can I do? ".repeat(4))
-        .assistant("I am sorry to hear that. Could you share a photo of the damage and the order number? ".repeat(2))
-        .tenant("acme")
-}
-
-const REPLY: &str = "Please upload a photo in the order page; a replacement ships within two business days (policy 4.2).";
 
 fn provider() -> ScriptedProvider {
     ScriptedProvider::new().repeat(REPLY).chunks(20)

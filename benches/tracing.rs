@@ -15,37 +15,20 @@
     missing_docs
 )]
 
-use std::sync::atomic::{AtomicU64, Ordering};
+#[path = "common/payload.rs"]
+mod payload;
+
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use futures_util::StreamExt;
 use llmops::trace::otel::{Otel, OtelOptions};
-use llmops::{ChatRequest, Client, ClientBuilder, ExchangeRecord, Observer, ScriptedProvider};
+use llmops::{Client, ClientBuilder, ScriptedProvider};
+use payload::{Count, REPLY, request};
 use tokio::runtime::Runtime;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-
-#[derive(Default)]
-struct Count(AtomicU64);
-
-impl Observer for Count {
-    fn on_finish(&self, _rec: &ExchangeRecord) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-/// ~1 KB over three messages (as in benches/pipeline.rs).
-fn request() -> ChatRequest {
-    ChatRequest::new("scripted/bench")
-        .system("You are a support assistant for ACME. Answer briefly, cite the policy section, and never promise refunds. ".repeat(3))
-        .user("My order A-1729 arrived damaged; the box was crushed and the glass cracked. What can I do? ".repeat(4))
-        .assistant("I am sorry to hear that. Could you share a photo of the damage and the order number? ".repeat(2))
-        .tenant("acme")
-}
-
-const REPLY: &str = "Please upload a photo in the order page; a replacement ships within two business days (policy 4.2).";
 
 /// The client of `benches/pipeline.rs` (0 middleware, one observer), before `build`.
 fn builder() -> ClientBuilder {
