@@ -23,7 +23,7 @@ use llmops::{
     ChatRequest, Client, Exchange, Middleware, Next, Provider, Reply, Result, ScriptedProvider,
     Stage, async_trait,
 };
-use payload::{Count, REPLY, request};
+use payload::{Count, REPLY, request, stream_all};
 
 struct Noop;
 
@@ -113,15 +113,7 @@ fn bench(c: &mut Criterion) {
             b.to_async(&rt).iter(|| {
                 let cl = cl.clone();
                 let req = req.clone();
-                async move {
-                    let mut s = cl.chat_stream(req).await.expect("stream");
-                    let mut n = 0;
-                    while let Some(ev) = s.next().await {
-                        ev.expect("event");
-                        n += 1;
-                    }
-                    assert!(n >= 20);
-                }
+                stream_all(cl, req)
             })
         });
     }

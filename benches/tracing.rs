@@ -22,10 +22,9 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
-use futures_util::StreamExt;
 use llmops::trace::otel::{Otel, OtelOptions};
 use llmops::{Client, ClientBuilder, ScriptedProvider};
-use payload::{Count, REPLY, request};
+use payload::{Count, REPLY, request, stream_all};
 use tokio::runtime::Runtime;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -54,15 +53,7 @@ fn cases(g: &mut BenchmarkGroup<'_, WallTime>, rt: &Runtime, name: &str, cl: &Cl
         b.to_async(rt).iter(|| {
             let cl = cl.clone();
             let req = req.clone();
-            async move {
-                let mut s = cl.chat_stream(req).await.expect("stream");
-                let mut n = 0;
-                while let Some(ev) = s.next().await {
-                    ev.expect("event");
-                    n += 1;
-                }
-                assert!(n >= 20);
-            }
+            stream_all(cl, req)
         })
     });
 }

@@ -3,7 +3,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use llmops::{ChatRequest, ExchangeRecord, Observer};
+use futures_util::StreamExt;
+use llmops::{ChatRequest, Client, ExchangeRecord, Observer};
 
 /// Counts records (the one observer of every bench client).
 #[derive(Default)]
@@ -26,3 +27,14 @@ pub(crate) fn request() -> ChatRequest {
 
 /// ~100 bytes.
 pub(crate) const REPLY: &str = "Please upload a photo in the order page; a replacement ships within two business days (policy 4.2).";
+
+/// Streams one reply to its end (20 chunks plus start, usage and finish events).
+pub(crate) async fn stream_all(cl: Client, req: ChatRequest) {
+    let mut s = cl.chat_stream(req).await.expect("stream");
+    let mut n = 0;
+    while let Some(ev) = s.next().await {
+        ev.expect("event");
+        n += 1;
+    }
+    assert!(n >= 20);
+}
