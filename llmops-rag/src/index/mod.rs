@@ -1,0 +1,38 @@
+//! In-memory indexes: `ExactIndex` and `HnswIndex` for vectors, `Bm25Index` for text.
+//!
+//! They index *slots* (dense `u32` ids handed out by the owner, see `MemoryStore`)
+//! and take an `allow` predicate evaluated inside the search, so filtered-out slots are
+//! neither returned nor counted towards `k`.
+
+use crate::Result;
+use crate::store::Metric;
+
+/// A vector index over slots.
+pub trait VectorIndex: Send + Sync + 'static {
+    /// A short name (`exact`, `hnsw`).
+    fn name(&self) -> &str;
+    /// Vector length.
+    fn dims(&self) -> usize;
+    /// The similarity it ranks by.
+    fn metric(&self) -> Metric;
+    /// Adds (or replaces) the vector of `slot`.
+    fn insert(&mut self, slot: u32, vector: &[f32]) -> Result<()>;
+    /// Removes `slot`; a no-op when absent.
+    fn remove(&mut self, slot: u32);
+    /// The `k` best slots for `query` among those `allow` accepts, best first, with their
+    /// similarity (higher is better).
+    fn search(
+        &self,
+        query: &[f32],
+        k: usize,
+        allow: &dyn Fn(u32) -> bool,
+    ) -> Result<Vec<(u32, f32)>>;
+    /// The stored vector of `slot` (normalised for cosine), for persistence and MMR.
+    fn vector(&self, slot: u32) -> Option<&[f32]>;
+    /// How many vectors it holds.
+    fn len(&self) -> usize;
+    /// Whether it is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
