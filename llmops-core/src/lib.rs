@@ -68,6 +68,7 @@ pub mod telemetry;
 pub mod testing;
 pub mod tokens;
 pub mod tool;
+pub mod trim;
 pub mod types;
 
 pub use alert::{Alert, AlertSink, Severity};
@@ -100,4 +101,5 @@ pub use tokens::TokenCounter;
 #[cfg(feature = "tokens")]
 pub use tokens::{Encoding, Tiktoken};
 pub use tool::{GateDecision, Tool, ToolCallRecord, ToolCx, ToolGate};
+pub use trim::{TrimPolicy, TrimStep};
 pub use types::*;

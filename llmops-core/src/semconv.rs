@@ -133,6 +133,13 @@ pub const LLMOPS_EVENT: &str = "llmops.event";
 
 /// The pipeline stage of an opt-in DEBUG stage span.
 pub const LLMOPS_STAGE: &str = "llmops.stage";
+/// Retrieved chunk ids an exchange's model saw (string array), on the request span.
+pub const LLMOPS_RETRIEVAL_CHUNK_IDS: &str = "llmops.retrieval.chunk_ids";
+/// The retriever's name, on the retrieval stage span and in the record's annotations.
+pub const LLMOPS_RETRIEVAL_RETRIEVER: &str = "llmops.retrieval.retriever";
+/// The record annotation holding the retrieval stage's summary (query, k, kept and dropped
+/// chunks, context tokens).
+pub const LLMOPS_RETRIEVAL: &str = "llmops.retrieval";
 /// Feedback score (`Client::feedback`).
 pub const LLMOPS_FEEDBACK_SCORE: &str = "llmops.feedback.score";
 /// Feedback label.

@@ -15,17 +15,21 @@
 #![forbid(unsafe_code)]
 
 pub mod chunk;
+pub mod context;
 pub mod document;
 pub mod error;
 pub mod filter;
+pub mod fusion;
 pub mod index;
 pub mod rerank;
 pub mod store;
 
 pub use chunk::{Chunker, Piece};
+pub use context::{Assembled, ContextBuilder};
 pub use document::{Acl, Document, Format, Source};
 pub use error::{RagError, Result};
 pub use filter::Filter;
+pub use fusion::Fusion;
 pub use index::VectorIndex;
 pub use llmops_core;
 pub use rerank::Reranker;

@@ -59,6 +59,10 @@ pub struct ChatRequest {
     /// A versioned prompt to render (needs the prompts layer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<PromptCall>,
+    /// Retrieval to run for this request (needs a retrieval layer, e.g. llmops-rag's
+    /// `RetrievalLayer`). An empty query text means "the last user message".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieval: Option<crate::retrieval::Query>,
     /// An overall deadline for this request.
     #[serde(
         default,
@@ -79,6 +83,7 @@ impl ChatRequest {
             caller: Arc::new(Caller::default()),
             stream: false,
             prompt: None,
+            retrieval: None,
             timeout: None,
         }
     }
@@ -236,6 +241,29 @@ impl ChatRequest {
             .vars
             .insert(key.into(), value.into());
         self
+    }
+
+    /// Asks the retrieval layer for the `top_k` best chunks for the last user message.
+    #[must_use]
+    pub fn retrieve(mut self, top_k: usize) -> Self {
+        self.retrieval = Some(crate::retrieval::Query::new("", top_k));
+        self
+    }
+
+    /// Asks the retrieval layer to run `query` (an empty text means the last user message).
+    #[must_use]
+    pub fn retrieval(mut self, query: crate::retrieval::Query) -> Self {
+        self.retrieval = Some(query);
+        self
+    }
+
+    /// The text of the last user message (what retrieval searches for by default).
+    pub fn last_user_text(&self) -> Option<String> {
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::User)
+            .map(Message::text)
     }
 
     /// Sets an overall deadline.
