@@ -5,7 +5,7 @@
 //!   from text, Markdown, HTML and JSONL (`load`) and split by [`chunk::Chunker`]s that keep
 //!   byte offsets (provenance down to the answer's citations).
 //! - Vectors from any [`llmops_core::Embedder`]; a [`VectorStore`] that tags every vector
-//!   with its embedder id and refuses to mix two: `MemoryStore` (exact or HNSW, persisted
+//!   with its embedder id and refuses to mix two: [`MemoryStore`] (exact or HNSW, persisted
 //!   to disk) or pgvector (feature `pgvector`).
 //! - A BM25 lexical index, hybrid fusion, metadata and permission [`Filter`]s applied inside
 //!   the search, [`Reranker`]s and MMR.
@@ -15,22 +15,31 @@
 #![forbid(unsafe_code)]
 
 pub mod chunk;
+pub mod collection;
 pub mod context;
 pub mod document;
 pub mod error;
 pub mod filter;
 pub mod fusion;
 pub mod index;
+pub mod layer;
+pub mod lexical;
 pub mod rerank;
+pub mod retriever;
 pub mod store;
 
 pub use chunk::{Chunker, Piece};
+pub use collection::{Collection, CollectionBuilder, DocEntry, FreshnessReport, IndexReport, Upserted};
 pub use context::{Assembled, ContextBuilder};
 pub use document::{Acl, Document, Format, Source};
 pub use error::{RagError, Result};
 pub use filter::Filter;
 pub use fusion::Fusion;
 pub use index::VectorIndex;
+pub use layer::RetrievalLayer;
+pub use lexical::LexicalIndex;
 pub use llmops_core;
 pub use rerank::Reranker;
+pub use retriever::{CollectionRetriever, Mode};
+pub use store::memory::{IndexKind, MemoryStore};
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};

@@ -1,5 +1,5 @@
 //! [`Reranker`]: reorders first-stage candidates with a stronger model (a cross-encoder) or
-//! any rule of yours; [`Mmr`] diversifies them.
+//! any rule of yours; [`crate::fusion::mmr`] diversifies them.
 
 use crate::Result;
 use crate::store::Scored;

@@ -4,6 +4,9 @@
 //! embedder's id and a store refuses to mix two; filters and access labels apply inside the
 //! search; writes replace a document's chunks as a whole.
 
+pub mod memory;
+pub(crate) mod slots;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -145,4 +148,8 @@ pub trait VectorStore: Send + Sync + 'static {
     async fn documents(&self) -> Result<Vec<DocState>>;
     /// The number of chunks held.
     async fn len(&self) -> Result<usize>;
+    /// Whether it holds no chunk.
+    async fn is_empty(&self) -> Result<bool> {
+        Ok(self.len().await? == 0)
+    }
 }
