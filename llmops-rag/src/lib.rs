@@ -14,19 +14,23 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod beir;
 pub mod chunk;
 pub mod document;
 pub mod error;
 pub mod filter;
 pub mod index;
+pub mod metrics;
 pub mod rerank;
 pub mod store;
 
+pub use beir::BeirDataset;
 pub use chunk::{Chunker, Piece};
 pub use document::{Acl, Document, Format, Source};
 pub use error::{RagError, Result};
 pub use filter::Filter;
 pub use index::VectorIndex;
 pub use llmops_core;
+pub use metrics::{MetricName, Qrels, Run};
 pub use rerank::Reranker;
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
