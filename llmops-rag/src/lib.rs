@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod beir;
 pub mod chunk;
 pub mod collection;
 pub mod context;
@@ -24,10 +25,12 @@ pub mod fusion;
 pub mod index;
 pub mod layer;
 pub mod lexical;
+pub mod metrics;
 pub mod rerank;
 pub mod retriever;
 pub mod store;
 
+pub use beir::BeirDataset;
 pub use chunk::{Chunker, Piece};
 pub use collection::{Collection, CollectionBuilder, DocEntry, FreshnessReport, IndexReport, Upserted};
 pub use context::{Assembled, ContextBuilder};
@@ -39,6 +42,7 @@ pub use index::VectorIndex;
 pub use layer::RetrievalLayer;
 pub use lexical::LexicalIndex;
 pub use llmops_core;
+pub use metrics::{MetricName, Qrels, Run};
 pub use rerank::Reranker;
 pub use retriever::{CollectionRetriever, Mode};
 pub use store::memory::{IndexKind, MemoryStore};
