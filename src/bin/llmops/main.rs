@@ -2,7 +2,8 @@
 //!
 //! Conventions (shared by every verb): `--config FILE` (default `./llmops.toml` when present),
 //! `--json` where output is data, and exit codes 0 = ok, 100 = checks failed (verbs that check
-//! things: `audit verify` on a broken chain, `log replay` when the answer changed, later `eval`
+//! things: `audit verify` on a broken chain, `log replay` when the answer changed, `rag eval`
+//! under a `--min` threshold, later `eval`
 //! and `guard scan`), 1 = usage or tool error.
 
 #[cfg(feature = "trace")]
@@ -11,6 +12,8 @@ mod chat;
 mod config;
 #[cfg(feature = "trace")]
 mod log;
+#[cfg(feature = "rag")]
+mod rag;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +23,7 @@ use clap::{Parser, Subcommand};
 /// Exit code: everything went fine.
 const OK: u8 = 0;
 /// Exit code: a check failed (promptfoo's convention; used by checking verbs).
-#[cfg_attr(not(feature = "trace"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "trace", feature = "rag")), allow(dead_code))]
 const CHECKS_FAILED: u8 = 100;
 /// Exit code: bad usage, bad configuration, or a failed call.
 const ERROR: u8 = 1;
@@ -49,6 +52,9 @@ enum Command {
     /// Explain one exchange from the request log.
     #[cfg(feature = "trace")]
     Log(log::LogArgs),
+    /// Retrieval quality: score retrievers on a labelled (BEIR-layout) set.
+    #[cfg(feature = "rag")]
+    Rag(rag::RagArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +84,8 @@ fn main() -> ExitCode {
             Command::Audit(args) => audit::run(args, cfg.audit.clone(), cli.json),
             #[cfg(feature = "trace")]
             Command::Log(args) => log::run(args, &cfg, cli.json).await,
+            #[cfg(feature = "rag")]
+            Command::Rag(args) => rag::run(args, cli.json).await,
         }
     });
     match result {
