@@ -23,6 +23,10 @@ pub mod rerank;
 pub mod store;
 
 pub use chunk::{Chunker, Piece};
+/// The connection pool crate [`PgVectorStore::open`] takes, so callers build their pool with
+/// the same version.
+#[cfg(feature = "pgvector")]
+pub use deadpool_postgres;
 pub use document::{Acl, Document, Format, Source};
 pub use error::{RagError, Result};
 pub use filter::Filter;
@@ -30,3 +34,5 @@ pub use index::VectorIndex;
 pub use llmops_core;
 pub use rerank::Reranker;
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
+#[cfg(feature = "pgvector")]
+pub use store::{PgVectorOptions, PgVectorStore};
