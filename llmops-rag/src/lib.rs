@@ -34,6 +34,10 @@ pub use beir::BeirDataset;
 pub use chunk::{Chunker, Piece};
 pub use collection::{Collection, CollectionBuilder, DocEntry, FreshnessReport, IndexReport, Upserted};
 pub use context::{Assembled, ContextBuilder};
+/// The connection pool crate [`PgVectorStore::open`] takes, so callers build their pool with
+/// the same version.
+#[cfg(feature = "pgvector")]
+pub use deadpool_postgres;
 pub use document::{Acl, Document, Format, Source};
 pub use error::{RagError, Result};
 pub use filter::Filter;
@@ -47,3 +51,5 @@ pub use rerank::Reranker;
 pub use retriever::{CollectionRetriever, Mode};
 pub use store::memory::{IndexKind, MemoryStore};
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
+#[cfg(feature = "pgvector")]
+pub use store::{PgVectorOptions, PgVectorStore};

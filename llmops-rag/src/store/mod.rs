@@ -16,6 +16,11 @@ use crate::Result;
 use crate::document::Acl;
 use crate::filter::Filter;
 
+#[cfg(feature = "pgvector")]
+mod pgvector;
+#[cfg(feature = "pgvector")]
+pub use self::pgvector::{PgVectorOptions, PgVectorStore};
+
 /// A chunk as stored: text, provenance, metadata and access labels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
