@@ -26,7 +26,9 @@ pub use chunk::{Chunker, Piece};
 pub use document::{Acl, Document, Format, Source};
 pub use error::{RagError, Result};
 pub use filter::Filter;
-pub use index::VectorIndex;
+pub use index::{
+    Analyzer, Bm25Index, Bm25Method, Bm25Params, Bm25Stats, LengthNorm, Stemmer, VectorIndex,
+};
 pub use llmops_core;
 pub use rerank::Reranker;
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
