@@ -42,7 +42,9 @@ pub use document::{Acl, Document, Format, Source};
 pub use error::{RagError, Result};
 pub use filter::Filter;
 pub use fusion::Fusion;
-pub use index::VectorIndex;
+pub use index::{
+    Analyzer, Bm25Index, Bm25Method, Bm25Params, Bm25Stats, LengthNorm, Stemmer, VectorIndex,
+};
 pub use layer::RetrievalLayer;
 pub use lexical::LexicalIndex;
 pub use llmops_core;

@@ -4,6 +4,10 @@
 //! and take an `allow` predicate evaluated inside the search, so filtered-out slots are
 //! neither returned nor counted towards `k`.
 
+pub mod bm25;
+
+pub use bm25::{Analyzer, Bm25Index, Bm25Method, Bm25Params, Bm25Stats, LengthNorm, Stemmer};
+
 use crate::Result;
 use crate::store::Metric;
 
