@@ -150,6 +150,18 @@ impl SpanBridge for OtelBridge {
                 .collect();
             span.set_attribute(semconv::LLMOPS_GUARD_DECISIONS, json(&decisions));
         }
+        if !rec.retrieved.is_empty() {
+            // what the model saw: the chunk ids, in the order they were given to it
+            let ids: Vec<opentelemetry::StringValue> = rec
+                .retrieved
+                .iter()
+                .map(|c| opentelemetry::StringValue::from(c.id.clone()))
+                .collect();
+            span.set_attribute(
+                semconv::LLMOPS_RETRIEVAL_CHUNK_IDS,
+                opentelemetry::Value::Array(opentelemetry::Array::String(ids)),
+            );
+        }
         if let Outcome::Failed { message, .. } = &rec.outcome {
             span.set_status(Status::error(
                 self.inner.redactor.redact(message).into_owned(),

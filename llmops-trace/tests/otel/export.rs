@@ -414,3 +414,37 @@ async fn anthropic_calls_carry_the_attempt_traceparent_too() {
         )
     );
 }
+
+#[tokio::test]
+async fn retrieved_chunk_ids_reach_the_request_span() {
+    let collector = receiver().await;
+    let otel = Otel::install(options(&collector)).unwrap();
+    let _traced = trace_into(&otel).await;
+    let client = llmops_core::Client::builder()
+        .provider(ScriptedProvider::new().reply("Five days [kb/a#0]."))
+        .span_bridge(otel.bridge())
+        .layer_at(
+            llmops_core::Stage::BeforeGuard,
+            llmops_core::from_fn(|req, cx, next| {
+                Box::pin(async move {
+                    for id in ["kb/a#0", "kb/b#2"] {
+                        let doc = id.split('#').next().unwrap_or_default();
+                        cx.retrieved
+                            .push(llmops_core::Chunk::new(id, doc, "text", 1.0).to_ref());
+                    }
+                    next.run(req, cx).await
+                })
+            }),
+        )
+        .build()
+        .unwrap();
+    client
+        .chat(ChatRequest::new("scripted/m").user("refunds?"))
+        .await
+        .unwrap();
+    otel.flush().await.unwrap();
+    let spans = spans_received(&collector).await;
+    let request = span_with(&spans, "llmops.request_id");
+    let ids = &attrs(request)["llmops.retrieval.chunk_ids"];
+    assert!(ids.contains("kb/a#0") && ids.contains("kb/b#2"), "{ids}");
+}
