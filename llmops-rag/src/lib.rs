@@ -16,17 +16,25 @@
 
 pub mod chunk;
 pub mod document;
+pub mod embed;
 pub mod error;
 pub mod filter;
 pub mod index;
 pub mod rerank;
+#[cfg(feature = "fastembed")]
+pub mod rerank_fastembed;
 pub mod store;
 
 pub use chunk::{Chunker, Piece};
 pub use document::{Acl, Document, Format, Source};
+pub use embed::{CacheStats, CachedEmbedder};
+#[cfg(feature = "fastembed")]
+pub use embed::{LocalEmbedder, ModelFiles, RuntimeOptions};
 pub use error::{RagError, Result};
 pub use filter::Filter;
 pub use index::VectorIndex;
 pub use llmops_core;
 pub use rerank::Reranker;
+#[cfg(feature = "fastembed")]
+pub use rerank_fastembed::CrossEncoderReranker;
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
