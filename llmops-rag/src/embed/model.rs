@@ -275,14 +275,13 @@ fn pooling_from_config(path: &Path, cfg: &Value, install: &str) -> Result<Poolin
 /// stem is the generic `model`.
 pub(crate) fn default_name(onnx: &Path) -> String {
     let stem = onnx.file_stem().and_then(|s| s.to_str()).unwrap_or("model");
-    if stem == "model" {
-        if let Some(parent) = onnx
+    if stem == "model"
+        && let Some(parent) = onnx
             .parent()
             .and_then(Path::file_name)
             .and_then(|s| s.to_str())
-        {
-            return parent.to_string();
-        }
+    {
+        return parent.to_string();
     }
     stem.to_string()
 }
