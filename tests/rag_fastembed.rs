@@ -159,6 +159,11 @@ async fn backend_batching_matches_one_by_one() {
         let d = max_abs_diff(&single[0], b);
         assert!(d < 1e-5, "{t:?}: batched vs alone differ by {d}");
     }
+    // The synchronous path (no Tokio) gives the same vectors.
+    let sync = e.embed_blocking(&texts).unwrap();
+    for (a, b) in sync.iter().zip(&batched) {
+        assert!(max_abs_diff(a, b) < 1e-6);
+    }
     // Batches smaller than the input (several runs) give the same vectors too.
     let small = LocalEmbedder::builder(s.files.clone(), s.runtime.clone())
         .with_batch_size(2)
