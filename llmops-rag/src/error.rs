@@ -34,6 +34,16 @@ pub enum RagError {
         /// The vector's length.
         got: usize,
     },
+    /// An embedder broke its contract: not one vector per text.
+    #[error("embedder `{embedder}` returned {got} vectors for {expected} texts")]
+    VectorCount {
+        /// The embedder's id.
+        embedder: String,
+        /// How many texts it was given.
+        expected: usize,
+        /// How many vectors it returned.
+        got: usize,
+    },
     /// A native runtime (ONNX Runtime) is missing or unusable.
     #[error("{what} unavailable at {path}: {message}. {install}")]
     Runtime {

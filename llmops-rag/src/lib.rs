@@ -19,6 +19,7 @@ pub mod chunk;
 pub mod collection;
 pub mod context;
 pub mod document;
+pub mod embed;
 pub mod error;
 pub mod filter;
 pub mod fusion;
@@ -28,6 +29,8 @@ pub mod lexical;
 pub mod metrics;
 pub mod rerank;
 pub mod retriever;
+#[cfg(feature = "fastembed")]
+pub mod rerank_fastembed;
 pub mod store;
 
 pub use beir::BeirDataset;
@@ -39,6 +42,9 @@ pub use context::{Assembled, ContextBuilder};
 #[cfg(feature = "pgvector")]
 pub use deadpool_postgres;
 pub use document::{Acl, Document, Format, Source};
+pub use embed::{CacheStats, CachedEmbedder};
+#[cfg(feature = "fastembed")]
+pub use embed::{LocalEmbedder, ModelFiles, RuntimeOptions};
 pub use error::{RagError, Result};
 pub use filter::Filter;
 pub use fusion::Fusion;
@@ -52,6 +58,8 @@ pub use metrics::{MetricName, Qrels, Run};
 pub use rerank::Reranker;
 pub use retriever::{CollectionRetriever, Mode};
 pub use store::memory::{IndexKind, MemoryStore};
+#[cfg(feature = "fastembed")]
+pub use rerank_fastembed::CrossEncoderReranker;
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
 #[cfg(feature = "pgvector")]
 pub use store::{PgVectorOptions, PgVectorStore};
