@@ -19,6 +19,7 @@ pub mod document;
 pub mod error;
 pub mod filter;
 pub mod index;
+pub mod load;
 pub mod rerank;
 pub mod store;
 
@@ -28,5 +29,6 @@ pub use error::{RagError, Result};
 pub use filter::Filter;
 pub use index::VectorIndex;
 pub use llmops_core;
+pub use load::{LoadOptions, load_dir, load_file};
 pub use rerank::Reranker;
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
