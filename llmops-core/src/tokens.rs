@@ -23,6 +23,53 @@ pub trait TokenCounter: Send + Sync + 'static {
     fn encode(&self, text: &str) -> Vec<u32>;
     /// The text of `tokens` (an error when they do not form valid UTF-8).
     fn decode(&self, tokens: &[u32]) -> Result<String>;
+    /// Where each token of `text` starts: one byte offset per token (as many as
+    /// [`count`](TokenCounter::count) gives), non-decreasing, on char boundaries of `text`.
+    /// A token that starts inside a multi-byte character gets that character's start.
+    /// Chunkers use it to cut text at token boundaries without re-tokenising prefixes.
+    ///
+    /// The default decodes token by token; a run of tokens that only forms UTF-8 together
+    /// gets the run's start for each of its tokens (coarser than `Tiktoken`'s exact
+    /// override, never past a token's first byte). It is an error when the tokens do not
+    /// reproduce `text` (a counter that normalises its input has no byte offsets).
+    ///
+    /// ```
+    /// # #[cfg(feature = "tokens")] {
+    /// use llmops_core::{TokenCounter, Tiktoken};
+    /// let t = Tiktoken::for_model("gpt-4.1-mini");
+    /// assert_eq!(t.token_offsets("hello world").unwrap(), vec![0, 5]);
+    /// # }
+    /// ```
+    fn token_offsets(&self, text: &str) -> Result<Vec<usize>> {
+        let tokens = self.encode(text);
+        let mut offsets = Vec::with_capacity(tokens.len());
+        let mut pos = 0usize;
+        let mut run_start = 0usize;
+        for end in 1..=tokens.len() {
+            let Some(run) = tokens.get(run_start..end) else {
+                break;
+            };
+            let Ok(piece) = self.decode(run) else {
+                continue; // a character split across tokens: decode it with the next ones
+            };
+            if !text.get(pos..).is_some_and(|rest| rest.starts_with(&piece)) {
+                return Err(crate::Error::invalid(format!(
+                    "{}: tokens do not reproduce the text at byte {pos}; no byte offsets",
+                    self.id()
+                )));
+            }
+            offsets.extend(std::iter::repeat_n(pos, run.len()));
+            pos += piece.len();
+            run_start = end;
+        }
+        if offsets.len() != tokens.len() || pos != text.len() {
+            return Err(crate::Error::invalid(format!(
+                "{}: tokens do not reproduce the text; no byte offsets",
+                self.id()
+            )));
+        }
+        Ok(offsets)
+    }
 }
 
 impl<T: TokenCounter + ?Sized> TokenCounter for Arc<T> {
@@ -40,6 +87,9 @@ impl<T: TokenCounter + ?Sized> TokenCounter for Arc<T> {
     }
     fn decode(&self, tokens: &[u32]) -> Result<String> {
         (**self).decode(tokens)
+    }
+    fn token_offsets(&self, text: &str) -> Result<Vec<usize>> {
+        (**self).token_offsets(text)
     }
 }
 
@@ -154,6 +204,32 @@ mod tiktoken {
                 ))
             })
         }
+        /// One encode, then each token's byte length from the table: linear in the text.
+        fn token_offsets(&self, text: &str) -> Result<Vec<usize>> {
+            let bpe = self.encoding.bpe();
+            let tokens = bpe.encode_ordinary(text);
+            let mut offsets = Vec::with_capacity(tokens.len());
+            let mut pos = 0usize;
+            for t in &tokens {
+                let mut start = pos.min(text.len());
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                offsets.push(start);
+                let bytes = bpe
+                    .decode_bytes(std::slice::from_ref(t))
+                    .map_err(|e| Error::invalid(format!("{}: {e}", self.encoding.name())))?;
+                pos += bytes.len();
+            }
+            if pos != text.len() {
+                return Err(Error::invalid(format!(
+                    "{}: tokens cover {pos} of {} bytes",
+                    self.encoding.name(),
+                    text.len()
+                )));
+            }
+            Ok(offsets)
+        }
     }
 }
 
@@ -174,5 +250,48 @@ mod tests {
         // special-token text is counted as raw text, never as a special token
         assert!(o.count("<|endoftext|>") > 1);
         assert!(o.decode(&[u32::MAX]).is_err());
+    }
+
+    /// A counter that only has the default `token_offsets`.
+    struct Plain(Tiktoken);
+    impl TokenCounter for Plain {
+        fn id(&self) -> &str {
+            "plain"
+        }
+        fn count(&self, text: &str) -> usize {
+            self.0.count(text)
+        }
+        fn encode(&self, text: &str) -> Vec<u32> {
+            self.0.encode(text)
+        }
+        fn decode(&self, tokens: &[u32]) -> Result<String> {
+            self.0.decode(tokens)
+        }
+    }
+
+    #[test]
+    fn token_offsets_are_char_boundaries_and_agree_with_the_default() {
+        for enc in [Encoding::Cl100kBase, Encoding::O200kBase] {
+            let t = Tiktoken::new(enc);
+            for text in [
+                "",
+                "hello world",
+                "naïve café 東京都 🦀🧑‍🚀 done.\r\n\tend",
+                "😀😀😀 ẞẞ",
+            ] {
+                let fast = t.token_offsets(text).unwrap();
+                assert_eq!(fast.len(), t.count(text), "{text}");
+                assert!(fast.windows(2).all(|w| w[0] <= w[1]));
+                assert!(fast.iter().all(|&o| text.is_char_boundary(o)));
+                assert_eq!(fast.first().copied().unwrap_or(0), 0);
+                let slow = Plain(t).token_offsets(text).unwrap();
+                assert_eq!(slow.len(), fast.len());
+                assert!(slow.iter().zip(&fast).all(|(s, f)| s <= f), "{text}");
+                assert!(slow.iter().all(|&o| text.is_char_boundary(o)));
+                if text.is_ascii() {
+                    assert_eq!(slow, fast);
+                }
+            }
+        }
     }
 }

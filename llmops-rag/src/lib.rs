@@ -27,6 +27,7 @@ pub mod index;
 pub mod layer;
 pub mod lexical;
 pub mod metrics;
+pub mod load;
 pub mod rerank;
 pub mod retriever;
 #[cfg(feature = "fastembed")]
@@ -55,6 +56,7 @@ pub use layer::RetrievalLayer;
 pub use lexical::LexicalIndex;
 pub use llmops_core;
 pub use metrics::{MetricName, Qrels, Run};
+pub use load::{LoadOptions, load_dir, load_file};
 pub use rerank::Reranker;
 pub use retriever::{CollectionRetriever, Mode};
 pub use store::memory::{IndexKind, MemoryStore};
