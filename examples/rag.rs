@@ -6,7 +6,7 @@
 //! cargo run --example rag                 # offline: BM25, an extractive answerer
 //! OPENAI_API_KEY=sk-... cargo run --example rag              # answers by a real model
 //! # semantic (dense + hybrid) retrieval with the local ONNX model, see docs/rag.md:
-//! ORT_DYLIB_PATH=... LLMOPS_EMBED_MODEL_DIR=... cargo run --example rag --features fastembed
+//! ORT_DYLIB_PATH=... LLMOPS_EMBED_ONNX=... LLMOPS_EMBED_TOKENIZER_DIR=... cargo run --example rag --features fastembed
 //! ```
 
 use std::collections::BTreeMap;
@@ -47,7 +47,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let access: BTreeMap<String, Acl> =
         serde_json::from_slice(&std::fs::read(data_dir().join("access.json"))?)?;
     let opts = LoadOptions::new().acl_for(move |path: &Path| {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         access.get(name).cloned().unwrap_or_default()
     });
     let docs = load_dir(&data_dir().join("articles"), &opts)?;
@@ -89,10 +92,26 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let customer = Caller::default().user("dana");
     let agent = Caller::default().user("sam").role("support-agent");
     let questions = [
-        (&customer, "customer", "How long do I have to ask for a refund on an annual plan?"),
-        (&customer, "customer", "my card got charged twice this month"),
-        (&customer, "customer", "What is the refund exception approval limit for agents?"),
-        (&agent, "agent", "What is the refund exception approval limit for agents?"),
+        (
+            &customer,
+            "customer",
+            "How long do I have to ask for a refund on an annual plan?",
+        ),
+        (
+            &customer,
+            "customer",
+            "my card got charged twice this month",
+        ),
+        (
+            &customer,
+            "customer",
+            "What is the refund exception approval limit for agents?",
+        ),
+        (
+            &agent,
+            "agent",
+            "What is the refund exception approval limit for agents?",
+        ),
     ];
     for (caller, who, q) in questions {
         let req = ChatRequest::new(model)
@@ -101,7 +120,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .caller(caller.clone())
             .retrieve(4);
         let reply = client.chat(req).await?;
-        let seen = records.records().last().map(|r| r.retrieved.clone()).unwrap_or_default();
+        let seen = records
+            .records()
+            .last()
+            .map(|r| r.retrieved.clone())
+            .unwrap_or_default();
         println!("\n[{who}] {q}");
         println!("  answer: {}", reply.text());
         let cited: Vec<String> = citations(&reply.text(), &seen)
@@ -130,7 +153,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         candidates.push(("dense", kb.dense()));
         candidates.push(("hybrid", kb.hybrid(Fusion::rrf())));
     }
-    println!("\nretrieval on {} labelled questions:", labelled.queries.len());
+    println!(
+        "\nretrieval on {} labelled questions:",
+        labelled.queries.len()
+    );
     print!("{:<10}", "retriever");
     for m in &metrics {
         print!("{:>11}", m.to_string());
@@ -145,7 +171,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
         println!();
     }
-    let public = run_retriever(&kb.lexical(), &labelled.queries, 10, &AccessScope::default()).await?;
+    let public = run_retriever(
+        &kb.lexical(),
+        &labelled.queries,
+        10,
+        &AccessScope::default(),
+    )
+    .await?;
     let leaked = public
         .iter()
         .flat_map(|(_, ranking)| ranking.iter())

@@ -16,7 +16,7 @@ use crate::document::{Document, Source};
 use crate::filter::Filter;
 use crate::index::Bm25Params;
 use crate::lexical::LexicalIndex;
-use crate::load::{LoadOptions, load_dir, load_file};
+use crate::load::{LoadOptions, load_dir, load_file, load_file_in};
 use crate::store::memory::{IndexKind, MemoryStore, write_atomic};
 use crate::store::{ChunkRecord, Metric, Scored, VectorStore};
 use crate::{RagError, Result};
@@ -136,7 +136,10 @@ impl std::fmt::Debug for CollectionBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CollectionBuilder")
             .field("chunker", &self.chunker.name())
-            .field("embedder", &self.embedder.as_ref().map(|e| e.id().to_owned()))
+            .field(
+                "embedder",
+                &self.embedder.as_ref().map(|e| e.id().to_owned()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -255,7 +258,10 @@ impl std::fmt::Debug for Collection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Collection")
             .field("chunker", &self.chunker.name())
-            .field("embedder", &self.embedder.as_ref().map(|e| e.id().to_owned()))
+            .field(
+                "embedder",
+                &self.embedder.as_ref().map(|e| e.id().to_owned()),
+            )
             .field("lexical", &self.lexical.is_some())
             .finish_non_exhaustive()
     }
@@ -342,23 +348,23 @@ impl Collection {
                 return Err(RagError::invalid("a document id is empty"));
             }
             if !seen.insert(d.id.as_str()) {
-                return Err(RagError::invalid(format!("document id {} appears twice", d.id)));
+                return Err(RagError::invalid(format!(
+                    "document id {} appears twice",
+                    d.id
+                )));
             }
         }
         let mut report = IndexReport::default();
         let mut file_hashes: HashMap<PathBuf, Option<String>> = HashMap::new();
         let mut prepared = Vec::new();
+        let mut touched = Vec::new();
         {
             let registry = self.registry_read()?;
             for doc in docs {
                 let hash = doc.content_hash();
                 let old = registry.get(&doc.id);
-                let same_embedder =
-                    old.map(|o| o.embedder_id.as_deref()) == Some(self.embedder.as_ref().map(|e| e.id()));
-                if old.is_some_and(|o| o.content_hash == hash) && same_embedder {
-                    report.unchanged += 1;
-                    continue;
-                }
+                let same_embedder = old.map(|o| o.embedder_id.as_deref())
+                    == Some(self.embedder.as_ref().map(|e| e.id()));
                 let source_hash = match &doc.source {
                     Some(s) => file_hashes
                         .entry(s.path.clone())
@@ -366,7 +372,19 @@ impl Collection {
                         .clone(),
                     None => None,
                 };
-                let chunks = self.chunk(&doc)?;
+                if let Some(o) = old.filter(|o| o.content_hash == hash && same_embedder) {
+                    report.unchanged += 1;
+                    // the source file changed elsewhere (another record of it): remember
+                    // the file as seen, so it is not reported changed again
+                    if o.source_hash != source_hash || o.source != doc.source {
+                        let mut e = o.clone();
+                        e.source_hash = source_hash;
+                        e.source = doc.source;
+                        touched.push(e);
+                    }
+                    continue;
+                }
+                let chunks = self.chunker.records(&doc)?;
                 prepared.push(Prepared {
                     replaced: old.is_some(),
                     doc,
@@ -378,6 +396,12 @@ impl Collection {
         }
         // Embed everything first: a failing embedder leaves the index untouched.
         let vectors = self.embed_chunks(&prepared).await?;
+        {
+            let mut registry = self.registry_write()?;
+            for e in touched {
+                registry.insert(e.doc_id.clone(), e);
+            }
+        }
         report.embedded = vectors.as_ref().map_or(0, Vec::len);
         let mut vectors = vectors.map(Vec::into_iter);
         for p in prepared {
@@ -410,29 +434,6 @@ impl Collection {
             }
         }
         Ok(report)
-    }
-
-    fn chunk(&self, doc: &Document) -> Result<Vec<ChunkRecord>> {
-        let version = doc.effective_version();
-        Ok(self
-            .chunker
-            .chunk(doc)?
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let mut c = ChunkRecord::new(
-                    format!("{}#{i}", doc.id),
-                    doc.id.clone(),
-                    version.clone(),
-                    p.text,
-                    p.span,
-                );
-                c.meta = doc.meta.clone();
-                c.meta.extend(p.meta);
-                c.acl = doc.acl.clone();
-                c
-            })
-            .collect())
     }
 
     async fn embed_chunks(&self, prepared: &[Prepared]) -> Result<Option<Vec<Vec<f32>>>> {
@@ -512,12 +513,15 @@ impl Collection {
     pub async fn refresh(&self, opts: &LoadOptions, ttl: Option<Duration>) -> Result<IndexReport> {
         let fresh = self.freshness(ttl)?;
         let registry = self.documents()?;
-        let mut files: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+        let mut files: BTreeMap<(PathBuf, Option<PathBuf>), Vec<String>> = BTreeMap::new();
         for e in &registry {
             if let Some(s) = &e.source
                 && (fresh.changed.contains(&e.doc_id) || fresh.stale.contains(&e.doc_id))
             {
-                files.entry(s.path.clone()).or_default().push(e.doc_id.clone());
+                files
+                    .entry((s.path.clone(), s.root.clone()))
+                    .or_default()
+                    .push(e.doc_id.clone());
             }
         }
         let mut report = IndexReport::default();
@@ -526,8 +530,11 @@ impl Collection {
                 report.deleted.push(id.clone());
             }
         }
-        for (path, ids) in files {
-            let docs = load_file(&path, opts)?;
+        for ((path, root), ids) in files {
+            let docs = match root {
+                Some(root) => load_file_in(root, &path, opts)?,
+                None => load_file(&path, opts)?,
+            };
             let gone: Vec<String> = ids
                 .into_iter()
                 .filter(|id| !docs.iter().any(|d| &d.id == id))
@@ -552,7 +559,8 @@ impl Collection {
             .documents()?
             .into_iter()
             .filter(|e| {
-                e.source.as_ref().is_some_and(|s| s.path.starts_with(dir)) && !ids.contains(&e.doc_id)
+                e.source.as_ref().is_some_and(|s| s.path.starts_with(dir))
+                    && !ids.contains(&e.doc_id)
             })
             .map(|e| e.doc_id)
             .collect();
@@ -566,9 +574,16 @@ impl Collection {
 
     /// The `k` nearest chunks to `query` by vector, visible to `scope` and matching
     /// `filter`'s conditions.
-    pub async fn search_dense(&self, query: &str, k: usize, filter: &Filter) -> Result<Vec<Scored>> {
+    pub async fn search_dense(
+        &self,
+        query: &str,
+        k: usize,
+        filter: &Filter,
+    ) -> Result<Vec<Scored>> {
         let (Some(v), Some(e)) = (&self.vectors, &self.embedder) else {
-            return Err(RagError::invalid("dense search needs a collection with an embedder"));
+            return Err(RagError::invalid(
+                "dense search needs a collection with an embedder",
+            ));
         };
         let q = e.embed(&[query]).await?;
         let q = q
@@ -579,7 +594,12 @@ impl Collection {
     }
 
     /// The `k` best chunks for `query` by BM25, visible to `scope`.
-    pub fn search_lexical(&self, query: &str, k: usize, scope: &AccessScope) -> Result<Vec<Scored>> {
+    pub fn search_lexical(
+        &self,
+        query: &str,
+        k: usize,
+        scope: &AccessScope,
+    ) -> Result<Vec<Scored>> {
         self.search_lexical_filtered(query, k, &Filter::scope(scope))
     }
 
@@ -591,7 +611,9 @@ impl Collection {
         filter: &Filter,
     ) -> Result<Vec<Scored>> {
         let Some(l) = &self.lexical else {
-            return Err(RagError::invalid("lexical search needs a collection with BM25 on"));
+            return Err(RagError::invalid(
+                "lexical search needs a collection with BM25 on",
+            ));
         };
         l.search(query, k, filter)
     }

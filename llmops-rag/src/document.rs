@@ -139,6 +139,10 @@ pub struct Source {
     /// For files holding many documents (JSONL), the line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// The directory the document's id is relative to (set by `load_dir`), so a refresh
+    /// reloads the file under the same ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<PathBuf>,
 }
 
 impl Source {
@@ -147,6 +151,7 @@ impl Source {
         Source {
             path: path.into(),
             line: None,
+            root: None,
         }
     }
 }
@@ -233,7 +238,8 @@ impl Document {
         self
     }
 
-    /// SHA-256 of the text, metadata and labels, hex: changes when anything indexed changes.
+    /// SHA-256 of the text, metadata, access labels and version label, hex: changes when
+    /// anything indexed changes.
     pub fn content_hash(&self) -> String {
         let mut h = Sha256::new();
         h.update(self.text.as_bytes());
@@ -242,6 +248,8 @@ impl Document {
         h.update(serde_json::to_vec(&self.meta).unwrap_or_default());
         h.update([0]);
         h.update(serde_json::to_vec(&self.acl).unwrap_or_default());
+        h.update([0]);
+        h.update(self.version.as_deref().unwrap_or_default().as_bytes());
         hex::encode(h.finalize())
     }
 

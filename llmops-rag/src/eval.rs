@@ -11,7 +11,9 @@ use crate::beir::BeirDataset;
 use crate::chunk::Chunker;
 use crate::collection::Collection;
 use crate::fusion::Fusion;
-use crate::metrics::{DEFAULT_METRICS, EvalOptions, MAP_DEPTH, MetricName, Report, Run, doc_ranking, evaluate};
+use crate::metrics::{
+    DEFAULT_METRICS, EvalOptions, MAP_DEPTH, MetricName, Report, Run, doc_ranking, evaluate,
+};
 use crate::{RagError, Result};
 
 /// A retriever `llmops rag eval` can score.
@@ -88,7 +90,11 @@ pub struct EvalPlan {
 impl Default for EvalPlan {
     fn default() -> Self {
         EvalPlan {
-            retrievers: vec![RetrieverKind::Bm25, RetrieverKind::Dense, RetrieverKind::Hybrid],
+            retrievers: vec![
+                RetrieverKind::Bm25,
+                RetrieverKind::Dense,
+                RetrieverKind::Hybrid,
+            ],
             metrics: DEFAULT_METRICS.to_vec(),
             depth: None,
             options: EvalOptions::beir(),

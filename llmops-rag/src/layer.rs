@@ -94,7 +94,10 @@ impl RetrievalLayer {
     async fn augment(&self, req: ChatRequest, q: Query, cx: &mut Exchange) -> Result<ChatRequest> {
         let last_is_user = req.messages.last().is_some_and(|m| m.role == Role::User);
         let Some(input) = req.last_user_text().filter(|_| last_is_user) else {
-            return Err(RagError::invalid("retrieval needs the request to end with a user message").into());
+            return Err(RagError::invalid(
+                "retrieval needs the request to end with a user message",
+            )
+            .into());
         };
         let q = if q.text.trim().is_empty() {
             let mut q = q;

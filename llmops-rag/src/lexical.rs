@@ -176,7 +176,10 @@ impl LexicalIndex {
         }
         slots.restore(by_slot)?;
         Ok(LexicalIndex {
-            inner: RwLock::new(Inner { bm25: p.bm25, slots }),
+            inner: RwLock::new(Inner {
+                bm25: p.bm25,
+                slots,
+            }),
         })
     }
 }

@@ -21,22 +21,25 @@ pub mod context;
 pub mod document;
 pub mod embed;
 pub mod error;
+pub mod eval;
 pub mod filter;
 pub mod fusion;
 pub mod index;
 pub mod layer;
 pub mod lexical;
-pub mod metrics;
 pub mod load;
+pub mod metrics;
 pub mod rerank;
-pub mod retriever;
 #[cfg(feature = "fastembed")]
 pub mod rerank_fastembed;
+pub mod retriever;
 pub mod store;
 
 pub use beir::BeirDataset;
 pub use chunk::{Chunker, Piece};
-pub use collection::{Collection, CollectionBuilder, DocEntry, FreshnessReport, IndexReport, Upserted};
+pub use collection::{
+    Collection, CollectionBuilder, DocEntry, FreshnessReport, IndexReport, Upserted,
+};
 pub use context::{Assembled, ContextBuilder};
 /// The connection pool crate [`PgVectorStore::open`] takes, so callers build their pool with
 /// the same version.
@@ -55,13 +58,13 @@ pub use index::{
 pub use layer::RetrievalLayer;
 pub use lexical::LexicalIndex;
 pub use llmops_core;
+pub use load::{LoadOptions, load_dir, load_file, load_file_in};
 pub use metrics::{MetricName, Qrels, Run};
-pub use load::{LoadOptions, load_dir, load_file};
 pub use rerank::Reranker;
-pub use retriever::{CollectionRetriever, Mode};
-pub use store::memory::{IndexKind, MemoryStore};
 #[cfg(feature = "fastembed")]
 pub use rerank_fastembed::CrossEncoderReranker;
+pub use retriever::{CollectionRetriever, Mode};
+pub use store::memory::{IndexKind, MemoryStore};
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
 #[cfg(feature = "pgvector")]
 pub use store::{PgVectorOptions, PgVectorStore};

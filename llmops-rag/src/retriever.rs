@@ -159,9 +159,9 @@ impl CollectionRetriever {
             found = r.rerank(&q.text, found).await?;
         }
         if let Some(lambda) = self.mmr {
-            let e = c.embedder().ok_or_else(|| {
-                RagError::invalid("MMR needs a collection with an embedder")
-            })?;
+            let e = c
+                .embedder()
+                .ok_or_else(|| RagError::invalid("MMR needs a collection with an embedder"))?;
             let mut texts: Vec<&str> = vec![q.text.as_str()];
             texts.extend(found.iter().map(|s| s.chunk.text.as_str()));
             let mut vecs = e.embed(&texts).await?.into_iter();

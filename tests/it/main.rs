@@ -9,4 +9,6 @@
 
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(all(feature = "cli", feature = "rag"))]
+mod cli_rag;
 mod facade;

@@ -25,13 +25,17 @@ use crate::store::ChunkRecord;
 mod markdown;
 mod recursive;
 mod sentence;
+mod spec;
 mod tokens;
+mod whole;
 
 pub use markdown::MarkdownChunker;
 pub(crate) use markdown::headings;
 pub use recursive::{DEFAULT_SEPARATORS, RecursiveChunker};
 pub use sentence::SentenceChunker;
+pub use spec::from_spec;
 pub use tokens::TokenChunker;
+pub use whole::WholeChunker;
 
 /// One piece of a document: its text, where it sits in the document and what the chunker
 /// adds to the metadata (the heading path of a Markdown section ...).

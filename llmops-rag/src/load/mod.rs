@@ -195,6 +195,45 @@ pub fn load_file(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<Vec<Docum
     load_kind(kind, &origin, opts)
 }
 
+/// One file under `dir`, with ids (and the `path` metadata) relative to `dir` as
+/// [`load_dir`] gives them: how a refresh reloads a changed file.
+///
+/// ```
+/// use llmops_rag::load::{LoadOptions, load_dir, load_file_in};
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::create_dir(dir.path().join("hr")).unwrap();
+/// std::fs::write(dir.path().join("hr/pay.md"), "# Pay\nMonthly.").unwrap();
+/// let all = load_dir(dir.path(), &LoadOptions::new()).unwrap();
+/// let one = load_file_in(dir.path(), dir.path().join("hr/pay.md"), &LoadOptions::new()).unwrap();
+/// assert_eq!(all, one);
+/// ```
+pub fn load_file_in(
+    dir: impl AsRef<Path>,
+    path: impl AsRef<Path>,
+    opts: &LoadOptions,
+) -> Result<Vec<Document>> {
+    let (dir, path) = (dir.as_ref(), path.as_ref());
+    let rel = path.strip_prefix(dir).map_err(|_| RagError::Load {
+        source_name: path.display().to_string(),
+        message: format!("not under {}", dir.display()),
+    })?;
+    let name = utf8_name(rel, path)?;
+    let kind = kind(path).ok_or_else(|| unknown(path))?;
+    let shown = path.display().to_string();
+    let origin = Origin {
+        name: &name,
+        shown: &shown,
+        path,
+    };
+    let mut docs = load_kind(kind, &origin, opts)?;
+    for d in &mut docs {
+        if let Some(s) = d.source.as_mut() {
+            s.root = Some(dir.to_owned());
+        }
+    }
+    Ok(docs)
+}
+
 /// Every file under `dir`, recursively, in order of their paths relative to `dir`; ids are
 /// those relative paths with `/` separators (JSONL records keep their own ids). Directory
 /// symlinks are followed once (a loop is not re-entered). Two documents with the same id
@@ -230,7 +269,10 @@ pub fn load_dir(dir: impl AsRef<Path>, opts: &LoadOptions) -> Result<Vec<Documen
             shown: &shown,
             path: &full,
         };
-        for doc in load_kind(kind, &origin, opts)? {
+        for mut doc in load_kind(kind, &origin, opts)? {
+            if let Some(s) = doc.source.as_mut() {
+                s.root = Some(dir.to_owned());
+            }
             let here = doc_origin(&doc, &shown);
             if let Some(first) = ids.insert(doc.id.clone(), here.clone()) {
                 return Err(RagError::Load {

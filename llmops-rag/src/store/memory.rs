@@ -27,8 +27,8 @@ pub enum IndexKind {
 impl IndexKind {
     fn make(&self, dims: usize, metric: Metric) -> Result<Box<dyn VectorIndex>> {
         Ok(match self {
-            IndexKind::Exact => Box::new(ExactIndex::new(dims, metric)?),
-            IndexKind::Hnsw(p) => Box::new(HnswIndex::new(dims, metric, p.clone())?),
+            IndexKind::Exact => Box::new(ExactIndex::new(dims, metric)),
+            IndexKind::Hnsw(p) => Box::new(HnswIndex::with_params(dims, metric, p.clone())?),
         })
     }
 }
@@ -92,8 +92,17 @@ pub(crate) struct PersistedChunk {
     text: String,
     span: (usize, usize),
     meta_json: String,
-    acl: Acl,
+    acl: PersistedAcl,
     vector: Vec<f32>,
+}
+
+/// [`Acl`] without serde's skipped fields (postcard needs every field written).
+#[derive(Serialize, Deserialize)]
+struct PersistedAcl {
+    tenant: Option<String>,
+    users: Vec<String>,
+    roles: Vec<String>,
+    groups: Vec<String>,
 }
 
 impl PersistedChunk {
@@ -106,7 +115,12 @@ impl PersistedChunk {
             span: c.span,
             meta_json: serde_json::to_string(&c.meta)
                 .map_err(|e| RagError::invalid(format!("chunk metadata: {e}")))?,
-            acl: c.acl.clone(),
+            acl: PersistedAcl {
+                tenant: c.acl.tenant.clone(),
+                users: c.acl.users.clone(),
+                roles: c.acl.roles.clone(),
+                groups: c.acl.groups.clone(),
+            },
             vector,
         })
     }
@@ -115,7 +129,12 @@ impl PersistedChunk {
         let mut c = ChunkRecord::new(self.id, self.doc_id, self.doc_version, self.text, self.span);
         c.meta = serde_json::from_str(&self.meta_json)
             .map_err(|e| RagError::invalid(format!("chunk {} metadata: {e}", c.id)))?;
-        c.acl = self.acl;
+        c.acl = Acl {
+            tenant: self.acl.tenant,
+            users: self.acl.users,
+            roles: self.acl.roles,
+            groups: self.acl.groups,
+        };
         Ok((c, self.vector))
     }
 }
@@ -182,9 +201,13 @@ impl MemoryStore {
         let inner = self.read()?;
         let mut chunks = Vec::with_capacity(inner.slots.len());
         for (slot, c) in inner.slots.iter() {
-            let v = inner.index.vector(slot).map(<[f32]>::to_vec).ok_or_else(|| {
-                RagError::backend("memory store", format!("chunk {} has no vector", c.id))
-            })?;
+            let v = inner
+                .index
+                .vector(slot)
+                .map(<[f32]>::to_vec)
+                .ok_or_else(|| {
+                    RagError::backend("memory store", format!("chunk {} has no vector", c.id))
+                })?;
             chunks.push(PersistedChunk::new(c, v)?);
         }
         let p = Persisted {
@@ -282,7 +305,7 @@ impl VectorStore for MemoryStore {
         let mut inner = self.write()?;
         Self::check_embedder(&inner, embedder_id)?;
         // Validate every vector before changing anything (all or nothing).
-        let mut probe = ExactIndex::new(self.dims, self.metric)?;
+        let mut probe = ExactIndex::new(self.dims, self.metric);
         for (i, (_, v)) in chunks.iter().enumerate() {
             probe.insert(i as u32, v)?;
             probe.remove(i as u32);

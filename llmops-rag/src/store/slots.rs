@@ -67,7 +67,10 @@ impl Slots {
         for (i, r) in records.iter().enumerate() {
             match r {
                 Some(r) => {
-                    self.by_doc.entry(r.doc_id.clone()).or_default().push(i as u32);
+                    self.by_doc
+                        .entry(r.doc_id.clone())
+                        .or_default()
+                        .push(i as u32);
                     self.len += 1;
                 }
                 None => self.free.push(i as u32),

@@ -58,6 +58,12 @@ struct EvalArgs {
     /// Documents retrieved per query (default: the deepest metric's cutoff).
     #[arg(long)]
     depth: Option<usize>,
+    /// Search as this tenant (access labels apply as in production; default: none).
+    #[arg(long)]
+    tenant: Option<String>,
+    /// Search with this role; repeatable.
+    #[arg(long = "role", value_name = "ROLE")]
+    roles: Vec<String>,
     /// Fail (exit 100) when a scored retriever is below a threshold, e.g. `ndcg@10=0.3`;
     /// repeatable.
     #[arg(long = "min", value_name = "METRIC=VALUE")]
@@ -85,6 +91,14 @@ async fn eval(a: EvalArgs, json: bool) -> Result<u8> {
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| Error::invalid(e.to_string()))?;
     plan.depth = a.depth;
+    let mut caller = llmops::Caller::default();
+    if let Some(t) = &a.tenant {
+        caller = caller.tenant(t.clone());
+    }
+    for r in &a.roles {
+        caller = caller.role(r.clone());
+    }
+    plan.scope = caller.scope();
     let mins = a
         .min
         .iter()
@@ -161,7 +175,10 @@ fn to_json(o: &EvalOutcome, metrics: &[MetricName]) -> Value {
     for (name, report) in &o.reports {
         let mut m = Map::new();
         for metric in metrics {
-            m.insert(metric.to_string(), json!(report.mean(*metric).unwrap_or(0.0)));
+            m.insert(
+                metric.to_string(),
+                json!(report.mean(*metric).unwrap_or(0.0)),
+            );
         }
         top.insert(name.clone(), Value::Object(m));
     }
