@@ -54,9 +54,18 @@ fn build(docs: &[(String, String)], params: Bm25Params) -> (Bm25Index, f64) {
 
 const PASSES: usize = 5;
 
+/// This thread's CPU time (Linux), so figures hold on a machine shared with other jobs.
+fn thread_cpu_s() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 * 1e-9)
+}
+
 fn speed(docs: &[(String, String)], queries: &[(String, String)]) -> Value {
     let k = 10;
+    let cpu = thread_cpu_s();
     let (idx, build_s) = build(docs, Bm25Params::default());
+    let build_cpu_s = cpu.zip(thread_cpu_s()).map(|(a, b)| b - a);
     // Warm up (page in, fill the per-thread accumulator), then time every query.
     for (_, q) in queries.iter().take(100) {
         std::hint::black_box(idx.search(q, k, &|_| true));
@@ -65,7 +74,9 @@ fn speed(docs: &[(String, String)], queries: &[(String, String)]) -> Value {
     let mut lat = Vec::with_capacity(queries.len() * PASSES);
     let mut passes = Vec::with_capacity(PASSES);
     let mut hits = 0usize;
+    let mut cpu_passes = Vec::with_capacity(PASSES);
     for _ in 0..PASSES {
+        let cpu = thread_cpu_s();
         let t = Instant::now();
         for (_, q) in queries {
             let t0 = Instant::now();
@@ -73,9 +84,14 @@ fn speed(docs: &[(String, String)], queries: &[(String, String)]) -> Value {
             lat.push(t0.elapsed().as_secs_f64());
         }
         passes.push(t.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu, thread_cpu_s()) {
+            cpu_passes.push(b - a);
+        }
     }
     passes.sort_by(f64::total_cmp);
+    cpu_passes.sort_by(f64::total_cmp);
     let total = passes[PASSES / 2];
+    let cpu_total = cpu_passes.get(PASSES / 2).copied();
     lat.sort_by(f64::total_cmp);
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize] * 1e6;
 
@@ -100,9 +116,12 @@ fn speed(docs: &[(String, String)], queries: &[(String, String)]) -> Value {
         "terms": s.terms,
         "k": k,
         "build_s": build_s,
+        "build_cpu_s": build_cpu_s,
         "passes": PASSES,
         "query_pass_s": passes,
         "qps": queries.len() as f64 / total,
+        "qps_cpu": cpu_total.map(|c| queries.len() as f64 / c),
+        "query_pass_cpu_s": cpu_passes,
         "latency_us": { "mean": total / queries.len() as f64 * 1e6, "p50": pct(0.5), "p99": pct(0.99), "max": pct(1.0) },
         "hits_returned_per_pass": hits / PASSES,
         "lossy_vs_exact_norm": {

@@ -30,7 +30,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 VENV = os.environ.get("BM25_VENV", "/tmp/llmops-bm25-peer/venv")
-PINS = ["bm25s==0.3.16", "PyStemmer==3.1.0", "numpy", "scipy"]
+PINS = ["bm25s==0.3.16", "PyStemmer==3.1.0", "numpy==2.4.6", "scipy==1.17.1"]
 LUCENE_JARS = [
     "/usr/share/java/lucene-core-8.7.0.jar",
     "/usr/share/java/lucene-analyzers-common-8.7.0.jar",

@@ -33,7 +33,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 VENV = os.environ.get("BM25_VENV", "/tmp/llmops-bm25-peer/venv")
-PINS = ["bm25s==0.3.16", "PyStemmer==3.1.0", "numpy", "scipy", "numba"]
+PINS = ["bm25s==0.3.16", "PyStemmer==3.1.0", "numpy==2.4.6", "scipy==1.17.1", "numba==0.68.1"]
 PASSES = 5
 SYL = ["ka", "to", "ri", "ne", "mu", "sa", "lo", "pe", "di", "fu", "ga", "hi", "jo", "ba", "ve",
        "zo", "ny", "qua", "tre", "sko", "pli", "dra", "mon", "tal"]
@@ -87,35 +87,39 @@ def time_bm25s(docs, queries, k=10):
     except ImportError:
         backend = "numpy"
     stem = Stemmer.Stemmer("english")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.thread_time()
     corpus_tokens = bm25s.tokenize(docs, stopwords="en", stemmer=stem, show_progress=False)
     r = bm25s.BM25(method="lucene", k1=0.9, b=0.4, backend=backend)
     r.index(corpus_tokens, show_progress=False)
-    build = time.perf_counter() - t
+    build, build_cpu = time.perf_counter() - t, time.thread_time() - c
 
     def batch(qs):
         qt = bm25s.tokenize(qs, stopwords="en", stemmer=stem, show_progress=False,
                             return_ids=False)
         return r.retrieve(qt, k=k, n_threads=1, show_progress=False)
 
+    def timed(f):
+        t, c = time.perf_counter(), time.thread_time()
+        f()
+        return time.perf_counter() - t, time.thread_time() - c
+
     batch(queries[:50])  # JIT compile / warm up
     batched, single = [], []
     for _ in range(PASSES):  # the median of five passes, as the Rust side
-        t = time.perf_counter()
-        batch(queries)
-        batched.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        for q in queries:
-            batch([q])
-        single.append(time.perf_counter() - t)
-    batched, single = sorted(batched)[PASSES // 2], sorted(single)[PASSES // 2]
+        batched.append(timed(lambda: batch(queries)))
+        single.append(timed(lambda: [batch([q]) for q in queries]))
+    med = lambda xs, i: sorted(x[i] for x in xs)[PASSES // 2]  # noqa: E731
+    n = len(queries)
     return {
         "version": bm25s.__version__,
         "backend": backend,
         "build_s": build,
-        "qps_batch": len(queries) / batched,
-        "qps_one_by_one": len(queries) / single,
-        "mean_us_one_by_one": single / len(queries) * 1e6,
+        "build_cpu_s": build_cpu,
+        "qps_batch": n / med(batched, 0),
+        "qps_batch_cpu": n / med(batched, 1),
+        "qps_one_by_one": n / med(single, 0),
+        "qps_one_by_one_cpu": n / med(single, 1),
+        "mean_us_one_by_one": med(single, 0) / n * 1e6,
     }
 
 
@@ -154,16 +158,29 @@ def main():
             "qps_ours_over_bm25s_batch": ours["qps"] / peer["qps_batch"],
             "qps_ours_over_bm25s_one_by_one": ours["qps"] / peer["qps_one_by_one"],
             "build_bm25s_over_ours": peer["build_s"] / ours["build_s"],
+            "cpu_qps_ours_over_bm25s_batch": ours["qps_cpu"] / peer["qps_batch_cpu"],
+            "cpu_qps_ours_over_bm25s_one_by_one": ours["qps_cpu"] / peer["qps_one_by_one_cpu"],
+            "cpu_build_bm25s_over_ours": peer["build_cpu_s"] / ours["build_cpu_s"],
         },
+        "load_average": os.getloadavg(),
     }
-    print(f"corpus: {len(docs)} docs, {len(queries)} queries; machine: {os.cpu_count()} cpus")
-    print(f"{'':24}{'llmops-rag':>14}{'bm25s ' + peer['version']:>18}")
-    print(f"{'build (s)':24}{ours['build_s']:>14.3f}{peer['build_s']:>18.3f}")
-    print(f"{'queries/s, batch':24}{'-':>14}{peer['qps_batch']:>18.0f}")
-    print(f"{'queries/s, one by one':24}{ours['qps']:>14.0f}{peer['qps_one_by_one']:>18.0f}")
-    print(f"{'mean latency (us)':24}{ours['latency_us']['mean']:>14.1f}"
-          f"{peer['mean_us_one_by_one']:>18.1f}")
-    print(f"p50 / p99 ours: {ours['latency_us']['p50']:.1f} / {ours['latency_us']['p99']:.1f} us")
+    print(f"corpus: {len(docs)} docs, {len(queries)} queries; machine: {os.cpu_count()} cpus, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'':30}{'llmops-rag':>14}{'bm25s ' + peer['version']:>18}")
+    rows = [
+        ("build, wall (s)", ours["build_s"], peer["build_s"], ".3f"),
+        ("build, cpu (s)", ours["build_cpu_s"], peer["build_cpu_s"], ".3f"),
+        ("queries/s batch, wall", None, peer["qps_batch"], ".0f"),
+        ("queries/s batch, cpu", None, peer["qps_batch_cpu"], ".0f"),
+        ("queries/s one by one, wall", ours["qps"], peer["qps_one_by_one"], ".0f"),
+        ("queries/s one by one, cpu", ours["qps_cpu"], peer["qps_one_by_one_cpu"], ".0f"),
+    ]
+    for name, a, b, fmt in rows:
+        a = "-" if a is None else format(a, fmt)
+        print(f"{name:30}{a:>14}{format(b, fmt):>18}")
+    lat = ours["latency_us"]
+    print(f"ours, latency per query (wall, us): mean {lat['mean']:.1f}, p50 {lat['p50']:.1f}, "
+          f"p99 {lat['p99']:.1f}")
     print("ratios:", json.dumps({k: round(v, 2) for k, v in result["ratio"].items()}))
     path = os.path.join(HERE, "speed_results.json")
     with open(path, "w", encoding="utf-8") as f:

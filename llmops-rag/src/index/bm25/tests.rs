@@ -278,3 +278,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn index_is_send_and_sync() {
+    fn check<T: Send + Sync + 'static>() {}
+    check::<Bm25Index>();
+    check::<Bm25Params>();
+    check::<Analyzer>();
+}
