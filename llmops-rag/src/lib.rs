@@ -68,3 +68,28 @@ pub use store::memory::{IndexKind, MemoryStore};
 pub use store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
 #[cfg(feature = "pgvector")]
 pub use store::{PgVectorOptions, PgVectorStore};
+
+// The guides' examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rag.md")]
+pub struct RagGuideDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rag-chunking.md")]
+pub struct ChunkingDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rag-metrics.md")]
+pub struct MetricsDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rag-bm25.md")]
+pub struct Bm25Doctests;
+
+#[cfg(all(doctest, feature = "fastembed"))]
+#[doc = include_str!("../../docs/rag-embeddings.md")]
+pub struct EmbeddingsDoctests;
+
+#[cfg(all(doctest, feature = "pgvector"))]
+#[doc = include_str!("../../docs/rag-pgvector.md")]
+pub struct PgVectorDoctests;
