@@ -53,7 +53,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or_default();
         access.get(name).cloned().unwrap_or_default()
     });
-    let docs = load_dir(&data_dir().join("articles"), &opts)?;
+    let docs = load_dir(data_dir().join("articles"), &opts)?;
 
     // 2. Index: Markdown sections (heading path kept), BM25, and vectors when a local model
     //    is available.

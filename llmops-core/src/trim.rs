@@ -311,6 +311,7 @@ pub fn message_segments(messages: &[Message], count: impl Fn(&Message) -> usize)
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
 

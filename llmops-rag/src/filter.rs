@@ -77,6 +77,7 @@ fn value_matches(have: &Value, want: &Value) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
     use crate::Acl;
