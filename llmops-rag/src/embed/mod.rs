@@ -1,6 +1,6 @@
 //! Embeddings: any core [`Embedder`](llmops_core::Embedder) behind a [`CachedEmbedder`]
 //! (cache keyed by embedder id + SHA-256 of the text, deduplication, batching, output checks),
-//! and with the `fastembed` feature a [`LocalEmbedder`] running an ONNX sentence-embedding
+//! and with the `fastembed` feature a `LocalEmbedder` running an ONNX sentence-embedding
 //! model (all-MiniLM-L6-v2 and the like) from local files on ONNX Runtime.
 //!
 //! Nothing is downloaded at build or run time: the ONNX Runtime library and the model files

@@ -5,8 +5,12 @@
 //! neither returned nor counted towards `k`.
 
 pub mod bm25;
+mod exact;
+mod hnsw;
 
 pub use bm25::{Analyzer, Bm25Index, Bm25Method, Bm25Params, Bm25Stats, LengthNorm, Stemmer};
+pub use exact::ExactIndex;
+pub use hnsw::{HnswIndex, HnswParams};
 
 use crate::Result;
 use crate::store::Metric;
