@@ -137,6 +137,8 @@ pub const LLMOPS_STAGE: &str = "llmops.stage";
 pub const LLMOPS_RETRIEVAL_CHUNK_IDS: &str = "llmops.retrieval.chunk_ids";
 /// The retriever's name, on the retrieval stage span and in the record's annotations.
 pub const LLMOPS_RETRIEVAL_RETRIEVER: &str = "llmops.retrieval.retriever";
+/// How many chunks the retriever returned, on the retrieval stage span.
+pub const LLMOPS_RETRIEVAL_RETURNED: &str = "llmops.retrieval.returned";
 /// The record annotation holding the retrieval stage's summary (query, k, kept and dropped
 /// chunks, context tokens).
 pub const LLMOPS_RETRIEVAL: &str = "llmops.retrieval";

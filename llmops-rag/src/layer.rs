@@ -9,7 +9,7 @@ use std::sync::Arc;
 use llmops_core::trim::TrimPolicy;
 use llmops_core::{
     ChatRequest, ClientBuilder, CoreStage, Exchange, Middleware, Next, Query, Reply, Result,
-    Retriever, Role, TokenCounter,
+    Retriever, Role, TokenCounter, semconv,
 };
 use tracing::Instrument;
 
@@ -121,7 +121,7 @@ impl RetrievalLayer {
             .retrieve(&q, &scope)
             .instrument(span.clone())
             .await?;
-        span.record("llmops.retrieval.returned", chunks.len() as i64);
+        span.record(semconv::LLMOPS_RETRIEVAL_RETURNED, chunks.len() as i64);
         let history = req
             .messages
             .iter()
