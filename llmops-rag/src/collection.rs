@@ -17,7 +17,8 @@ use crate::filter::Filter;
 use crate::index::Bm25Params;
 use crate::lexical::LexicalIndex;
 use crate::load::{LoadOptions, load_dir, load_file, load_file_in};
-use crate::store::memory::{IndexKind, MemoryStore, write_atomic};
+use crate::store::memory::{IndexKind, MemoryStore};
+use crate::store::persist::write_atomic;
 use crate::store::{ChunkRecord, Metric, Scored, VectorStore};
 use crate::{RagError, Result};
 

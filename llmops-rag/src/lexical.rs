@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::filter::Filter;
 use crate::index::{Bm25Index, Bm25Params};
-use crate::store::memory::{PersistedChunk, write_atomic};
+use crate::store::persist::{PersistedChunk, check_format, read_postcard, write_postcard};
 use crate::store::slots::Slots;
 use crate::store::{ChunkRecord, Scored};
 use crate::{RagError, Result};
@@ -133,35 +133,19 @@ impl LexicalIndex {
             .iter()
             .map(|(s, c)| PersistedChunk::new(c, Vec::new()).map(|p| (s, p)))
             .collect::<Result<Vec<_>>>()?;
-        let bytes = postcard::to_stdvec(&Persisted {
+        let p = Persisted {
             format: FORMAT,
             bm25: inner.bm25.clone(),
             chunks,
-        })
-        .map_err(|e| RagError::Persist {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+        };
         drop(inner);
-        write_atomic(path, &bytes)
+        write_postcard(path, &p)
     }
 
     /// Reads an index written by [`save`](Self::save).
     pub fn load(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| RagError::Persist {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
-        let p: Persisted = postcard::from_bytes(&bytes).map_err(|e| RagError::Persist {
-            path: path.to_owned(),
-            message: format!("not a lexical index file of this version: {e}"),
-        })?;
-        if p.format != FORMAT {
-            return Err(RagError::Persist {
-                path: path.to_owned(),
-                message: format!("format {} (this build reads {FORMAT})", p.format),
-            });
-        }
+        let p: Persisted = read_postcard(path, "lexical index")?;
+        check_format(path, p.format, FORMAT)?;
         // Re-insert in slot order so each chunk gets back the slot its postings name.
         let mut slots = Slots::default();
         let mut chunks = p.chunks;

@@ -6,9 +6,9 @@ use std::sync::RwLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::Acl;
 use crate::filter::Filter;
 use crate::index::{ExactIndex, HnswIndex, HnswParams, VectorIndex};
+use crate::store::persist::{PersistedChunk, check_format, read_postcard, write_postcard};
 use crate::store::slots::Slots;
 use crate::store::{ChunkRecord, DocState, Metric, Scored, VectorStore};
 use crate::{RagError, Result};
@@ -82,61 +82,6 @@ struct Persisted {
     metric: Metric,
     embedder_id: Option<String>,
     chunks: Vec<PersistedChunk>,
-}
-
-#[derive(Serialize, Deserialize)]
-pub(crate) struct PersistedChunk {
-    id: String,
-    doc_id: String,
-    doc_version: String,
-    text: String,
-    span: (usize, usize),
-    meta_json: String,
-    acl: PersistedAcl,
-    vector: Vec<f32>,
-}
-
-/// [`Acl`] without serde's skipped fields (postcard needs every field written).
-#[derive(Serialize, Deserialize)]
-struct PersistedAcl {
-    tenant: Option<String>,
-    users: Vec<String>,
-    roles: Vec<String>,
-    groups: Vec<String>,
-}
-
-impl PersistedChunk {
-    pub(crate) fn new(c: &ChunkRecord, vector: Vec<f32>) -> Result<Self> {
-        Ok(PersistedChunk {
-            id: c.id.clone(),
-            doc_id: c.doc_id.clone(),
-            doc_version: c.doc_version.clone(),
-            text: c.text.clone(),
-            span: c.span,
-            meta_json: serde_json::to_string(&c.meta)
-                .map_err(|e| RagError::invalid(format!("chunk metadata: {e}")))?,
-            acl: PersistedAcl {
-                tenant: c.acl.tenant.clone(),
-                users: c.acl.users.clone(),
-                roles: c.acl.roles.clone(),
-                groups: c.acl.groups.clone(),
-            },
-            vector,
-        })
-    }
-
-    pub(crate) fn into_parts(self) -> Result<(ChunkRecord, Vec<f32>)> {
-        let mut c = ChunkRecord::new(self.id, self.doc_id, self.doc_version, self.text, self.span);
-        c.meta = serde_json::from_str(&self.meta_json)
-            .map_err(|e| RagError::invalid(format!("chunk {} metadata: {e}", c.id)))?;
-        c.acl = Acl {
-            tenant: self.acl.tenant,
-            users: self.acl.users,
-            roles: self.acl.roles,
-            groups: self.acl.groups,
-        };
-        Ok((c, self.vector))
-    }
 }
 
 const FORMAT: u32 = 1;
@@ -220,29 +165,13 @@ impl MemoryStore {
             chunks,
         };
         drop(inner);
-        let bytes = postcard::to_stdvec(&p).map_err(|e| RagError::Persist {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
-        write_atomic(path, &bytes)
+        write_postcard(path, &p)
     }
 
     /// Reads a store written by [`save`](Self::save), rebuilding its index.
     pub fn load(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| RagError::Persist {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
-        let p: Persisted = postcard::from_bytes(&bytes).map_err(|e| RagError::Persist {
-            path: path.to_owned(),
-            message: format!("not a vector store file of this version: {e}"),
-        })?;
-        if p.format != FORMAT {
-            return Err(RagError::Persist {
-                path: path.to_owned(),
-                message: format!("format {} (this build reads {FORMAT})", p.format),
-            });
-        }
+        let p: Persisted = read_postcard(path, "vector store")?;
+        check_format(path, p.format, FORMAT)?;
         let kind: IndexKind = serde_json::from_str(&p.kind).map_err(|e| RagError::Persist {
             path: path.to_owned(),
             message: format!("index kind: {e}"),
@@ -259,19 +188,6 @@ impl MemoryStore {
         }
         Ok(store)
     }
-}
-
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let err = |e: std::io::Error| RagError::Persist {
-        path: path.to_owned(),
-        message: e.to_string(),
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(err)?;
-    }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
 }
 
 #[async_trait::async_trait]

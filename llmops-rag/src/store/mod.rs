@@ -5,6 +5,7 @@
 //! search; writes replace a document's chunks as a whole.
 
 pub mod memory;
+pub(crate) mod persist;
 pub(crate) mod slots;
 
 use std::collections::BTreeMap;
