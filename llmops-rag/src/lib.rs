@@ -93,3 +93,7 @@ pub struct EmbeddingsDoctests;
 #[cfg(all(doctest, feature = "pgvector"))]
 #[doc = include_str!("../../docs/rag-pgvector.md")]
 pub struct PgVectorDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rag-vectors.md")]
+pub struct VectorsDoctests;

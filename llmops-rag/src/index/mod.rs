@@ -1,4 +1,4 @@
-//! In-memory indexes: `ExactIndex` and `HnswIndex` for vectors, `Bm25Index` for text.
+//! In-memory indexes: [`ExactIndex`] and [`HnswIndex`] for vectors, [`Bm25Index`] for text.
 //!
 //! They index *slots* (dense `u32` ids handed out by the owner, see `MemoryStore`)
 //! and take an `allow` predicate evaluated inside the search, so filtered-out slots are
@@ -35,6 +35,23 @@ pub trait VectorIndex: Send + Sync + 'static {
         k: usize,
         allow: &dyn Fn(u32) -> bool,
     ) -> Result<Vec<(u32, f32)>>;
+    /// The `k` best of `candidates`, scored exactly, best first (equal scores: lower slot
+    /// first). For a selective filter the owner can resolve to a short list of slots itself
+    /// (a metadata posting list, one tenant's slots): it costs one dot product per candidate
+    /// instead of a scan. Absent and repeated slots are skipped.
+    fn search_among(&self, query: &[f32], k: usize, candidates: &[u32]) -> Result<Vec<(u32, f32)>> {
+        let q = exact::prepare(self.dims(), self.metric(), query)?;
+        let mut top = exact::TopK::new(k);
+        let mut seen = std::collections::HashSet::with_capacity(candidates.len());
+        for &slot in candidates {
+            if let Some(v) = self.vector(slot)
+                && seen.insert(slot)
+            {
+                top.push(slot, exact::dot(&q, v));
+            }
+        }
+        Ok(top.into_sorted())
+    }
     /// The stored vector of `slot` (normalised for cosine), for persistence and MMR.
     fn vector(&self, slot: u32) -> Option<&[f32]>;
     /// How many vectors it holds.
