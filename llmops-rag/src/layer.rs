@@ -38,17 +38,15 @@ use crate::context::ContextBuilder;
 /// ```
 pub struct RetrievalLayer {
     retriever: Arc<dyn Retriever>,
-    counter: Arc<dyn TokenCounter>,
-    budget: Option<usize>,
-    policy: TrimPolicy,
-    cache_markers: bool,
+    /// Counter, budget, policy and cache markers; each request fills in its own content.
+    context: ContextBuilder,
 }
 
 impl std::fmt::Debug for RetrievalLayer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RetrievalLayer")
             .field("retriever", &self.retriever.name())
-            .field("budget", &self.budget)
+            .field("context", &self.context)
             .finish_non_exhaustive()
     }
 }
@@ -58,31 +56,28 @@ impl RetrievalLayer {
     pub fn new(retriever: impl Retriever, counter: Arc<dyn TokenCounter>) -> Self {
         RetrievalLayer {
             retriever: Arc::new(retriever),
-            counter,
-            budget: None,
-            policy: TrimPolicy::default(),
-            cache_markers: true,
+            context: ContextBuilder::new(counter),
         }
     }
 
     /// The prompt's token budget (system, history, chunks and question together).
     #[must_use]
     pub fn budget(mut self, tokens: usize) -> Self {
-        self.budget = Some(tokens);
+        self.context = self.context.budget(tokens);
         self
     }
 
     /// The trimming policy.
     #[must_use]
     pub fn policy(mut self, policy: TrimPolicy) -> Self {
-        self.policy = policy;
+        self.context = self.context.policy(policy);
         self
     }
 
     /// Whether to mark the static prefix for provider prompt caching (default on).
     #[must_use]
     pub fn cache_markers(mut self, on: bool) -> Self {
-        self.cache_markers = on;
+        self.context = self.context.cache_markers(on);
         self
     }
 
@@ -127,16 +122,13 @@ impl RetrievalLayer {
             .iter()
             .take(req.messages.len().saturating_sub(1))
             .cloned();
-        let mut b = ContextBuilder::new(self.counter.clone())
+        let assembled = self
+            .context
+            .clone()
             .history(history)
             .chunks(chunks)
             .input(input)
-            .policy(self.policy.clone())
-            .cache_markers(self.cache_markers);
-        if let Some(t) = self.budget {
-            b = b.budget(t);
-        }
-        let assembled = b.build()?;
+            .build()?;
         assembled.record(cx, self.retriever.name());
         let mut req = req;
         *req.messages_mut() = assembled.messages;
