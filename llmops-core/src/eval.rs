@@ -82,6 +82,12 @@ pub struct Score {
     /// What evaluating cost (a judge model's tokens); zero for deterministic evaluators.
     #[serde(default)]
     pub cost: Cost,
+    /// Tokens the evaluator spent (a judge model's usage); zero for deterministic evaluators.
+    #[serde(default, skip_serializing_if = "Usage::is_zero")]
+    pub usage: Usage,
+    /// A low-cardinality label for the score (`pass`, `fail`, `faithful`, a judge's verdict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Score {
@@ -92,7 +98,34 @@ impl Score {
             pass,
             reason: reason.into(),
             cost: Cost::Known(crate::Money::zero()),
+            usage: Usage::default(),
+            label: None,
         }
+    }
+
+    /// A passing (1.0) or failing (0.0) score.
+    ///
+    /// ```
+    /// let s = llmops_core::Score::binary(false, "expected `Paris`");
+    /// assert_eq!((s.value, s.pass), (0.0, false));
+    /// ```
+    pub fn binary(pass: bool, reason: impl Into<String>) -> Self {
+        Score::new(if pass { 1.0 } else { 0.0 }, pass, reason)
+    }
+
+    /// With what evaluating cost and the tokens it spent (a judge call).
+    #[must_use]
+    pub fn with_cost(mut self, cost: Cost, usage: Usage) -> Self {
+        self.cost = cost;
+        self.usage = usage;
+        self
+    }
+
+    /// With a label (`gen_ai.evaluation.score.label`).
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
     }
 }
 
@@ -147,4 +180,129 @@ pub struct EvalRecord {
     pub duration: Duration,
     /// What it targeted (`support-reply/4`, a model, a retriever config).
     pub target: String,
+}
+
+impl EvalRecord {
+    /// A record of a run of `suite` against `target` that just finished.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rec = llmops_core::EvalRecord::new("support", "support-reply/4", 0.92, 0.9, 40, Duration::from_secs(3));
+    /// assert_eq!(rec.cases, 40);
+    /// ```
+    pub fn new(
+        suite: impl Into<String>,
+        target: impl Into<String>,
+        score: f64,
+        pass_rate: f64,
+        cases: u32,
+        duration: Duration,
+    ) -> Self {
+        EvalRecord {
+            suite: suite.into(),
+            score,
+            pass_rate,
+            cases,
+            at: Utc::now(),
+            duration,
+            target: target.into(),
+        }
+    }
+
+    /// With the time it ran.
+    #[must_use]
+    pub fn at(mut self, at: DateTime<Utc>) -> Self {
+        self.at = at;
+        self
+    }
+}
+
+/// One evaluation of one exchange, as OpenTelemetry's GenAI conventions describe the
+/// `gen_ai.evaluation.result` event: evaluator name, score value and label, explanation.
+///
+/// Hand it to [`Client::record_evaluation`](crate::Client::record_evaluation): every
+/// [`Observer`](crate::Observer) sees it (`on_evaluation`) and the span bridge attaches the
+/// event to the evaluated exchange's trace.
+///
+/// ```
+/// use llmops_core::{EvaluationResult, Score};
+/// let ev = EvaluationResult::from_score("0192-req", "faithfulness", &Score::new(0.5, false, "1 of 2 statements supported"));
+/// assert_eq!(ev.score, Some(0.5));
+/// assert_eq!(ev.label.as_deref(), Some("fail"));
+/// assert!(EvaluationResult::new("", "x").validate().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EvaluationResult {
+    /// The evaluated exchange (`ResponseMeta::request_id`).
+    pub request_id: String,
+    /// The provider's response id, when known (`gen_ai.response.id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_id: Option<String>,
+    /// The evaluator (`gen_ai.evaluation.name`).
+    pub name: String,
+    /// The score (`gen_ai.evaluation.score.value`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The label (`gen_ai.evaluation.score.label`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Why (`gen_ai.evaluation.explanation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// The evaluator failed (`error.type`): no score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+}
+
+impl EvaluationResult {
+    /// A result with a name only; set the rest with the fields.
+    pub fn new(request_id: impl Into<String>, name: impl Into<String>) -> Self {
+        EvaluationResult {
+            request_id: request_id.into(),
+            response_id: None,
+            name: name.into(),
+            score: None,
+            label: None,
+            explanation: None,
+            error_type: None,
+        }
+    }
+
+    /// The result of `score`: its value, its label (or `pass`/`fail`) and its reason.
+    pub fn from_score(
+        request_id: impl Into<String>,
+        name: impl Into<String>,
+        score: &Score,
+    ) -> Self {
+        let mut r = EvaluationResult::new(request_id, name);
+        r.score = Some(score.value);
+        r.label = Some(
+            score
+                .label
+                .clone()
+                .unwrap_or_else(|| if score.pass { "pass" } else { "fail" }.to_owned()),
+        );
+        r.explanation = (!score.reason.is_empty()).then(|| score.reason.clone());
+        r
+    }
+
+    /// A typed error for an empty request id or name, or a non-finite score.
+    pub fn validate(&self) -> Result<()> {
+        if self.request_id.trim().is_empty() {
+            return Err(crate::Error::invalid("evaluation result: empty request id"));
+        }
+        if self.name.trim().is_empty() {
+            return Err(crate::Error::invalid(
+                "evaluation result: empty evaluator name",
+            ));
+        }
+        if self.score.is_some_and(|s| !s.is_finite()) {
+            return Err(crate::Error::invalid(format!(
+                "evaluation result `{}`: score is not a finite number",
+                self.name
+            )));
+        }
+        Ok(())
+    }
 }

@@ -78,7 +78,7 @@ pub use audit::{AuditEvent, AuditSink};
 pub use client::{Client, ClientBuilder, ResponseStream};
 pub use embed::{Embedder, HashingEmbedder};
 pub use error::{Error, ErrorClass, ProviderError, ProviderErrorKind, Result};
-pub use eval::{EvalCase, EvalOutput, EvalRecord, Evaluator, Score};
+pub use eval::{EvalCase, EvalOutput, EvalRecord, EvaluationResult, Evaluator, Score};
 pub use exchange::{
     AttemptOutcome, AttemptRecord, CacheKind, CacheOutcome, Exchange, ExchangeRecord, Outcome,
     ResponseRecord,

@@ -39,6 +39,10 @@ pub trait Observer: Send + Sync + 'static {
     /// User feedback on an earlier exchange arrived ([`Client::feedback`](crate::Client::feedback)).
     /// Same rules as `on_finish`. The default ignores it.
     fn on_feedback(&self, _feedback: &Feedback) {}
+    /// An evaluation of an earlier exchange arrived
+    /// ([`Client::record_evaluation`](crate::Client::record_evaluation)). Same rules as
+    /// `on_finish`. The default ignores it.
+    fn on_evaluation(&self, _result: &crate::EvaluationResult) {}
     /// Waits until everything received so far is processed (written, exported ...).
     async fn flush(&self) -> Result<()> {
         Ok(())
@@ -59,6 +63,9 @@ impl<T: Observer + ?Sized> Observer for Arc<T> {
     }
     fn on_feedback(&self, feedback: &Feedback) {
         (**self).on_feedback(feedback)
+    }
+    fn on_evaluation(&self, result: &crate::EvaluationResult) {
+        (**self).on_evaluation(result)
     }
     async fn flush(&self) -> Result<()> {
         (**self).flush().await

@@ -149,6 +149,17 @@ pub const LLMOPS_FEEDBACK_LABEL: &str = "llmops.feedback.label";
 /// Feedback comment.
 pub const LLMOPS_FEEDBACK_COMMENT: &str = "llmops.feedback.comment";
 
+/// Event: the result of evaluating a GenAI output, parented to the evaluated operation's span.
+pub const GEN_AI_EVALUATION_RESULT: &str = "gen_ai.evaluation.result";
+/// The evaluator's name (`faithfulness`, `contains` ...).
+pub const GEN_AI_EVALUATION_NAME: &str = "gen_ai.evaluation.name";
+/// The score the evaluator returned.
+pub const GEN_AI_EVALUATION_SCORE_VALUE: &str = "gen_ai.evaluation.score.value";
+/// A low-cardinality label for the score (`pass`, `fail`, `relevant` ...).
+pub const GEN_AI_EVALUATION_SCORE_LABEL: &str = "gen_ai.evaluation.score.label";
+/// Why the evaluator scored so.
+pub const GEN_AI_EVALUATION_EXPLANATION: &str = "gen_ai.evaluation.explanation";
+
 /// OpenInference names (Arize Phoenix's conventions), added by the OpenInference mode.
 pub mod openinference {
     /// Span kind: `LLM`, `TOOL`, `AGENT`, `CHAIN`, `RETRIEVER` ...

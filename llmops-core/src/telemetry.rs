@@ -56,6 +56,11 @@ pub trait SpanBridge: Send + Sync + 'static {
 
     /// Feedback arrived for an earlier exchange ([`Client::feedback`](crate::Client::feedback)).
     fn on_feedback(&self, _feedback: &Feedback) {}
+
+    /// An evaluation of an earlier exchange arrived
+    /// ([`Client::record_evaluation`](crate::Client::record_evaluation)): emit the
+    /// `gen_ai.evaluation.result` event on that exchange's trace.
+    fn on_evaluation(&self, _result: &crate::EvaluationResult) {}
 }
 
 impl<T: SpanBridge + ?Sized> SpanBridge for std::sync::Arc<T> {
@@ -70,6 +75,9 @@ impl<T: SpanBridge + ?Sized> SpanBridge for std::sync::Arc<T> {
     }
     fn on_feedback(&self, feedback: &Feedback) {
         (**self).on_feedback(feedback)
+    }
+    fn on_evaluation(&self, result: &crate::EvaluationResult) {
+        (**self).on_evaluation(result)
     }
 }
 

@@ -1,8 +1,29 @@
-//! llmops eval layer: evaluators, datasets, runner, reports, CI gates, online evaluation.
+//! llmops eval layer: datasets, evaluators, runner, reports, CI gates, online evaluation.
 //!
-//! A placeholder: the layer lands with issue 5. Until then the crate only re-exports
-//! [`llmops_core`], so the facade's `eval` feature compiles and its wiring is tested.
+//! "It seems better" is not a number. A suite ([`Dataset`] of [`Case`]s, each with
+//! promptfoo-style assertions) is compiled against a [`Registry`] of evaluators before
+//! anything runs, run against a [`Target`] (the system under test), reported (JSON, Markdown,
+//! JUnit, HTML) and gated against a baseline run; the result is core's
+//! [`EvalRecord`](llmops_core::EvalRecord), which prompt promotion reads.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod assertion;
+mod case;
+mod error;
+pub mod evaluators;
+mod report_model;
+pub mod stats;
+mod target;
+
+pub use assertion::{
+    Assertion, AssertionResult, AssertionSpec, BuildContext, EvaluatorFactory, JudgeModel,
+    Registry, Verdict,
+};
+pub use case::{Case, Dataset, SourceLoc};
+pub use error::{EvalError, Result};
 pub use llmops_core;
+pub use report_model::{
+    CaseResult, Interval, REPORT_SCHEMA_VERSION, RunReport, Status, Totals, Trial,
+};
+pub use target::Target;

@@ -226,6 +226,43 @@ impl Client {
         Ok(fb)
     }
 
+    /// Records an evaluation of an earlier exchange (an online evaluator's score, an offline
+    /// run's verdict): validated, then handed to the span bridge (the `gen_ai.evaluation.result`
+    /// event on the exchange's trace) and to every observer's `on_evaluation`.
+    ///
+    /// ```
+    /// use llmops_core::{ChatRequest, Client, EvaluationResult, MemoryObserver, ScriptedProvider, Score};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let client = Client::builder().provider(ScriptedProvider::new().reply("Paris.")).build().unwrap();
+    /// let r = client.chat(ChatRequest::new("scripted/m").user("Capital of France?")).await.unwrap();
+    /// let ev = EvaluationResult::from_score(&r.meta.request_id, "equals", &Score::binary(true, "matched"));
+    /// client.record_evaluation(ev).unwrap();
+    /// assert!(client.record_evaluation(EvaluationResult::new("", "equals")).is_err());
+    /// # });
+    /// ```
+    pub fn record_evaluation(&self, result: crate::EvaluationResult) -> Result<()> {
+        result.validate()?;
+        tracing::info!(
+            target: "llmops",
+            { llmops.request_id = %result.request_id, gen_ai.evaluation.name = %result.name, gen_ai.evaluation.score.value = result.score, gen_ai.evaluation.score.label = result.label.as_deref() },
+            "evaluation"
+        );
+        if let Some(b) = &self.inner.bridge
+            && std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| b.on_evaluation(&result)))
+                .is_err()
+        {
+            self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);
+        }
+        for o in self.inner.observers.iter() {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| o.on_evaluation(&result)))
+                .is_err()
+            {
+                self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+
     /// Exchanges begun and not yet recorded.
     pub fn in_flight(&self) -> usize {
         self.inner.inflight.load(Ordering::Acquire)

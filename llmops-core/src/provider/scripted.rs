@@ -53,7 +53,6 @@ pub enum Step {
 /// assert!(r.meta.scripted);
 /// # });
 /// ```
-#[derive(Debug)]
 pub struct ScriptedProvider {
     name: String,
     serving: Option<Vec<String>>,
@@ -64,9 +63,26 @@ pub struct ScriptedProvider {
     chunks: usize,
     calls: AtomicU64,
     seen: Mutex<VecDeque<ChatRequest>>,
+    responder: Option<Responder>,
 }
 
+/// A function that answers a request (see [`ScriptedProvider::responder`]).
+type Responder = std::sync::Arc<dyn Fn(&ChatRequest) -> Option<Step> + Send + Sync>;
+
 const SEEN_MAX: usize = 1024;
+
+impl std::fmt::Debug for ScriptedProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScriptedProvider")
+            .field("name", &self.name)
+            .field("serving", &self.serving)
+            .field("queued", &lock(&self.queue).len())
+            .field("repeat", &self.repeat)
+            .field("responder", &self.responder.is_some())
+            .field("calls", &self.calls())
+            .finish()
+    }
+}
 
 impl Default for ScriptedProvider {
     fn default() -> Self {
@@ -92,6 +108,7 @@ impl ScriptedProvider {
             chunks: 4,
             calls: AtomicU64::new(0),
             seen: Mutex::new(VecDeque::new()),
+            responder: None,
         }
     }
 
@@ -104,6 +121,33 @@ impl ScriptedProvider {
 
     fn push(self, step: Step) -> Self {
         lock(&self.queue).push_back(step);
+        self
+    }
+
+    /// Answers from a function of the request, before the queue: `Some(step)` is taken,
+    /// `None` falls through to the queue and `repeat`. Use it where replies depend on the
+    /// request, not on call order (concurrent evaluation runs, a judge keyed by its prompt).
+    ///
+    /// ```
+    /// use llmops_core::{Client, ChatRequest, ScriptedProvider, provider::scripted::Step, ChatResponse};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let p = ScriptedProvider::new().responder(|req| {
+    ///     let q = req.last_user_text()?;
+    ///     q.contains("France").then(|| Step::Reply(ChatResponse::new("Paris.")))
+    /// }).repeat("I don't know.");
+    /// let client = Client::builder().provider(p).build().unwrap();
+    /// let r = client.chat(ChatRequest::new("scripted/m").user("Capital of France?")).await.unwrap();
+    /// assert_eq!(r.text(), "Paris.");
+    /// let r = client.chat(ChatRequest::new("scripted/m").user("Capital of Mars?")).await.unwrap();
+    /// assert_eq!(r.text(), "I don't know.");
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn responder(
+        mut self,
+        f: impl Fn(&ChatRequest) -> Option<Step> + Send + Sync + 'static,
+    ) -> Self {
+        self.responder = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -211,7 +255,10 @@ impl ScriptedProvider {
         lock(&self.seen).iter().cloned().collect()
     }
 
-    fn next_step(&self) -> Result<Step> {
+    fn next_step(&self, req: &ChatRequest) -> Result<Step> {
+        if let Some(step) = self.responder.as_ref().and_then(|f| f(req)) {
+            return Ok(step);
+        }
         if let Some(s) = lock(&self.queue).pop_front() {
             return Ok(s);
         }
@@ -313,7 +360,7 @@ impl Provider for ScriptedProvider {
             }
             seen.push_back(req.clone());
         }
-        let step = self.next_step()?;
+        let step = self.next_step(req)?;
         if !self.latency.is_zero() {
             tokio::time::sleep(self.latency).await;
         }

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use llmops_core::exchange::CacheOutcome;
 use llmops_core::{
-    ExchangeRecord, Feedback, FeedbackValue, Outcome, Redactor, SpanBridge, semconv,
+    EvaluationResult, ExchangeRecord, Feedback, FeedbackValue, Outcome, Redactor, SpanBridge,
+    semconv,
 };
 use opentelemetry::propagation::TextMapPropagator;
 use opentelemetry::trace::{SpanContext, SpanKind, Status, TraceContextExt, Tracer as _};
@@ -213,6 +214,55 @@ impl SpanBridge for OtelBridge {
             .with_kind(SpanKind::Internal)
             .with_attributes(attrs)
             .start_with_context(tracer, &parent);
+        opentelemetry::trace::Span::end(&mut span);
+    }
+
+    /// A zero-length `evaluation` span, child of the evaluated exchange's request span (when
+    /// still remembered), carrying the `gen_ai.evaluation.result` event (the conventions
+    /// model it as an event parented to the evaluated span; a span that has ended takes no
+    /// more events, so the event rides on a child).
+    fn on_evaluation(&self, ev: &EvaluationResult) {
+        let mut attrs = vec![KeyValue::new(
+            semconv::GEN_AI_EVALUATION_NAME,
+            ev.name.clone(),
+        )];
+        if let Some(v) = ev.score {
+            attrs.push(KeyValue::new(semconv::GEN_AI_EVALUATION_SCORE_VALUE, v));
+        }
+        if let Some(l) = &ev.label {
+            attrs.push(KeyValue::new(
+                semconv::GEN_AI_EVALUATION_SCORE_LABEL,
+                l.clone(),
+            ));
+        }
+        if let Some(x) = &ev.explanation {
+            attrs.push(KeyValue::new(
+                semconv::GEN_AI_EVALUATION_EXPLANATION,
+                self.inner.redactor.redact(x).into_owned(),
+            ));
+        }
+        if let Some(id) = &ev.response_id {
+            attrs.push(KeyValue::new(semconv::GEN_AI_RESPONSE_ID, id.clone()));
+        }
+        if let Some(e) = &ev.error_type {
+            attrs.push(KeyValue::new(semconv::ERROR_TYPE, e.clone()));
+        }
+        let parent = match self.recall(&ev.request_id) {
+            Some(sc) => Context::new().with_remote_span_context(sc),
+            None => Context::new(),
+        };
+        let tracer = &self.inner.tracer;
+        let mut span_attrs = attrs.clone();
+        span_attrs.push(KeyValue::new(
+            semconv::LLMOPS_REQUEST_ID,
+            ev.request_id.clone(),
+        ));
+        let mut span = tracer
+            .span_builder("evaluation")
+            .with_kind(SpanKind::Internal)
+            .with_attributes(span_attrs)
+            .start_with_context(tracer, &parent);
+        opentelemetry::trace::Span::add_event(&mut span, semconv::GEN_AI_EVALUATION_RESULT, attrs);
         opentelemetry::trace::Span::end(&mut span);
     }
 }

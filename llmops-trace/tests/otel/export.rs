@@ -81,6 +81,13 @@ async fn genai_spans_arrive_as_otlp_protobuf_with_trace_context_on_the_wire() {
     client
         .feedback(&reply.meta.request_id, 0.0, Some("wrong"))
         .unwrap();
+    let mut ev = llmops_core::EvaluationResult::from_score(
+        &reply.meta.request_id,
+        "faithfulness",
+        &llmops_core::Score::new(0.5, false, "1 of 2 statements supported"),
+    );
+    ev.response_id = Some("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT".into());
+    client.record_evaluation(ev).unwrap();
     otel.flush().await.unwrap();
 
     let spans = spans_received(&collector).await;
@@ -90,6 +97,7 @@ async fn genai_spans_arrive_as_otlp_protobuf_with_trace_context_on_the_wire() {
     let agent = find(&|s| s.name == "invoke_agent support").expect("agent span");
     let tool = find(&|s| s.name == "execute_tool lookup").expect("tool span");
     let feedback = find(&|s| s.name == "feedback").expect("feedback span");
+    let evaluation = find(&|s| s.name == "evaluation").expect("evaluation span");
 
     // names and kinds
     assert_eq!(request.name, "chat gpt-4.1");
@@ -97,13 +105,50 @@ async fn genai_spans_arrive_as_otlp_protobuf_with_trace_context_on_the_wire() {
     assert_eq!(attempt.name, "chat gpt-4.1");
     assert_eq!(attempt.kind, SpanKind::Client as i32);
     // one trace: agent > request > attempt; agent > tool; request > feedback
-    for s in [&request, &attempt, &tool, &feedback] {
+    for s in [&request, &attempt, &tool, &feedback, &evaluation] {
         assert_eq!(s.trace_id, agent.trace_id, "{}", s.name);
     }
     assert_eq!(request.parent_span_id, agent.span_id);
     assert_eq!(attempt.parent_span_id, request.span_id);
     assert_eq!(tool.parent_span_id, agent.span_id);
     assert_eq!(feedback.parent_span_id, request.span_id);
+    // the gen_ai.evaluation.result event hangs off the evaluated request span
+    assert_eq!(evaluation.parent_span_id, request.span_id);
+    let event = evaluation
+        .events
+        .iter()
+        .find(|e| e.name == "gen_ai.evaluation.result")
+        .expect("gen_ai.evaluation.result event");
+    let ev_attrs: std::collections::HashMap<String, String> = event
+        .attributes
+        .iter()
+        .map(|kv| {
+            (
+                kv.key.clone(),
+                format!("{:?}", kv.value.as_ref().and_then(|v| v.value.as_ref())),
+            )
+        })
+        .collect();
+    assert!(
+        ev_attrs["gen_ai.evaluation.name"].contains("faithfulness"),
+        "{ev_attrs:?}"
+    );
+    assert!(
+        ev_attrs["gen_ai.evaluation.score.value"].contains("0.5"),
+        "{ev_attrs:?}"
+    );
+    assert!(
+        ev_attrs["gen_ai.evaluation.score.label"].contains("fail"),
+        "{ev_attrs:?}"
+    );
+    assert!(
+        ev_attrs["gen_ai.evaluation.explanation"].contains("1 of 2"),
+        "{ev_attrs:?}"
+    );
+    assert!(
+        ev_attrs["gen_ai.response.id"].contains("chatcmpl-B9MBs8"),
+        "{ev_attrs:?}"
+    );
     // the record and the response carry the trace id
     let trace = hex(&request.trace_id);
     assert_eq!(reply.meta.trace_id.as_deref(), Some(trace.as_str()));
