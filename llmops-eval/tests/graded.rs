@@ -66,10 +66,10 @@ fn cx_with(p: &Arc<ScriptedProvider>) -> BuildContext {
             from_fn(|req, cx, next| {
                 Box::pin(async move {
                     let reply = next.run(req, cx).await?;
-                    if let Reply::Full(r) = &reply {
-                        if r.meta.cost.known().is_some() {
-                            cx.cost = Some(r.meta.cost.clone());
-                        }
+                    if let Reply::Full(r) = &reply
+                        && r.meta.cost.known().is_some()
+                    {
+                        cx.cost = Some(r.meta.cost.clone());
                     }
                     Ok(reply)
                 })

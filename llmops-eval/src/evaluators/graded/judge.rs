@@ -198,7 +198,7 @@ impl Spend {
 
     /// `score` with this spend.
     pub fn apply(&self, score: Score) -> Score {
-        score.with_cost(self.cost(), self.usage.clone())
+        score.with_cost(self.cost(), self.usage)
     }
 }
 
@@ -276,7 +276,7 @@ impl Judge {
             .feature("eval-judge");
         req = match self.json {
             JsonMode::Schema => req.response_format(ResponseFormat::JsonSchema {
-                name: slot.key().replace('.', "_").replace('-', "_"),
+                name: slot.key().replace(['.', '-'], "_"),
                 schema,
                 strict: None,
             }),

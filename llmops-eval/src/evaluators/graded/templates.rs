@@ -418,13 +418,13 @@ pub(crate) fn check_keys(kind: &str, spec: &AssertionSpec, cx: &BuildContext) ->
         .collect();
     let prefix = format!("{kind}.");
     for key in cx.judge_templates.keys() {
-        if let Some(step) = key.strip_prefix(&prefix) {
-            if !steps.contains(&step) {
-                return Err(EvalError::Config(format!(
-                    "judge template `{key}`: `{kind}` has no step `{step}` (steps: {})",
-                    steps.join(", ")
-                )));
-            }
+        if let Some(step) = key.strip_prefix(&prefix)
+            && !steps.contains(&step)
+        {
+            return Err(EvalError::Config(format!(
+                "judge template `{key}`: `{kind}` has no step `{step}` (steps: {})",
+                steps.join(", ")
+            )));
         }
     }
     if let Some(serde_json::Value::Object(m)) = spec.config.get("prompts") {
