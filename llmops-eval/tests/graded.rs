@@ -13,9 +13,8 @@ use std::sync::Arc;
 
 use llmops_core::provider::scripted::Step;
 use llmops_core::{
-    ChatRequest, ChatResponse, Client, Cost, Embedder, EvalCase, EvalOutput, Finding, GuardInput,
-    Guardrail, Message, Money, Reply, ResponseFormat, Role, Score, ScriptedProvider, Stage, Usage,
-    Verdict, async_trait, from_fn,
+    ChatRequest, ChatResponse, Client, Cost, Embedder, EvalCase, EvalOutput, Message, Money, Reply,
+    ResponseFormat, Role, ScriptedProvider, Stage, Usage, async_trait, from_fn,
 };
 use llmops_eval::assertion::{AssertionResult, combine};
 use llmops_eval::{Assertion, AssertionSpec, BuildContext, EvalError, Registry};
@@ -814,235 +813,26 @@ fn an_unknown_template_variable_is_an_error_at_build() {
     assert!(reg.compile(&AssertionSpec::new("llm-rubric", "x")).is_err());
 }
 
-// ------------------------------------------------------------------ RAG metrics with a judge
+// ------------------------------------------------------------------ docs stay true
 
+/// docs/eval-judges.md prints every default prompt as it is, and the malformed-reply error
+/// exactly as a user sees it.
 #[tokio::test]
-async fn llm_context_precision_asks_per_chunk_and_averages_precision() {
-    // chunks 1 and 3 useful: AP = (1/1 + 2/3) / 2 = 0.8333
-    let p = judge(vec![
-        (
-            "Context:\nuseful one",
-            r#"{"reason": "yes", "verdict": 1}"#.into(),
-        ),
-        (
-            "Context:\nnoise",
-            r#"{"reason": "no", "verdict": 0}"#.into(),
-        ),
-        (
-            "Context:\nuseful two",
-            r#"{"reason": "yes", "verdict": 1}"#.into(),
-        ),
-    ]);
-    let a = compile(cx_with(&p), &AssertionSpec::of("context-precision"));
-    let s = a
-        .evaluate(
-            &rag_case(),
-            &answer(ANSWER, &["useful one", "noise", "useful two"]),
-        )
-        .await
-        .unwrap();
-    assert!((s.value - 5.0 / 6.0).abs() < 1e-12, "{}", s.value);
-    assert!(s.pass);
-    let reqs = p.requests();
-    assert_eq!(reqs.len(), 3);
-    for r in &reqs {
-        let t = all_text(r);
-        // the reference answer, not the output, is what the chunk must help arrive at
+async fn the_docs_print_the_defaults_and_the_error_as_they_are() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/eval-judges.md"),
+    )
+    .unwrap();
+    for slot in llmops_eval::evaluators::graded::templates::SLOTS {
         assert!(
-            t.contains("The Eiffel Tower is in Paris. It is 330 metres tall."),
-            "{t}"
+            doc.contains(slot.default_template()),
+            "docs/eval-judges.md lacks the default prompt of `{}`",
+            slot.key()
         );
-        assert!(t.contains("Where is the Eiffel Tower"), "{t}");
+        assert!(doc.contains(&format!("`{}`", slot.key())), "{}", slot.key());
     }
-    // useful only at rank 3: AP = 1/3, fails
-    let p = judge(vec![
-        (
-            "Context:\nuseful",
-            r#"{"reason": "yes", "verdict": 1}"#.into(),
-        ),
-        (
-            "Context:\nnoise",
-            r#"{"reason": "no", "verdict": 0}"#.into(),
-        ),
-    ]);
-    let a = compile(cx_with(&p), &AssertionSpec::of("context-precision"));
-    let s = a
-        .evaluate(
-            &rag_case(),
-            &answer(ANSWER, &["noise a", "noise b", "useful"]),
-        )
-        .await
-        .unwrap();
-    assert!((s.value - 1.0 / 3.0).abs() < 1e-12);
-    assert!(!s.pass);
-}
-
-#[tokio::test]
-async fn llm_context_recall_attributes_reference_sentences() {
-    let p = Arc::new(ScriptedProvider::new().repeat(
-        json!({"classifications": [
-            {"statement": "The Eiffel Tower is in Paris.", "reason": "in context", "attributed": 1},
-            {"statement": "It is 330 metres tall.", "reason": "absent", "attributed": 0}
-        ]})
-        .to_string(),
-    ));
-    let a = compile(cx_with(&p), &AssertionSpec::of("context-recall"));
-    let s = a
-        .evaluate(
-            &rag_case(),
-            &answer(ANSWER, &["Paris has the Eiffel Tower.", "Lyon"]),
-        )
-        .await
-        .unwrap();
-    assert_eq!((s.value, s.pass), (0.5, false));
-    assert!(
-        s.reason.contains("missing: It is 330 metres tall."),
-        "{}",
-        s.reason
-    );
-    let sent = all_text(&p.requests()[0]);
-    assert!(sent.contains("Paris has the Eiffel Tower.\nLyon"), "{sent}");
-    assert!(
-        sent.contains("The Eiffel Tower is in Paris. It is 330 metres tall."),
-        "{sent}"
-    );
-
-    // nothing retrieved: 0 without asking; no reference answer: an error
-    let before = p.calls();
-    let s = a.evaluate(&rag_case(), &answer(ANSWER, &[])).await.unwrap();
-    assert_eq!((s.value, p.calls()), (0.0, before));
-    let mut noref = rag_case();
-    noref.expected = None;
-    assert!(
-        err_of(&a, &noref, &answer(ANSWER, &["x"]))
-            .await
-            .contains("needs the reference answer")
-    );
-}
-
-// ------------------------------------------------------------------ safety
-
-struct Fixed(&'static str, Verdict);
-
-#[async_trait]
-impl Guardrail for Fixed {
-    fn name(&self) -> &str {
-        self.0
-    }
-    async fn check(&self, input: &GuardInput<'_>) -> llmops_core::Result<Verdict> {
-        assert_eq!(input.source, llmops_core::TextSource::Output);
-        Ok(self.1.clone())
-    }
-}
-
-fn finding(cat: &str) -> Finding {
-    serde_json::from_value(json!({"category": cat, "start": 0, "end": 3, "score": 0.9})).unwrap()
-}
-
-async fn safety_with(guards: Vec<Fixed>, spec: AssertionSpec) -> Score {
-    let mut cx = BuildContext::new();
-    for g in guards {
-        cx = cx.guardrail(Arc::new(g));
-    }
-    compile(cx, &spec)
-        .evaluate(&EvalCase::default(), &EvalOutput::text("some output"))
-        .await
-        .unwrap()
-}
-
-#[tokio::test]
-async fn safety_passes_on_allow_and_flag_fails_on_redact_hold_block() {
-    let s = safety_with(
-        vec![Fixed("a", Verdict::Allow)],
-        AssertionSpec::of("safety"),
-    )
-    .await;
-    assert_eq!(
-        (s.value, s.pass, s.label.as_deref()),
-        (1.0, true, Some("allow"))
-    );
-
-    let flag = Verdict::Flag {
-        findings: vec![finding("toxicity.mild")],
-    };
-    let s = safety_with(
-        vec![Fixed("a", Verdict::Allow), Fixed("tox", flag)],
-        AssertionSpec::of("safety"),
-    )
-    .await;
-    assert_eq!((s.pass, s.label.as_deref()), (true, Some("flag")));
-    assert!(
-        s.reason.contains("tox flagged: toxicity.mild"),
-        "{}",
-        s.reason
-    );
-
-    let redact = Verdict::Redact {
-        text: "***".into(),
-        findings: vec![finding("pii.email")],
-    };
-    let s = safety_with(vec![Fixed("pii", redact)], AssertionSpec::of("safety")).await;
-    assert_eq!(
-        (s.value, s.pass, s.label.as_deref()),
-        (0.0, false, Some("redact"))
-    );
-    assert!(s.reason.contains("pii.email"), "{}", s.reason);
-
-    let hold = Verdict::Hold {
-        reason: "refund promise".into(),
-        findings: vec![],
-    };
-    let s = safety_with(vec![Fixed("policy", hold)], AssertionSpec::of("safety")).await;
-    assert_eq!((s.pass, s.label.as_deref()), (false, Some("hold")));
-
-    let block = Verdict::Block {
-        category: "secret.openai_key".into(),
-        reason: "API key in output".into(),
-        findings: vec![],
-    };
-    let flag = Verdict::Flag {
-        findings: vec![finding("x")],
-    };
-    let s = safety_with(
-        vec![Fixed("f", flag), Fixed("secrets", block)],
-        AssertionSpec::of("safety"),
-    )
-    .await;
-    assert_eq!((s.pass, s.label.as_deref()), (false, Some("block")));
-    assert!(
-        s.reason
-            .contains("secrets blocks (secret.openai_key): API key in output"),
-        "{}",
-        s.reason
-    );
-
-    // value restricts to named guardrails
-    let block = Verdict::Block {
-        category: "c".into(),
-        reason: "r".into(),
-        findings: vec![],
-    };
-    let s = safety_with(
-        vec![Fixed("ok", Verdict::Allow), Fixed("strict", block)],
-        AssertionSpec::new("safety", "ok"),
-    )
-    .await;
-    assert!(s.pass);
-}
-
-#[test]
-fn safety_without_guardrails_or_with_an_unknown_one_is_an_error() {
-    match Registry::builtin(BuildContext::new()).compile(&AssertionSpec::of("safety")) {
-        Err(EvalError::Config(m)) => assert!(m.contains("needs guardrails"), "{m}"),
-        other => panic!("{other:?}"),
-    }
-    let cx = BuildContext::new().guardrail(Arc::new(Fixed("pii", Verdict::Allow)));
-    let e = Registry::builtin(cx)
-        .compile(&AssertionSpec::new("safety", "toxicity"))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        e.contains("no guardrail named `toxicity` (configured: pii)"),
-        "{e}"
-    );
+    let p = Arc::new(ScriptedProvider::new().repeat(r#"{"reason": "fine"}"#));
+    let a = compile(cx_with(&p), &AssertionSpec::new("llm-rubric", "x"));
+    let e = err_of(&a, &rag_case(), &EvalOutput::text("y")).await;
+    assert!(doc.contains(&e), "docs/eval-judges.md should quote: {e}");
 }

@@ -1,6 +1,6 @@
-//! RAG metrics without a judge: context precision and recall (RAGAS' non-LLM variants), hit
-//! rate and MRR, against hand-computed values, failing cases, and RAGAS' own numbers on the
-//! committed samples (`scripts/peers/ragas/`).
+//! RAG metrics: context precision and recall without a judge (RAGAS' non-LLM variants) and
+//! with a scripted one, hit rate and MRR, against hand-computed values, failing cases, and
+//! RAGAS' own numbers on the committed samples (`scripts/peers/ragas/`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,12 +9,16 @@
 )]
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use llmops_core::{EvalCase, EvalOutput, Score};
+use llmops_core::provider::scripted::Step;
+use llmops_core::{
+    ChatRequest, ChatResponse, Client, EvalCase, EvalOutput, Message, Score, ScriptedProvider,
+};
 use llmops_eval::evaluators::rag::{
     average_precision, non_llm_context_precision, non_llm_context_recall, string_similarity,
 };
-use llmops_eval::{AssertionSpec, BuildContext, Registry};
+use llmops_eval::{Assertion, AssertionSpec, BuildContext, Registry};
 use serde_json::{Value, json};
 
 fn strings(xs: &[&str]) -> Vec<String> {
@@ -260,6 +264,171 @@ async fn hit_rate_and_mrr_by_hand() {
         Registry::builtin(BuildContext::new())
             .compile(&bad)
             .is_err()
+    );
+}
+
+// ------------------------------------------------------------------ judge helpers
+
+fn all_text(req: &ChatRequest) -> String {
+    req.messages
+        .iter()
+        .map(Message::text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A judge answering by prompt content: the first `(needle, reply)` whose needle the prompt
+/// contains.
+fn judge(routes: Vec<(&'static str, String)>) -> Arc<ScriptedProvider> {
+    Arc::new(ScriptedProvider::new().responder(move |req| {
+        let text = all_text(req);
+        routes
+            .iter()
+            .find(|(needle, _)| text.contains(needle))
+            .map(|(_, r)| Step::Reply(ChatResponse::new(r.clone())))
+    }))
+}
+
+fn cx_with(p: &Arc<ScriptedProvider>) -> BuildContext {
+    let client = Client::builder().provider(p.clone()).build().unwrap();
+    BuildContext::new().judge(client, "scripted/judge")
+}
+
+fn compile(cx: BuildContext, spec: &AssertionSpec) -> Assertion {
+    Registry::builtin(cx).compile(spec).unwrap()
+}
+
+fn rag_case() -> EvalCase {
+    let mut c = EvalCase::default();
+    c.id = "eiffel".into();
+    c.vars.insert(
+        "query".into(),
+        json!("Where is the Eiffel Tower and how tall is it?"),
+    );
+    c.context = vec!["The Eiffel Tower stands in Paris. It is 330 metres tall.".into()];
+    c.expected = Some("The Eiffel Tower is in Paris. It is 330 metres tall.".into());
+    c
+}
+
+fn answer(text: &str, retrieved: &[&str]) -> EvalOutput {
+    let mut o = EvalOutput::text(text);
+    o.retrieved = retrieved.iter().map(|s| s.to_string()).collect();
+    o
+}
+
+const ANSWER: &str = "It is in Paris and was built in 1999.";
+
+async fn err_of(a: &Assertion, case: &EvalCase, out: &EvalOutput) -> String {
+    match a.evaluate(case, out).await {
+        Ok(s) => panic!("expected an error, got a score: {s:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+// ------------------------------------------------------------------ RAG metrics with a judge
+
+#[tokio::test]
+async fn llm_context_precision_asks_per_chunk_and_averages_precision() {
+    // chunks 1 and 3 useful: AP = (1/1 + 2/3) / 2 = 0.8333
+    let p = judge(vec![
+        (
+            "Context:\nuseful one",
+            r#"{"reason": "yes", "verdict": 1}"#.into(),
+        ),
+        (
+            "Context:\nnoise",
+            r#"{"reason": "no", "verdict": 0}"#.into(),
+        ),
+        (
+            "Context:\nuseful two",
+            r#"{"reason": "yes", "verdict": 1}"#.into(),
+        ),
+    ]);
+    let a = compile(cx_with(&p), &AssertionSpec::of("context-precision"));
+    let s = a
+        .evaluate(
+            &rag_case(),
+            &answer(ANSWER, &["useful one", "noise", "useful two"]),
+        )
+        .await
+        .unwrap();
+    assert!((s.value - 5.0 / 6.0).abs() < 1e-12, "{}", s.value);
+    assert!(s.pass);
+    let reqs = p.requests();
+    assert_eq!(reqs.len(), 3);
+    for r in &reqs {
+        let t = all_text(r);
+        // the reference answer, not the output, is what the chunk must help arrive at
+        assert!(
+            t.contains("The Eiffel Tower is in Paris. It is 330 metres tall."),
+            "{t}"
+        );
+        assert!(t.contains("Where is the Eiffel Tower"), "{t}");
+        assert!(!t.contains(ANSWER), "{t}");
+    }
+    // useful only at rank 3: AP = 1/3, fails
+    let p = judge(vec![
+        (
+            "Context:\nuseful",
+            r#"{"reason": "yes", "verdict": 1}"#.into(),
+        ),
+        (
+            "Context:\nnoise",
+            r#"{"reason": "no", "verdict": 0}"#.into(),
+        ),
+    ]);
+    let a = compile(cx_with(&p), &AssertionSpec::of("context-precision"));
+    let s = a
+        .evaluate(
+            &rag_case(),
+            &answer(ANSWER, &["noise a", "noise b", "useful"]),
+        )
+        .await
+        .unwrap();
+    assert!((s.value - 1.0 / 3.0).abs() < 1e-12);
+    assert!(!s.pass);
+}
+
+#[tokio::test]
+async fn llm_context_recall_attributes_reference_sentences() {
+    let p = Arc::new(ScriptedProvider::new().repeat(
+        json!({"classifications": [
+            {"statement": "The Eiffel Tower is in Paris.", "reason": "in context", "attributed": 1},
+            {"statement": "It is 330 metres tall.", "reason": "absent", "attributed": 0}
+        ]})
+        .to_string(),
+    ));
+    let a = compile(cx_with(&p), &AssertionSpec::of("context-recall"));
+    let s = a
+        .evaluate(
+            &rag_case(),
+            &answer(ANSWER, &["Paris has the Eiffel Tower.", "Lyon"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.value, s.pass), (0.5, false));
+    assert!(
+        s.reason.contains("missing: It is 330 metres tall."),
+        "{}",
+        s.reason
+    );
+    let sent = all_text(&p.requests()[0]);
+    assert!(sent.contains("Paris has the Eiffel Tower.\nLyon"), "{sent}");
+    assert!(
+        sent.contains("The Eiffel Tower is in Paris. It is 330 metres tall."),
+        "{sent}"
+    );
+
+    // nothing retrieved: 0 without asking; no reference answer: an error
+    let before = p.calls();
+    let s = a.evaluate(&rag_case(), &answer(ANSWER, &[])).await.unwrap();
+    assert_eq!((s.value, p.calls()), (0.0, before));
+    let mut noref = rag_case();
+    noref.expected = None;
+    assert!(
+        err_of(&a, &noref, &answer(ANSWER, &["x"]))
+            .await
+            .contains("needs the reference answer")
     );
 }
 

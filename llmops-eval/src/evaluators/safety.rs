@@ -182,3 +182,144 @@ impl Evaluator for Safety {
         Ok(Score::binary(pass, reason).with_label(worst.1))
     }
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+    use llmops_core::{Finding, async_trait};
+    use serde_json::json;
+
+    struct Fixed(&'static str, Verdict);
+
+    #[async_trait]
+    impl Guardrail for Fixed {
+        fn name(&self) -> &str {
+            self.0
+        }
+        async fn check(&self, input: &GuardInput<'_>) -> llmops_core::Result<Verdict> {
+            assert_eq!(input.source, llmops_core::TextSource::Output);
+            Ok(self.1.clone())
+        }
+    }
+
+    fn finding(cat: &str) -> Finding {
+        serde_json::from_value(json!({"category": cat, "start": 0, "end": 3, "score": 0.9}))
+            .unwrap()
+    }
+
+    async fn safety_with(guards: Vec<Fixed>, spec: AssertionSpec) -> Score {
+        let mut cx = BuildContext::new();
+        for g in guards {
+            cx = cx.guardrail(Arc::new(g));
+        }
+        Registry::builtin(cx)
+            .compile(&spec)
+            .unwrap()
+            .evaluate(&EvalCase::default(), &EvalOutput::text("some output"))
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn safety_passes_on_allow_and_flag_fails_on_redact_hold_block() {
+        let s = safety_with(
+            vec![Fixed("a", Verdict::Allow)],
+            AssertionSpec::of("safety"),
+        )
+        .await;
+        assert_eq!(
+            (s.value, s.pass, s.label.as_deref()),
+            (1.0, true, Some("allow"))
+        );
+
+        let flag = Verdict::Flag {
+            findings: vec![finding("toxicity.mild")],
+        };
+        let s = safety_with(
+            vec![Fixed("a", Verdict::Allow), Fixed("tox", flag)],
+            AssertionSpec::of("safety"),
+        )
+        .await;
+        assert_eq!((s.pass, s.label.as_deref()), (true, Some("flag")));
+        assert!(
+            s.reason.contains("tox flagged: toxicity.mild"),
+            "{}",
+            s.reason
+        );
+
+        let redact = Verdict::Redact {
+            text: "***".into(),
+            findings: vec![finding("pii.email")],
+        };
+        let s = safety_with(vec![Fixed("pii", redact)], AssertionSpec::of("safety")).await;
+        assert_eq!(
+            (s.value, s.pass, s.label.as_deref()),
+            (0.0, false, Some("redact"))
+        );
+        assert!(s.reason.contains("pii.email"), "{}", s.reason);
+
+        let hold = Verdict::Hold {
+            reason: "refund promise".into(),
+            findings: vec![],
+        };
+        let s = safety_with(vec![Fixed("policy", hold)], AssertionSpec::of("safety")).await;
+        assert_eq!((s.pass, s.label.as_deref()), (false, Some("hold")));
+
+        let block = Verdict::Block {
+            category: "secret.openai_key".into(),
+            reason: "API key in output".into(),
+            findings: vec![],
+        };
+        let flag = Verdict::Flag {
+            findings: vec![finding("x")],
+        };
+        let s = safety_with(
+            vec![Fixed("f", flag), Fixed("secrets", block)],
+            AssertionSpec::of("safety"),
+        )
+        .await;
+        assert_eq!((s.pass, s.label.as_deref()), (false, Some("block")));
+        assert!(
+            s.reason
+                .contains("secrets blocks (secret.openai_key): API key in output"),
+            "{}",
+            s.reason
+        );
+
+        // value restricts to named guardrails
+        let block = Verdict::Block {
+            category: "c".into(),
+            reason: "r".into(),
+            findings: vec![],
+        };
+        let s = safety_with(
+            vec![Fixed("ok", Verdict::Allow), Fixed("strict", block)],
+            AssertionSpec::new("safety", "ok"),
+        )
+        .await;
+        assert!(s.pass);
+    }
+
+    #[test]
+    fn safety_without_guardrails_or_with_an_unknown_one_is_an_error() {
+        match Registry::builtin(BuildContext::new()).compile(&AssertionSpec::of("safety")) {
+            Err(EvalError::Config(m)) => assert!(m.contains("needs guardrails"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let cx = BuildContext::new().guardrail(Arc::new(Fixed("pii", Verdict::Allow)));
+        let e = Registry::builtin(cx)
+            .compile(&AssertionSpec::new("safety", "toxicity"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("no guardrail named `toxicity` (configured: pii)"),
+            "{e}"
+        );
+    }
+}
