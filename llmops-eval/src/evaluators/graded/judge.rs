@@ -1,6 +1,6 @@
 //! The judge plumbing every model-graded evaluator shares: which model to ask, how to ask
-//! (temperature 0, JSON response format), how to read the reply (strict serde, a ```json
-//! fence tolerated, anything else a [`JudgeError`] with an excerpt of the reply) and what the
+//! (temperature 0, JSON response format), how to read the reply (strict serde, a Markdown
+//! code fence tolerated, anything else a [`JudgeError`] with an excerpt of the reply) and what the
 //! calls cost ([`Spend`], summed over every call an evaluator makes).
 
 use std::collections::BTreeMap;
@@ -79,12 +79,13 @@ pub fn excerpt(text: &str) -> String {
     }
 }
 
-/// Parses a judge reply strictly as `T`: the whole reply (trimmed, a surrounding ```json /
-/// ``` fence removed) must be the JSON object; prose around it is malformed.
+/// Parses a judge reply strictly as `T`: the whole reply (trimmed, a surrounding Markdown
+/// code fence removed, with or without its `json` tag) must be the JSON object; prose around
+/// it is malformed.
 ///
 /// ```
 /// use llmops_eval::evaluators::graded::judge::parse_reply;
-/// #[derive(serde::Deserialize)]
+/// #[derive(Debug, serde::Deserialize)]
 /// struct V { pass: bool }
 /// assert!(parse_reply::<V>("x", "```json\n{\"pass\": true}\n```").unwrap().pass);
 /// let err = parse_reply::<V>("x", "Sure! {\"pass\": true}").unwrap_err().to_string();

@@ -7,7 +7,7 @@
 //! | `context-faithfulness` | RAGAS faithfulness: statements, then a verdict each | 2 |
 //! | `answer-relevance` | RAGAS answer relevancy: generated questions vs the question (embedder) | 1 |
 //!
-//! Every judge call goes through the [`BuildContext`]'s judge ([`Judge`]): temperature 0, a
+//! Every judge call goes through the [`BuildContext`](crate::BuildContext)'s judge ([`Judge`]): temperature 0, a
 //! JSON response format, a strict parse ([`judge::parse_reply`]). A malformed reply is an
 //! error (the case is errored, never passed) quoting the start of the reply. What the calls
 //! cost and the tokens they spent are summed into the score ([`Spend`]). Prompts are
