@@ -15,7 +15,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use llmops_core::{Client, Embedder, EvalCase, EvalOutput, Evaluator, Score, TokenCounter};
+use llmops_core::{
+    Client, Embedder, EvalCase, EvalOutput, Evaluator, Guardrail, Score, TokenCounter,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -189,6 +191,8 @@ pub struct BuildContext {
     pub tokens: Option<Arc<dyn TokenCounter>>,
     /// Judge prompt templates overriding the built-ins, by assertion type.
     pub judge_templates: BTreeMap<String, String>,
+    /// Guardrails the `safety` assertion scores outputs with (the guard layer's detectors).
+    pub guardrails: Vec<Arc<dyn Guardrail>>,
 }
 
 impl std::fmt::Debug for BuildContext {
@@ -203,6 +207,14 @@ impl std::fmt::Debug for BuildContext {
             .field(
                 "judge_templates",
                 &self.judge_templates.keys().collect::<Vec<_>>(),
+            )
+            .field(
+                "guardrails",
+                &self
+                    .guardrails
+                    .iter()
+                    .map(|g| g.name().to_owned())
+                    .collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -242,6 +254,13 @@ impl BuildContext {
     #[must_use]
     pub fn judge_template(mut self, kind: impl Into<String>, template: impl Into<String>) -> Self {
         self.judge_templates.insert(kind.into(), template.into());
+        self
+    }
+
+    /// With a guardrail for the `safety` assertion (added after those already there).
+    #[must_use]
+    pub fn guardrail(mut self, g: Arc<dyn Guardrail>) -> Self {
+        self.guardrails.push(g);
         self
     }
 
