@@ -17,7 +17,7 @@
 //! once, the others keep the best); **without a `value`, the case's `expected` output is the
 //! reference**, and a case with neither is an evaluation error naming the case.
 //! `not-` negates any of them (score `1 − score`). The `similar` types need an
-//! [`Embedder`](llmops_core::Embedder) in the [`BuildContext`](crate::BuildContext);
+//! [`Embedder`](llmops_core::Embedder) in the [`BuildContext`];
 //! without one they fail to compile with a configuration error.
 //!
 //! ```
