@@ -378,3 +378,134 @@ mod props {
         }
     }
 }
+
+mod from_log {
+    use llmops_core::{
+        ChatRequest, Client, Feedback, MemoryObserver, ProviderErrorKind, ScriptedProvider,
+    };
+    use llmops_eval::dataset::{FromLogOptions, cases_from_log, write_jsonl};
+
+    /// Six logged exchanges: ok, failed, ok (thumbs down), ok (labelled), ok, and a repeat of
+    /// the first question.
+    async fn logged() -> (Vec<llmops_core::ExchangeRecord>, Vec<Feedback>) {
+        let seen = MemoryObserver::new();
+        let p = ScriptedProvider::new()
+            .reply("30 days.")
+            .fail(ProviderErrorKind::BadRequest)
+            .reply("We ship everywhere.")
+            .reply("Call us.")
+            .reply("Monday to Friday.")
+            .reply("30 days!");
+        let c = Client::builder()
+            .provider(p)
+            .observer(seen.clone())
+            .build()
+            .unwrap();
+        for q in [
+            "Refund window?",
+            "Cancel my order",
+            "Ship abroad?",
+            "Phone number?",
+            "Opening hours?",
+            "Refund window?",
+        ] {
+            let _ = c.chat(ChatRequest::new("scripted/m").user(q)).await;
+        }
+        c.flush().await.unwrap();
+        let recs = seen.records();
+        assert_eq!(recs.len(), 6);
+        let fb = vec![
+            Feedback::new(
+                recs[2].request_id.clone(),
+                0.0,
+                Some("we do not ship to Mars"),
+            )
+            .unwrap(),
+            Feedback::new(recs[3].request_id.clone(), "wrong_answer", None).unwrap(),
+            Feedback::new(recs[4].request_id.clone(), 1.0, None).unwrap(),
+        ];
+        (recs, fb)
+    }
+
+    fn q(c: &llmops_eval::Case) -> String {
+        c.eval.messages[0].text()
+    }
+
+    #[tokio::test]
+    async fn failures_and_flagged_first_deduplicated() {
+        let (recs, fb) = logged().await;
+        let cases = cases_from_log(&recs, &fb, &FromLogOptions::default().tag("from-log"));
+        let order: Vec<_> = cases.iter().map(q).collect();
+        assert_eq!(
+            order,
+            [
+                "Cancel my order",
+                "Ship abroad?",
+                "Phone number?",
+                "Refund window?",
+                "Opening hours?"
+            ]
+        );
+        assert_eq!(cases[0].metadata["outcome"], "failed");
+        assert_eq!(cases[1].metadata["flagged"], true);
+        assert_eq!(
+            cases[1].metadata["feedback"][0]["comment"],
+            "we do not ship to Mars"
+        );
+        assert_eq!(cases[2].metadata["feedback"][0]["label"], "wrong_answer");
+        assert_eq!(cases[3].metadata["occurrences"], 2);
+        assert_eq!(
+            cases[3].metadata["origin_request_id"],
+            recs[0].request_id.as_str()
+        );
+        assert_eq!(cases[3].metadata["logged_answer"], "30 days.");
+        assert_eq!(cases[3].metadata["model"], "m");
+        assert!(
+            cases
+                .iter()
+                .all(|c| c.eval.expected.is_none() && c.eval.tags == ["from-log"])
+        );
+        assert!(!cases[4].metadata.contains_key("flagged"));
+    }
+
+    #[tokio::test]
+    async fn options_limit_filter_and_reference() {
+        let (recs, fb) = logged().await;
+        let only = cases_from_log(&recs, &fb, &FromLogOptions::default().only_flagged(true));
+        assert_eq!(only.len(), 3);
+        let two = cases_from_log(&recs, &fb, &FromLogOptions::default().limit(2));
+        assert_eq!(
+            two.iter().map(q).collect::<Vec<_>>(),
+            ["Cancel my order", "Ship abroad?"]
+        );
+        let refs = cases_from_log(&recs, &fb, &FromLogOptions::default().as_reference(true));
+        assert_eq!(refs[0].eval.expected, None); // a failure has no answer to keep
+        assert_eq!(refs[3].eval.expected.as_deref(), Some("30 days."));
+        // a rating scale: 1.0 is still "flagged" when the threshold is 2
+        let strict = cases_from_log(
+            &recs,
+            &fb,
+            &FromLogOptions::default()
+                .flag_threshold(2.0)
+                .only_flagged(true),
+        );
+        assert_eq!(strict.len(), 4);
+    }
+
+    #[tokio::test]
+    async fn imported_cases_round_trip_through_jsonl() {
+        let (recs, fb) = logged().await;
+        let cases = cases_from_log(&recs, &fb, &FromLogOptions::default());
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("imported.jsonl");
+        write_jsonl(&p, &cases).unwrap();
+        let ds = llmops_eval::dataset::load(&p).unwrap();
+        assert_eq!(ds.len(), cases.len());
+        for (a, b) in ds.cases.iter().zip(&cases) {
+            assert_eq!(
+                (a.id(), &a.eval.messages, &a.metadata),
+                (b.id(), &b.eval.messages, &b.metadata)
+            );
+        }
+    }
+}

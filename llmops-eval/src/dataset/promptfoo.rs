@@ -157,12 +157,12 @@ impl RawDefaults {
                 "defaults: `threshold` must be a finite number",
             ));
         }
-        let mut d = Defaults::default();
-        d.assert = raw.assertions.unwrap_or_default();
-        d.threshold = raw.threshold;
-        d.vars = raw.vars.unwrap_or_default();
-        d.metadata = raw.metadata.unwrap_or_default();
-        Ok(d)
+        Ok(Defaults {
+            assert: raw.assertions.unwrap_or_default(),
+            threshold: raw.threshold,
+            vars: raw.vars.unwrap_or_default(),
+            metadata: raw.metadata.unwrap_or_default(),
+        })
     }
 }
 
