@@ -42,6 +42,7 @@ use crate::{Case, Dataset, EvalError, Result, SourceLoc};
 pub mod from_log;
 pub mod jsonl;
 pub mod promptfoo;
+mod promptfoo_csv;
 pub mod suite;
 pub(crate) mod yaml;
 
