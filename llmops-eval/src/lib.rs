@@ -10,9 +10,11 @@
 
 pub mod assertion;
 mod case;
+pub mod dataset;
 mod error;
 pub mod evaluators;
 mod report_model;
+pub mod review;
 pub mod stats;
 mod target;
 
