@@ -10,11 +10,15 @@
 
 pub mod assertion;
 mod case;
+pub mod drift;
 mod error;
 pub mod evaluators;
+pub mod online;
 mod report_model;
+pub mod runner;
 pub mod stats;
 mod target;
+pub mod targets;
 
 pub use assertion::{
     Assertion, AssertionResult, AssertionSpec, BuildContext, EvaluatorFactory, JudgeModel,
@@ -26,4 +30,5 @@ pub use llmops_core;
 pub use report_model::{
     CaseResult, Interval, REPORT_SCHEMA_VERSION, RunReport, Status, Totals, Trial,
 };
+pub use runner::{OutputCache, Runner};
 pub use target::Target;
