@@ -118,9 +118,8 @@ type Configure = Arc<dyn Fn(ChatRequest, &EvalCase) -> ChatRequest + Send + Sync
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// let client = Client::builder().provider(ScriptedProvider::new().repeat("Paris.")).build().unwrap();
 /// let target = ClientTarget::new(client, "scripted/demo")
-///     .system("Answer in one word.")
-///     .user("What is the capital of {{ country }}?")
-///     .unwrap();
+///     .system("Answer in one word.")?
+///     .user("What is the capital of {{ country }}?")?;
 /// let mut case = EvalCase::default();
 /// case.id = "capital".into();
 /// case.vars.insert("country".into(), "France".into());
@@ -128,7 +127,8 @@ type Configure = Arc<dyn Fn(ChatRequest, &EvalCase) -> ChatRequest + Send + Sync
 /// case.vars.clear();
 /// let err = target.run(&case).await.unwrap_err().to_string();
 /// assert!(err.contains("case `capital`") && err.contains("`country`"), "{err}");
-/// # });
+/// # Ok::<(), llmops_eval::EvalError>(())
+/// # }).unwrap();
 /// ```
 pub struct ClientTarget {
     id: String,
