@@ -32,3 +32,8 @@ pub use report_model::{
 };
 pub use runner::{OutputCache, Runner};
 pub use target::Target;
+
+// The guide's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/eval-runner.md")]
+pub struct RunnerGuideDoctests;
