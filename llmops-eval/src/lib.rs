@@ -11,12 +11,16 @@
 pub mod assertion;
 mod case;
 pub mod dataset;
+pub mod drift;
 mod error;
 pub mod evaluators;
+pub mod online;
 mod report_model;
 pub mod review;
+pub mod runner;
 pub mod stats;
 mod target;
+pub mod targets;
 
 pub use assertion::{
     Assertion, AssertionResult, AssertionSpec, BuildContext, EvaluatorFactory, JudgeModel,
@@ -28,4 +32,10 @@ pub use llmops_core;
 pub use report_model::{
     CaseResult, Interval, REPORT_SCHEMA_VERSION, RunReport, Status, Totals, Trial,
 };
+pub use runner::{OutputCache, Runner};
 pub use target::Target;
+
+// The guide's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/eval-runner.md")]
+pub struct RunnerGuideDoctests;
