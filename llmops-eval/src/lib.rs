@@ -12,6 +12,8 @@ pub mod assertion;
 mod case;
 mod error;
 pub mod evaluators;
+pub mod gate;
+pub mod report;
 mod report_model;
 pub mod stats;
 mod target;
