@@ -256,9 +256,7 @@ impl GateOutcome {
 
     /// The failed checks.
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
-        self.checks
-            .iter()
-            .filter(|c| c.status == CheckStatus::Fail)
+        self.checks.iter().filter(|c| c.status == CheckStatus::Fail)
     }
 
     /// [`EXIT_PASSED`] (0) or [`EXIT_CHECKS_FAILED`] (100).
@@ -617,11 +615,7 @@ fn checks(
     }
 
     for (m, min) in &policy.min {
-        let vals: Vec<f64> = candidate
-            .cases
-            .iter()
-            .filter_map(|c| value(c, m))
-            .collect();
+        let vals: Vec<f64> = candidate.cases.iter().filter_map(|c| value(c, m)).collect();
         let name = format!("min {m}");
         match mean(&vals) {
             None => out.push(Check::new(
@@ -714,16 +708,12 @@ fn drop_check(name: String, cmp: &MetricComparison, limit: f64, has_baseline: bo
         })
         .unwrap_or_default();
     let head = format!(
-        "{b:.3} -> {:.3} (delta {d:+.3}{ci}) over {} pairs",
+        "{b:.3} → {:.3} (delta {d:+.3}{ci}) over {} pairs",
         cmp.candidate.unwrap_or(f64::NAN),
         cmp.paired
     );
     match cmp.change {
-        Change::Regressed => Check::new(
-            name,
-            Fail,
-            format!("{head}: drop {:.3} > {limit}", -d),
-        ),
+        Change::Regressed => Check::new(name, Fail, format!("{head}: drop {:.3} > {limit}", -d)),
         Change::NoisyDrop => Check::new(
             name,
             Pass,

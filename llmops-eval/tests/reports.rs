@@ -30,7 +30,10 @@ fn json_round_trips_through_the_file() {
     let back = RunReport::read(&files.json).unwrap();
     assert_eq!(back, run);
     let text = std::fs::read_to_string(&files.json).unwrap();
-    assert!(text.starts_with("{\n  \"schema_version\": 1,"), "{text:.60}");
+    assert!(
+        text.starts_with("{\n  \"schema_version\": 1,"),
+        "{text:.60}"
+    );
 }
 
 #[test]
@@ -41,7 +44,10 @@ fn markdown_summarises_for_a_pull_request() {
     // 8 cases: 3 pass, 2 fail... as computed by the run itself
     let t = &run.totals;
     assert_eq!((t.cases, t.passed, t.failed, t.errored), (8, 4, 2, 2));
-    assert!(md.starts_with("## Eval `support` ❌ 4/8 passed (50.0%)"), "{md}");
+    assert!(
+        md.starts_with("## Eval `support` ❌ 4/8 passed (50.0%)"),
+        "{md}"
+    );
     assert!(md.contains("| 8 | 4 | 2 | 2 | 50.0% |"), "{md}");
     // per-metric means
     assert!(md.contains("| context-faithfulness | 0.675 |"), "{md}");
@@ -108,7 +114,11 @@ fn junit_parses_back_with_the_right_counts() {
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
     assert_eq!(cases.len(), 8);
-    assert!(cases.iter().all(|c| c.attribute("classname") == Some("support")));
+    assert!(
+        cases
+            .iter()
+            .all(|c| c.attribute("classname") == Some("support"))
+    );
     let names: Vec<_> = cases.iter().map(|c| c.attribute("name").unwrap()).collect();
     assert_eq!(names[0], "refund-window");
     let count = |tag: &str| {
@@ -120,7 +130,12 @@ fn junit_parses_back_with_the_right_counts() {
     assert_eq!(count("failure"), 2);
     assert_eq!(count("error"), 2);
 
-    let by = |name: &str| *cases.iter().find(|c| c.attribute("name") == Some(name)).unwrap();
+    let by = |name: &str| {
+        *cases
+            .iter()
+            .find(|c| c.attribute("name") == Some(name))
+            .unwrap()
+    };
     let failure = by("refund-currency")
         .children()
         .find(|n| n.has_tag_name("failure"))
@@ -129,13 +144,23 @@ fn junit_parses_back_with_the_right_counts() {
         failure.attribute("message"),
         Some("expected output to contain `EUR`")
     );
-    assert!(failure.text().unwrap().contains("- contains (metric contains, weight 1): score 0.000"));
+    assert!(
+        failure
+            .text()
+            .unwrap()
+            .contains("- contains (metric contains, weight 1): score 0.000")
+    );
     let error = by("shipping-timeout")
         .children()
         .find(|n| n.has_tag_name("error"))
         .unwrap();
     assert_eq!(error.attribute("type"), Some("target"));
-    assert!(error.attribute("message").unwrap().contains("provider timeout"));
+    assert!(
+        error
+            .attribute("message")
+            .unwrap()
+            .contains("provider timeout")
+    );
     let error = by("judge-broken")
         .children()
         .find(|n| n.has_tag_name("error"))
@@ -149,7 +174,10 @@ fn junit_parses_back_with_the_right_counts() {
         .unwrap()
         .text()
         .unwrap();
-    assert!(out.contains("Sure! <script>alert(1)</script> & done"), "{out}");
+    assert!(
+        out.contains("Sure! <script>alert(1)</script> & done"),
+        "{out}"
+    );
     assert!(xml.contains("&lt;script&gt;"), "escaped on the wire");
     // a control character XML cannot carry was replaced, not written raw
     let greet = by("greeting")
@@ -158,7 +186,10 @@ fn junit_parses_back_with_the_right_counts() {
         .unwrap()
         .text()
         .unwrap();
-    assert!(greet.contains("Hello! How can I help?\u{FFFD}[0m"), "{greet}");
+    assert!(
+        greet.contains("Hello! How can I help?\u{FFFD}[0m"),
+        "{greet}"
+    );
     // source location
     assert_eq!(by("greeting").attribute("file"), Some("evals/support.yaml"));
     assert!(by("greeting").attribute("line").is_some());
@@ -184,13 +215,23 @@ fn html_is_self_contained_and_escapes_everything() {
     assert!(!page.to_lowercase().contains("<script"), "a script element");
     assert!(page.contains("Prompt injection &lt;b&gt;probe&lt;/b&gt;"));
     // self-contained: nothing to fetch
-    for needle in ["http://", "https://", "src=", "href=\"//", "@import", "url("] {
+    for needle in [
+        "http://",
+        "https://",
+        "src=",
+        "href=\"//",
+        "@import",
+        "url(",
+    ] {
         assert!(!page.contains(needle), "found `{needle}`");
     }
     // inline CSS and the three SVG charts
     assert!(page.contains("<style>"));
     for id in ["chart-histogram", "chart-metrics", "chart-tags"] {
-        assert!(page.contains(&format!("<svg class=\"chart\" id=\"{id}\"")), "{id}");
+        assert!(
+            page.contains(&format!("<svg class=\"chart\" id=\"{id}\"")),
+            "{id}"
+        );
     }
     // one expandable block per case; failing ones open
     assert_eq!(page.matches("<details class=\"case ").count(), 8);
@@ -201,7 +242,10 @@ fn html_is_self_contained_and_escapes_everything() {
     assert!(page.contains("<ins>USD</ins>"), "word diff");
     // line diff with the changed word marked
     assert!(page.contains("<mark>Security</mark>") && page.contains("<mark>Privacy</mark>"));
-    assert!(page.contains("<ins>+ 4. Check your inbox</ins>"), "added line");
+    assert!(
+        page.contains("<ins>+ 4. Check your inbox</ins>"),
+        "added line"
+    );
     // numbers
     assert!(page.contains("<span class=\"v\">50.0%</span>"));
     assert!(page.contains("0.0123 USD"));
@@ -222,6 +266,18 @@ fn formats_render_by_name() {
     let missing = dir.path().join("no/such/dir/x.md");
     let e = report::write(&run, Format::Markdown, &missing).unwrap_err();
     assert!(e.to_string().contains("x.md"), "{e}");
+}
+
+/// Writes the sample report; `scripts/html_report_check.sh` runs this test with
+/// `LLMOPS_REPORT_SAMPLE_DIR` set to render it in Chromium.
+#[test]
+fn sample_report_for_the_check_script() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("LLMOPS_REPORT_SAMPLE_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| tmp.path().to_path_buf());
+    let files = report::write_all(&support_run(), &dir).unwrap();
+    assert!(files.html.is_file() && files.json.is_file());
 }
 
 /// Runs `chromium` with `args`, killing it after 90 s.
@@ -276,13 +332,21 @@ fn backend_chromium_renders_the_html_report() {
     let dom = String::from_utf8(out.stdout).unwrap();
     assert!(dom.len() > 5_000, "DOM too short: {dom}");
     // rendered headings and summary
-    assert!(dom.contains("<h1>Eval <code>support</code></h1>"), "{dom:.2000}");
+    assert!(
+        dom.contains("<h1>Eval <code>support</code></h1>"),
+        "{dom:.2000}"
+    );
     for h in ["Charts", "Metrics", "By tag", "Cases (8)"] {
         assert!(dom.contains(&format!("<h2>{h}</h2>")), "heading {h}");
     }
     // per-case details, with ids and numbers
     assert_eq!(dom.matches("<details class=\"case ").count(), 8);
-    for id in ["refund-window", "refund-currency", "shipping-timeout", "xss-probe"] {
+    for id in [
+        "refund-window",
+        "refund-currency",
+        "shipping-timeout",
+        "xss-probe",
+    ] {
         assert!(dom.contains(&format!("id=\"case-{id}\"")), "case {id}");
     }
     assert!(dom.contains("50.0%") && dom.contains("0.0123 USD"));
@@ -290,7 +354,10 @@ fn backend_chromium_renders_the_html_report() {
     assert_eq!(dom.matches("<svg class=\"chart\"").count(), 3);
     assert!(dom.contains("<rect"));
     // the injected script stayed text: no script element in the parsed page
-    assert!(!dom.to_lowercase().contains("<script"), "a script element was parsed");
+    assert!(
+        !dom.to_lowercase().contains("<script"),
+        "a script element was parsed"
+    );
     assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(dom.contains("<del>EUR</del>") && dom.contains("<ins>USD</ins>"));
 
@@ -305,7 +372,11 @@ fn backend_chromium_renders_the_html_report() {
     );
     let bytes = std::fs::read(&png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
-    assert!(bytes.len() > 20_000, "screenshot suspiciously small: {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 20_000,
+        "screenshot suspiciously small: {} bytes",
+        bytes.len()
+    );
     if let Ok(keep) = std::env::var("LLMOPS_TEST_SCREENSHOT") {
         std::fs::copy(&png, keep).unwrap();
     }

@@ -232,7 +232,10 @@ impl GatePolicy {
                 return bad(format!("min.{k} must be a number, got {v}"));
             }
         }
-        for (what, map) in [("max_drop", &self.max_drop), ("tag_max_drop", &self.tag_max_drop)] {
+        for (what, map) in [
+            ("max_drop", &self.max_drop),
+            ("tag_max_drop", &self.tag_max_drop),
+        ] {
             for (k, v) in map {
                 if !(v.is_finite() && *v >= 0.0) {
                     return bad(format!("{what}.{k} must be a number >= 0, got {v}"));

@@ -17,8 +17,10 @@ fn signed(x: Option<f64>) -> String {
 }
 
 fn interval(m: &MetricComparison) -> String {
-    m.interval
-        .map_or_else(|| "–".to_owned(), |i| format!("[{:+.3}, {:+.3}]", i.low, i.high))
+    m.interval.map_or_else(
+        || "–".to_owned(),
+        |i| format!("[{:+.3}, {:+.3}]", i.low, i.high),
+    )
 }
 
 fn status(s: CheckStatus) -> &'static str {
@@ -118,7 +120,11 @@ impl GateOutcome {
             s.push_str("\ntags:\n");
             for t in &self.tags {
                 let flag = if t.worse() { "  <- worse" } else { "" };
-                let _ = writeln!(s, "  {} ({} cases, {} paired){flag}", t.tag, t.cases, t.paired);
+                let _ = writeln!(
+                    s,
+                    "  {} ({} cases, {} paired){flag}",
+                    t.tag, t.cases, t.paired
+                );
                 for m in &t.metrics {
                     let _ = writeln!(
                         s,
@@ -166,11 +172,7 @@ impl GateOutcome {
                 self.checks.len()
             )
         };
-        let _ = writeln!(
-            s,
-            "## {mark} Eval gate {verdict}: {}\n",
-            code(&self.suite)
-        );
+        let _ = writeln!(s, "## {mark} Eval gate {verdict}: {}\n", code(&self.suite));
         match &self.baseline {
             Some(b) => {
                 let _ = writeln!(
@@ -196,7 +198,7 @@ impl GateOutcome {
                 CheckStatus::Fail => "❌ **fail**",
                 CheckStatus::Skipped => "➖ skipped",
             };
-            let _ = writeln!(s, "| {} | {r} | {} |", cell(&ch.name), cell(&ch.detail));
+            let _ = writeln!(s, "| {} | {r} | {} |", code(&ch.name), cell(&ch.detail));
         }
         let _ = writeln!(
             s,
@@ -223,7 +225,10 @@ impl GateOutcome {
             }
         }
         for (what, ids) in [
-            ("Baseline cases missing from the candidate", &self.only_in_baseline),
+            (
+                "Baseline cases missing from the candidate",
+                &self.only_in_baseline,
+            ),
             ("New cases (not in the baseline)", &self.only_in_candidate),
         ] {
             if !ids.is_empty() {
@@ -233,7 +238,12 @@ impl GateOutcome {
                 } else {
                     String::new()
                 };
-                let _ = writeln!(s, "\n**{what} ({}):** {}{more}", ids.len(), shown.join(", "));
+                let _ = writeln!(
+                    s,
+                    "\n**{what} ({}):** {}{more}",
+                    ids.len(),
+                    shown.join(", ")
+                );
             }
         }
         s

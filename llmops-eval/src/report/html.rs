@@ -158,7 +158,11 @@ pub fn to_html(report: &RunReport) -> String {
 
 fn case_html(h: &mut String, c: &CaseResult) {
     let status = status_label(c.status);
-    let open = if c.status == Status::Pass { "" } else { " open" };
+    let open = if c.status == Status::Pass {
+        ""
+    } else {
+        " open"
+    };
     let _ = write!(
         h,
         "<details class=\"case {status}\" id=\"case-{}\"{open}>\n<summary><span class=\"badge {status}\">{status}</span>\

@@ -9,8 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::report::summary::{
-    case_reason, fmt_cost, fmt_duration, fmt_usage, num, one_line, pct, status_label,
-    tag_summaries,
+    case_reason, fmt_cost, fmt_duration, fmt_usage, num, one_line, pct, status_label, tag_summaries,
 };
 use crate::report_model::{RunReport, Status};
 

@@ -1,6 +1,12 @@
 //! Hand-built [`RunReport`]s for the report and gate tests (the model's structs are
 //! `#[non_exhaustive]`, so cases are built through their JSON form, as `RunReport::read` would).
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
 
 use std::time::Duration;
 
@@ -67,9 +73,15 @@ impl C {
     /// Passed when `score >= 0.5`.
     pub fn scored(id: &str, score: f64) -> Self {
         if score >= 0.5 {
-            C { score, ..C::pass(id) }
+            C {
+                score,
+                ..C::pass(id)
+            }
         } else {
-            C { score, ..C::fail(id, "below threshold") }
+            C {
+                score,
+                ..C::fail(id, "below threshold")
+            }
         }
     }
     pub fn tags(mut self, t: &[&str]) -> Self {
@@ -115,7 +127,8 @@ impl C {
     }
     /// Adds an assertion whose evaluator failed.
     pub fn assertion_error(mut self, kind: &str, error: &str) -> Self {
-        self.assertions.push(json!({"kind": kind, "metric": kind, "weight": 1.0, "error": error}));
+        self.assertions
+            .push(json!({"kind": kind, "metric": kind, "weight": 1.0, "error": error}));
         self
     }
 
@@ -143,10 +156,17 @@ impl C {
         let trials: Vec<Value> = if self.repeats.is_empty() {
             vec![self.trial(0, self.score)]
         } else {
-            self.repeats.iter().enumerate().map(|(i, s)| self.trial(i, *s)).collect()
+            self.repeats
+                .iter()
+                .enumerate()
+                .map(|(i, s)| self.trial(i, *s))
+                .collect()
         };
-        let metrics: serde_json::Map<String, Value> =
-            self.metrics.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let metrics: serde_json::Map<String, Value> = self
+            .metrics
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
         let mut c = json!({
             "id": self.id,
             "tags": self.tags,
@@ -180,7 +200,8 @@ pub fn run(suite: &str, target: &str, cases: &[C]) -> RunReport {
     r.cases = cases.iter().map(C::build).collect();
     r.compute_totals();
     r.eval_cost = Cost::Known(Money::usd_str("0.0123").unwrap());
-    r.eval_usage = serde_json::from_value(json!({"input_tokens": 4200, "output_tokens": 310})).unwrap();
+    r.eval_usage =
+        serde_json::from_value(json!({"input_tokens": 4200, "output_tokens": 310})).unwrap();
     r.target_cost = Cost::Known(Money::usd_str("0.0456").unwrap());
     r.target_usage = Usage::default();
     r
@@ -223,7 +244,9 @@ pub fn support_run() -> RunReport {
         C::pass("reset-password")
             .tags(&["account"])
             .expected("1. Open Settings\n2. Choose Security\n3. Click Reset password")
-            .output("1. Open Settings\n2. Choose Privacy\n3. Click Reset password\n4. Check your inbox")
+            .output(
+                "1. Open Settings\n2. Choose Privacy\n3. Click Reset password\n4. Check your inbox",
+            )
             .score(0.8)
             .assertion("rouge-l", 0.8, true, "rouge-l 0.80 >= 0.7")
             .metric("rouge-l", 0.8),
@@ -234,9 +257,12 @@ pub fn support_run() -> RunReport {
             .expected("I can't help with that.")
             .assertion("not-contains", 0.0, false, "found `<script>`")
             .metric("not-contains", 0.0),
-        C::error("shipping-timeout", "provider timeout after 30 s (3 attempts)")
-            .tags(&["shipping"])
-            .describe("Where is my parcel?"),
+        C::error(
+            "shipping-timeout",
+            "provider timeout after 30 s (3 attempts)",
+        )
+        .tags(&["shipping"])
+        .describe("Where is my parcel?"),
         C::error("judge-broken", "")
             .tags(&["billing"])
             .output("Invoices are under Billing > History.")

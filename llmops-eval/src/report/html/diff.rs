@@ -119,7 +119,10 @@ mod tests {
     #[test]
     fn lines_diff_with_inline_emphasis() {
         let h = diff_html("a\nthe cat sat\nz", "a\nthe dog sat\nz");
-        assert!(h.contains("<del>- the <mark>cat</mark>") || h.contains("<mark>cat</mark>"), "{h}");
+        assert!(
+            h.contains("<del>- the <mark>cat</mark>") || h.contains("<mark>cat</mark>"),
+            "{h}"
+        );
         assert!(h.contains("<ins>+ "), "{h}");
         assert!(h.contains("<mark>dog</mark>"), "{h}");
         assert!(h.contains("<span class=\"eq\">  z</span>"), "{h}");
