@@ -641,6 +641,16 @@ fn checks(
         let Some(cmp) = metrics.iter().find(|c| &c.metric == m) else {
             continue;
         };
+        let base_has = baseline.is_some_and(|b| b.cases.iter().any(|c| value(c, m).is_some()));
+        if base_has && cmp.paired == 0 {
+            // the baseline measured it, but no case pairs up: a renamed suite must not pass
+            out.push(Check::new(
+                name,
+                Fail,
+                format!("no candidate case pairs with a baseline case that has `{m}`: nothing to compare"),
+            ));
+            continue;
+        }
         out.push(drop_check(name, cmp, *limit, baseline.is_some()));
     }
 
@@ -723,5 +733,83 @@ fn drop_check(name: String, cmp: &MetricComparison, limit: f64, has_baseline: bo
             ),
         ),
         _ => Check::new(name, Pass, format!("{head}: within {limit}")),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn run(scores: &[(&str, f64)]) -> RunReport {
+        let cases: Vec<serde_json::Value> = scores
+            .iter()
+            .map(|(id, s)| {
+                serde_json::json!({
+                    "id": id, "trials": [], "score": s,
+                    "status": if *s >= 0.5 { "pass" } else { "fail" },
+                })
+            })
+            .collect();
+        let mut r = RunReport::empty("s", "t");
+        r.cases = serde_json::from_value(serde_json::Value::Array(cases)).unwrap();
+        r.compute_totals();
+        r
+    }
+
+    #[test]
+    fn a_drop_of_exactly_the_limit_passes() {
+        let base = run(&[("a", 1.0), ("b", 1.0), ("c", 1.0), ("d", 1.0)]);
+        let cand = run(&[("a", 0.9), ("b", 0.9), ("c", 0.9), ("d", 0.9)]);
+        let p = GatePolicy::default().max_drop(SCORE, 0.1);
+        let o = gate(&cand, Some(&base), &p).unwrap();
+        assert!(o.passed(), "{o}");
+        assert_eq!(o.metric(SCORE).unwrap().change, Change::Worse);
+        let o = gate(
+            &cand,
+            Some(&base),
+            &GatePolicy::default().max_drop(SCORE, 0.099),
+        )
+        .unwrap();
+        assert_eq!(o.metric(SCORE).unwrap().change, Change::Regressed);
+    }
+
+    #[test]
+    fn improvements_are_marked() {
+        let base = run(&[("a", 0.0), ("b", 0.0), ("c", 0.0)]);
+        let cand = run(&[("a", 1.0), ("b", 1.0), ("c", 1.0)]);
+        let o = gate(
+            &cand,
+            Some(&base),
+            &GatePolicy::default().max_drop(SCORE, 0.0),
+        )
+        .unwrap();
+        assert_eq!(o.metric(SCORE).unwrap().change, Change::Improved);
+        assert!(o.passed());
+    }
+
+    #[test]
+    fn a_baseline_with_no_common_case_cannot_pass_a_drop_check() {
+        let base = run(&[("a", 1.0), ("b", 1.0)]);
+        let cand = run(&[("x", 0.0), ("y", 0.0)]);
+        let o = gate(&cand, None, &GatePolicy::default()).unwrap();
+        assert!(
+            !o.passed(),
+            "scores of 0 fail their cases, but no min is set: {o}"
+        );
+        let o = gate(
+            &cand,
+            Some(&base),
+            &GatePolicy::default().max_drop(SCORE, 0.5).min_cases(0),
+        )
+        .unwrap();
+        let c = o
+            .checks
+            .iter()
+            .find(|c| c.name == "max_drop score")
+            .unwrap();
+        assert_eq!(c.status, CheckStatus::Fail, "{}", c.detail);
+        assert_eq!(o.only_in_baseline, ["a", "b"]);
+        assert_eq!(o.only_in_candidate, ["x", "y"]);
     }
 }

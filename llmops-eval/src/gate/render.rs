@@ -101,8 +101,8 @@ impl GateOutcome {
         );
         let _ = writeln!(
             s,
-            "  {:<28} {:>9} {:>9} {:>8}  {:<18} {}",
-            "metric", "baseline", "candidate", "delta", "interval", "verdict"
+            "  {:<28} {:>9} {:>9} {:>8}  {:<18} verdict",
+            "metric", "baseline", "candidate", "delta", "interval"
         );
         for m in &self.metrics {
             let _ = writeln!(

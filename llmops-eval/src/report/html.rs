@@ -59,9 +59,9 @@ pub fn to_html(report: &RunReport) -> String {
         }
     );
     for (k, v) in &report.metadata {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"meta\">{}: <code>{}</code></p>\n",
+            "<p class=\"meta\">{}: <code>{}</code></p>",
             esc(k),
             esc(&value_text(v))
         );
