@@ -793,10 +793,8 @@ mod tests {
         let base = run(&[("a", 1.0), ("b", 1.0)]);
         let cand = run(&[("x", 0.0), ("y", 0.0)]);
         let o = gate(&cand, None, &GatePolicy::default()).unwrap();
-        assert!(
-            !o.passed(),
-            "scores of 0 fail their cases, but no min is set: {o}"
-        );
+        // every case failed, but the policy sets no minimum: only the policy decides
+        assert!(o.passed(), "{o}");
         let o = gate(
             &cand,
             Some(&base),
