@@ -29,3 +29,8 @@ pub use report_model::{
     CaseResult, Interval, REPORT_SCHEMA_VERSION, RunReport, Status, Totals, Trial,
 };
 pub use target::Target;
+
+// The guide's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/eval-reports.md")]
+pub struct EvalReportsDoctests;

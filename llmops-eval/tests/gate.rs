@@ -92,6 +92,7 @@ fn noise_within_the_interval_does_not_fail_when_significance_is_required() {
     let i = s.interval.unwrap();
     assert!(i.low < 0.0 && i.high > 0.0, "{i:?}");
     assert_eq!(s.change, Change::NoisyDrop);
+    println!("{o}");
     assert!(o.passed(), "{o}");
     assert!(check(&o, "max_drop score").detail.contains("noise"));
 
