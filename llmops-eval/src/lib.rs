@@ -15,6 +15,8 @@ pub mod drift;
 mod error;
 pub mod evaluators;
 pub mod online;
+pub mod gate;
+pub mod report;
 mod report_model;
 pub mod review;
 pub mod runner;
@@ -39,3 +41,6 @@ pub use target::Target;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/eval-runner.md")]
 pub struct RunnerGuideDoctests;
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/eval-reports.md")]
+pub struct EvalReportsDoctests;
