@@ -6,32 +6,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use crate::Target;
+pub use crate::dataset::MessageTemplate;
 use llmops_core::{
     ChatRequest, ChunkRef, Client, Error, EvalCase, EvalOutput, ExchangeRecord, Message, Observer,
     Role,
 };
-use minijinja::{Environment, UndefinedBehavior};
-
-use crate::Target;
-
-/// One message of a [`ClientTarget`]: a role and a `{{var}}` template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageTemplate {
-    /// The role.
-    pub role: Role,
-    /// The template (minijinja syntax; variables come from the case's `vars`).
-    pub content: String,
-}
-
-impl MessageTemplate {
-    /// A template for `role`.
-    pub fn new(role: Role, content: impl Into<String>) -> Self {
-        MessageTemplate {
-            role,
-            content: content.into(),
-        }
-    }
-}
 
 /// Keeps the retrieved chunks of recent exchanges so a [`ClientTarget`] can put their ids on
 /// the output ([`EvalOutput::retrieved_docs`]), which hit rate and MRR read.
@@ -138,7 +118,6 @@ pub struct ClientTarget {
     prompt: Option<String>,
     configure: Option<Configure>,
     capture: Option<RecordCapture>,
-    env: Environment<'static>,
 }
 
 impl std::fmt::Debug for ClientTarget {
@@ -157,8 +136,6 @@ impl ClientTarget {
     /// [`id`](ClientTarget::id) names it.
     pub fn new(client: Client, model: impl Into<String>) -> Self {
         let model = model.into();
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
         ClientTarget {
             id: model.clone(),
             client,
@@ -167,7 +144,6 @@ impl ClientTarget {
             prompt: None,
             configure: None,
             capture: None,
-            env,
         }
     }
 
@@ -181,9 +157,7 @@ impl ClientTarget {
     /// Appends a message template; a template that does not parse is an error now.
     pub fn message(mut self, role: Role, template: impl Into<String>) -> crate::Result<Self> {
         let t = MessageTemplate::new(role, template);
-        self.env.template_from_str(&t.content).map_err(|e| {
-            crate::EvalError::Config(format!("message template {:?}: {e}", t.content))
-        })?;
+        t.vars()?;
         self.templates.push(t);
         Ok(self)
     }
@@ -228,30 +202,16 @@ impl ClientTarget {
         if !case.messages.is_empty() {
             return Ok(case.messages.clone());
         }
-        let ctx = minijinja::Value::from(minijinja::value::Serde(&case.vars));
         self.templates
             .iter()
             .map(|t| {
-                let tmpl = self.env.template_from_str(&t.content).map_err(|e| {
-                    Error::invalid(format!("case `{}`: message template: {e}", case.id))
-                })?;
-                let mut missing: Vec<String> = tmpl
-                    .undeclared_variables(false)
-                    .into_iter()
-                    .filter(|v| !case.vars.contains_key(v))
-                    .filter(|v| !self.env.globals().any(|(g, _)| g == v))
-                    .collect();
-                missing.sort_unstable();
-                if let Some(v) = missing.first() {
-                    return Err(Error::invalid(format!(
-                        "case `{}`: template variable `{v}` is not defined in the case's vars",
-                        case.id
-                    )));
-                }
-                let text = tmpl.render(&ctx).map_err(|e| {
-                    Error::invalid(format!("case `{}`: rendering a message: {e}", case.id))
-                })?;
-                Ok(Message::new(t.role, text))
+                t.render(&case.vars).map_err(|e| {
+                    Error::invalid(format!(
+                        "case `{}`: {}",
+                        case.id,
+                        e.to_string().trim_start_matches("configuration: ")
+                    ))
+                })
             })
             .collect()
     }

@@ -313,7 +313,7 @@ fn suite_errors_name_file_and_line() {
         ("name: s\nmodle: x\n", 2, "unknown suite key `modle`"),
         ("name: s\nrepeat: 0\n", 2, "≥ 1"),
         ("name: s\nrepeat: many\n", 2, "`repeat`"),
-        ("name: s\nprompt: 'Hi {{name'\n", 2, "unterminated"),
+        ("name: s\nprompt: 'Hi {{name'\n", 2, "syntax error"),
         (
             "name: s\ndefaults: {assert: [], thresold: 1}\n",
             2,

@@ -80,79 +80,45 @@ impl MessageTemplate {
         }
     }
 
-    /// The placeholder names in order of appearance (repeats removed); an unterminated
-    /// `{{` or an empty name is an error.
+    /// The variable names the template uses, sorted; a template that does not parse is
+    /// an error.
     pub fn vars(&self) -> Result<Vec<String>> {
-        let mut out: Vec<String> = Vec::new();
-        for piece in self.pieces()? {
-            if let Piece::Var(v) = piece
-                && !out.iter().any(|o| o == v)
-            {
-                out.push(v.to_owned());
-            }
-        }
-        Ok(out)
+        let env = strict_env();
+        let t = env
+            .template_from_str(&self.content)
+            .map_err(|e| self.syntax(e))?;
+        let mut v: Vec<String> = t.undeclared_variables(false).into_iter().collect();
+        v.sort_unstable();
+        Ok(v)
     }
 
-    /// Renders with `vars` (strings as they are, other values as JSON); a missing var is a
-    /// configuration error.
+    /// Renders with `vars` (minijinja, strict: an undefined variable is an error, never an
+    /// empty string); a missing var is a configuration error naming it.
     pub fn render(&self, vars: &BTreeMap<String, Value>) -> Result<Message> {
-        let mut text = String::with_capacity(self.content.len());
-        for piece in self.pieces()? {
-            match piece {
-                Piece::Text(t) => text.push_str(t),
-                Piece::Var(v) => match vars.get(v) {
-                    Some(Value::String(s)) => text.push_str(s),
-                    Some(other) => text.push_str(&other.to_string()),
-                    None => {
-                        return Err(EvalError::Config(format!(
-                            "the prompt uses `{{{{{v}}}}}` and the case sets no var `{v}`"
-                        )));
-                    }
-                },
-            }
+        if let Some(missing) = self.vars()?.into_iter().find(|v| !vars.contains_key(v)) {
+            return Err(EvalError::Config(format!(
+                "the prompt uses `{{{{{missing}}}}}` and the case sets no var `{missing}`"
+            )));
         }
+        let env = strict_env();
+        let t = env
+            .template_from_str(&self.content)
+            .map_err(|e| self.syntax(e))?;
+        let text = t
+            .render(minijinja::Value::from(minijinja::value::Serde(vars)))
+            .map_err(|e| EvalError::Config(format!("rendering prompt template: {e}")))?;
         Ok(Message::new(self.role, text))
     }
 
-    fn pieces(&self) -> Result<Vec<Piece<'_>>> {
-        let mut out = Vec::new();
-        let mut rest = self.content.as_str();
-        while let Some(open) = rest.find("{{") {
-            let (before, after) = rest.split_at(open);
-            if !before.is_empty() {
-                out.push(Piece::Text(before));
-            }
-            let after = after.get(2..).unwrap_or_default();
-            let Some(close) = after.find("}}") else {
-                return Err(EvalError::Config(format!(
-                    "unterminated `{{{{` in prompt template `{}`",
-                    self.content
-                )));
-            };
-            let name = after.get(..close).unwrap_or_default().trim();
-            if name.is_empty()
-                || !name
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
-            {
-                return Err(EvalError::Config(format!(
-                    "bad placeholder `{{{{{name}}}}}` in prompt template (a var name: letters, digits, `_`, `-`, `.`)"
-                )));
-            }
-            out.push(Piece::Var(name));
-            rest = after.get(close + 2..).unwrap_or_default();
-        }
-        if !rest.is_empty() {
-            out.push(Piece::Text(rest));
-        }
-        Ok(out)
+    fn syntax(&self, e: minijinja::Error) -> EvalError {
+        EvalError::Config(format!("prompt template {:?}: {e}", self.content))
     }
 }
 
-enum Piece<'a> {
-    Text(&'a str),
-    Var(&'a str),
+fn strict_env() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env
 }
 
 /// A suite: its dataset (defaults applied) and how to run it.
