@@ -55,7 +55,8 @@ pub mod trace {
     pub use llmops_trace::*;
 }
 
-/// Evaluation: evaluators, datasets, runner, gates.
+/// Evaluation: datasets and suites, promptfoo-compatible assertions, judges, runner, reports,
+/// regression gates, online evaluation (guide: `docs/eval.md`).
 #[cfg(feature = "eval")]
 #[cfg_attr(docsrs, doc(cfg(feature = "eval")))]
 pub mod eval {

@@ -5,6 +5,8 @@
 //! anything runs, run against a [`Target`] (the system under test), reported (JSON, Markdown,
 //! JUnit, HTML) and gated against a baseline run; the result is core's
 //! [`EvalRecord`](llmops_core::EvalRecord), which prompt promotion reads.
+//!
+//! Guides: `docs/eval.md` (overview, the example, the CI step) and the pages it links.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -37,7 +39,10 @@ pub use report_model::{
 pub use runner::{OutputCache, Runner};
 pub use target::Target;
 
-// The guide's examples run as doctests.
+// The guides' examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/eval.md")]
+pub struct EvalGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/eval-runner.md")]
 pub struct RunnerGuideDoctests;
