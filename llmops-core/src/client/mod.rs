@@ -231,7 +231,7 @@ impl Client {
     /// event on the exchange's trace) and to every observer's `on_evaluation`.
     ///
     /// ```
-    /// use llmops_core::{ChatRequest, Client, EvaluationResult, MemoryObserver, ScriptedProvider, Score};
+    /// use llmops_core::{ChatRequest, Client, EvaluationResult, ScriptedProvider, Score};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// let client = Client::builder().provider(ScriptedProvider::new().reply("Paris.")).build().unwrap();
     /// let r = client.chat(ChatRequest::new("scripted/m").user("Capital of France?")).await.unwrap();
