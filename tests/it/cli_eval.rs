@@ -662,3 +662,46 @@ fn import_turns_the_request_log_into_cases_a_run_reads() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn the_embedder_comes_from_the_flag_or_the_suite_and_is_needed_only_by_similarity() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("sim.yaml");
+    std::fs::write(
+        &suite,
+        "name: sim\ntests:\n  - id: a\n    assert:\n      - type: similar\n        value: refunds within 30 days\n        threshold: 0.5\n",
+    )
+    .unwrap();
+    let outputs = dir.path().join("out.jsonl");
+    std::fs::write(
+        &outputs,
+        "{\"id\": \"a\", \"output\": \"refunds within 30 days\"}\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        llmops()
+            .args(["eval", "run", s(&suite), "--outputs", s(&outputs), "--out"])
+            .arg(dir.path().join("eval-out"))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("sim.yaml:3")
+            && err.contains("needs an embedder")
+            && err.contains("--embedder"),
+        "{err}"
+    );
+    let o = run(&["--embedder", "hashing"]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let o = run(&["--embedder", "nowhere/model"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(
+        text(&o.stderr).contains("no OpenAI-compatible provider `nowhere`"),
+        "{}",
+        text(&o.stderr)
+    );
+}

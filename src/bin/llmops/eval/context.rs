@@ -2,7 +2,6 @@
 //! the judge, the embedder, the token counter, and recorded outputs.
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -209,28 +208,18 @@ pub(crate) fn precompile(
     }
 }
 
-/// A short, stable hash of the prompt templates (part of the target id, hence of the cache
-/// key).
-pub(crate) fn prompt_hash(prompt: &[MessageTemplate]) -> String {
-    // FNV-1a: stable across Rust versions, unlike std's DefaultHasher
-    struct Fnv(u64);
-    impl Hasher for Fnv {
-        fn finish(&self) -> u64 {
-            self.0
-        }
-        fn write(&mut self, bytes: &[u8]) {
-            for b in bytes {
-                self.0 ^= u64::from(*b);
-                self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-            }
+/// A short hash of `parts`, stable across runs and Rust versions (FNV-1a): part of the target
+/// id (the prompt) and of the cache directory (the judge).
+pub(crate) fn short_hash(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        // the length first, so `ab` + `c` and `a` + `bc` differ
+        for b in (p.len() as u64).to_le_bytes().iter().chain(p.as_bytes()) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    for t in prompt {
-        t.role.as_str().hash(&mut h);
-        t.content.hash(&mut h);
-    }
-    format!("{:08x}", h.finish() >> 32)
+    format!("{:08x}", h >> 32)
 }
 
 #[derive(Deserialize)]

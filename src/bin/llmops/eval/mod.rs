@@ -70,7 +70,12 @@ pub(crate) struct RunArgs {
     retries: u32,
     /// The output cache (outputs and judge scores), so a rerun of an unchanged suite calls no
     /// model.
-    #[arg(long, value_name = "DIR", default_value = ".llmops/eval-cache")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".llmops/eval-cache",
+        conflicts_with = "no_cache"
+    )]
     cache: PathBuf,
     /// Call the model for every case (no output cache).
     #[arg(long)]
@@ -161,7 +166,12 @@ async fn run_suite(a: RunArgs, cfg: &Config, json: bool) -> Result<u8> {
             }
             if !spec.prompt.is_empty() {
                 // the prompt is part of what decides an output: a changed prompt misses the cache
-                t = t.id(format!("{model}#{}", context::prompt_hash(&spec.prompt)));
+                let parts: Vec<&str> = spec
+                    .prompt
+                    .iter()
+                    .flat_map(|m| [m.role.as_str(), m.content.as_str()])
+                    .collect();
+                t = t.id(format!("{model}#{}", context::short_hash(&parts)));
             }
             Box::new(t)
         }
@@ -177,7 +187,15 @@ async fn run_suite(a: RunArgs, cfg: &Config, json: bool) -> Result<u8> {
     }
     // recorded outputs are already on disk: caching them again would only serve stale ones
     if !a.no_cache && a.outputs.is_none() {
-        let cache = OutputCache::open(&a.cache)
+        // a judge score's key holds the assertion, the case and the output but not the judge
+        // model: one cache per judge, so another judge never serves this one's scores
+        let dir = match &judge_model {
+            Some(j) => a
+                .cache
+                .join(format!("judge-{}", context::short_hash(&[j.as_str()]))),
+            None => a.cache.join("no-judge"),
+        };
+        let cache = OutputCache::open(&dir)
             .map_err(Error::from)?
             .with_scores(true);
         runner = runner.cache(cache);
