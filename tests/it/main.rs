@@ -9,6 +9,8 @@
 
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(all(feature = "cli", feature = "eval"))]
+mod cli_eval;
 #[cfg(all(feature = "cli", feature = "rag"))]
 mod cli_rag;
 mod facade;

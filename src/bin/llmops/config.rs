@@ -101,39 +101,24 @@ impl Config {
         !self.providers.is_empty()
     }
 
+    /// The OpenAI-compatible provider `name` of the file (for its embeddings endpoint), or
+    /// `None` when the file has no provider of that name or it is not OpenAI-compatible.
+    #[cfg_attr(not(feature = "eval"), allow(dead_code))]
+    pub(crate) fn openai_provider(&self, name: &str) -> Result<Option<OpenAi>> {
+        match self.providers.get(name) {
+            Some(p) if matches!(p.kind, Kind::Openai) => {
+                Ok(Some(openai(name, p, api_key(name, p)?)?))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Registers the configured providers, deployments and aliases.
     pub(crate) fn apply(&self, mut b: ClientBuilder) -> Result<ClientBuilder> {
         for (name, p) in &self.providers {
-            let key = match &p.api_key_env {
-                Some(var) => Some(ApiKey::from_env(var).ok_or_else(|| {
-                    Error::config(format!(
-                        "provider `{name}`: environment variable {var} is not set"
-                    ))
-                })?),
-                None => None,
-            };
+            let key = api_key(name, p)?;
             b = match p.kind {
-                Kind::Openai => {
-                    let mut o = match (&p.base_url, key) {
-                        (Some(url), key) => {
-                            let o = OpenAi::compatible(url.clone());
-                            match key {
-                                Some(k) => o.api_key(k),
-                                None => o,
-                            }
-                        }
-                        (None, Some(k)) => OpenAi::new(k),
-                        (None, None) => OpenAi::from_env()?,
-                    }
-                    .named(name.clone());
-                    for (k, v) in &p.headers {
-                        o = o.header(k, v);
-                    }
-                    if let Some(m) = &p.models {
-                        o = o.models(m.clone());
-                    }
-                    b.provider(o)
-                }
+                Kind::Openai => b.provider(openai(name, p, key)?),
                 Kind::Anthropic => {
                     let mut a = match key {
                         Some(k) => Anthropic::new(k),
@@ -161,4 +146,39 @@ impl Config {
         }
         Ok(b)
     }
+}
+
+/// The key of provider `name` from the environment variable it names, if any.
+fn api_key(name: &str, p: &ProviderConfig) -> Result<Option<ApiKey>> {
+    match &p.api_key_env {
+        Some(var) => Ok(Some(ApiKey::from_env(var).ok_or_else(|| {
+            Error::config(format!(
+                "provider `{name}`: environment variable {var} is not set"
+            ))
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// The OpenAI-compatible provider `name` as configured.
+fn openai(name: &str, p: &ProviderConfig, key: Option<ApiKey>) -> Result<OpenAi> {
+    let mut o = match (&p.base_url, key) {
+        (Some(url), key) => {
+            let o = OpenAi::compatible(url.clone());
+            match key {
+                Some(k) => o.api_key(k),
+                None => o,
+            }
+        }
+        (None, Some(k)) => OpenAi::new(k),
+        (None, None) => OpenAi::from_env()?,
+    }
+    .named(name.to_owned());
+    for (k, v) in &p.headers {
+        o = o.header(k, v);
+    }
+    if let Some(m) = &p.models {
+        o = o.models(m.clone());
+    }
+    Ok(o)
 }

@@ -3,13 +3,15 @@
 //! Conventions (shared by every verb): `--config FILE` (default `./llmops.toml` when present),
 //! `--json` where output is data, and exit codes 0 = ok, 100 = checks failed (verbs that check
 //! things: `audit verify` on a broken chain, `log replay` when the answer changed, `rag eval`
-//! under a `--min` threshold, later `eval`
-//! and `guard scan`), 1 = usage or tool error.
+//! under a `--min` threshold, `eval run` when a case failed or errored, `eval gate` when a
+//! gate check failed, later `guard scan`), 1 = usage or tool error.
 
 #[cfg(feature = "trace")]
 mod audit;
 mod chat;
 mod config;
+#[cfg(feature = "eval")]
+mod eval;
 #[cfg(feature = "trace")]
 mod log;
 #[cfg(feature = "rag")]
@@ -23,7 +25,10 @@ use clap::{Parser, Subcommand};
 /// Exit code: everything went fine.
 const OK: u8 = 0;
 /// Exit code: a check failed (promptfoo's convention; used by checking verbs).
-#[cfg_attr(not(any(feature = "trace", feature = "rag")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "trace", feature = "rag", feature = "eval")),
+    allow(dead_code)
+)]
 const CHECKS_FAILED: u8 = 100;
 /// Exit code: bad usage, bad configuration, or a failed call.
 const ERROR: u8 = 1;
@@ -52,6 +57,10 @@ enum Command {
     /// Explain one exchange from the request log.
     #[cfg(feature = "trace")]
     Log(log::LogArgs),
+    /// Evaluate prompts: run a suite, gate it against a baseline, render reports, import cases
+    /// from the request log.
+    #[cfg(feature = "eval")]
+    Eval(eval::EvalArgs),
     /// Retrieval quality: score retrievers on a labelled (BEIR-layout) set.
     #[cfg(feature = "rag")]
     Rag(rag::RagArgs),
@@ -84,6 +93,8 @@ fn main() -> ExitCode {
             Command::Audit(args) => audit::run(args, cfg.audit.clone(), cli.json),
             #[cfg(feature = "trace")]
             Command::Log(args) => log::run(args, &cfg, cli.json).await,
+            #[cfg(feature = "eval")]
+            Command::Eval(args) => eval::run(args, &cfg, cli.json).await,
             #[cfg(feature = "rag")]
             Command::Rag(args) => rag::run(args, cli.json).await,
         }
