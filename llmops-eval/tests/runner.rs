@@ -386,6 +386,33 @@ async fn judge_scores_are_cached_too() {
         r2.cases[0].metrics["judge"], 0.8,
         "the cached score is the same"
     );
+    // another judge model: its scores are its own, never the first judge's
+    let client = llmops_core::Client::builder()
+        .provider(llmops_core::ScriptedProvider::new())
+        .build()
+        .unwrap();
+    let mut reg = Registry::new(BuildContext::new().judge(client, "scripted/other-judge"));
+    let calls = judge_calls.clone();
+    reg.register("judge", move |_: &AssertionSpec, _: &BuildContext| {
+        Ok(Arc::new(Judge(calls.clone())) as Arc<dyn Evaluator>)
+    });
+    reg.register("contains", |s: &AssertionSpec, _: &BuildContext| {
+        Ok(Arc::new(Contains(s.value_str()?.to_owned())) as Arc<dyn Evaluator>)
+    });
+    let probe = Probe::default();
+    Runner::new(reg)
+        .cache(OutputCache::open(dir.path()).unwrap().with_scores(true))
+        .run(&ds, &probe.target("echo", 3))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            probe.calls.load(Ordering::SeqCst),
+            judge_calls.load(Ordering::SeqCst)
+        ),
+        (0, 6),
+        "outputs come from the cache, the other judge scores them afresh"
+    );
 }
 
 #[tokio::test]

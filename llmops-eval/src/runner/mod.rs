@@ -400,17 +400,37 @@ impl Runner {
         }
     }
 
+    /// The assertion as the score cache keys it: with the judge model and the embedder it
+    /// runs with, so changing either never serves another judge's scores.
+    fn cache_spec(&self, spec: &crate::AssertionSpec) -> crate::AssertionSpec {
+        let mut spec = spec.clone();
+        let cx = self.registry.context();
+        if spec.provider.is_none()
+            && let Some(j) = &cx.judge
+        {
+            spec.provider = Some(serde_json::Value::String(j.model.clone()));
+        }
+        if let Some(e) = &cx.embedder {
+            spec.config.insert(
+                "_embedder".into(),
+                serde_json::Value::String(e.id().to_owned()),
+            );
+        }
+        spec
+    }
+
     async fn assess(&self, case: &Case, a: &Assertion, out: &EvalOutput) -> AssertionResult {
-        let cached = match &self.cache {
-            Some(c) => c.get_score(&a.spec, &case.eval, out).await,
-            None => None,
+        let key_spec = self.cache.as_ref().map(|_| self.cache_spec(&a.spec));
+        let cached = match (&self.cache, &key_spec) {
+            (Some(c), Some(k)) => c.get_score(k, &case.eval, out).await,
+            _ => None,
         };
         let res = match cached {
             Some(s) => Ok(s),
             None => {
                 let r = a.evaluate(&case.eval, out).await;
-                if let (Ok(s), Some(c)) = (&r, &self.cache) {
-                    c.put_score(&a.spec, &case.eval, out, s).await;
+                if let (Ok(s), Some(c), Some(k)) = (&r, &self.cache, &key_spec) {
+                    c.put_score(k, &case.eval, out, s).await;
                 }
                 r
             }
