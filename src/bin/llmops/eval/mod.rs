@@ -187,8 +187,8 @@ async fn run_suite(a: RunArgs, cfg: &Config, json: bool) -> Result<u8> {
     }
     // recorded outputs are already on disk: caching them again would only serve stale ones
     if !a.no_cache && a.outputs.is_none() {
-        // a judge score's key holds the assertion, the case and the output but not the judge
-        // model: one cache per judge, so another judge never serves this one's scores
+        // a judge score's key holds the judge model (Runner keys the score cache on it); one
+        // directory per judge also keeps each judge's entries apart on disk
         let dir = match &judge_model {
             Some(j) => a
                 .cache
