@@ -182,13 +182,16 @@ fn role_of(name: &str) -> Option<Role> {
     }
 }
 
+/// A message part of a body: role, text and first line.
+type Part<'a> = (Role, &'a str, usize);
+
 fn push_part<'a>(
     body: &'a str,
     body_line: usize,
     role: Role,
     from: usize,
     to: usize,
-    parts: &mut Vec<(Role, &'a str, usize)>,
+    parts: &mut Vec<Part<'a>>,
 ) {
     let raw = body.get(from..to).unwrap_or_default();
     let lead = raw.len() - raw.trim_start().len();
@@ -206,7 +209,7 @@ fn push_part<'a>(
 
 /// Splits a body at `{{role "..."}}` markers into `(role, text, first line)`; text before
 /// the first marker (or a body without markers) is a user message. Blank parts are dropped.
-fn split_roles(body: &str, body_line: usize) -> Result<Vec<(Role, &str, usize)>, (usize, String)> {
+fn split_roles(body: &str, body_line: usize) -> Result<Vec<Part<'_>>, (usize, String)> {
     let mut parts = Vec::new();
     let mut role = Role::User;
     let mut start = 0;

@@ -118,8 +118,16 @@ fn convert_inputs(inputs: &Map<String, Value>) -> (Map<String, Value>, BTreeMap<
 }
 
 impl PromptFile {
-    /// Imports a Microsoft Prompty file (see the [module docs](self::super::prompty)) as a
-    /// prompt in Jinja format. Errors are [`PromptError::Parse`] with the line.
+    /// Imports a Microsoft Prompty file as a prompt in Jinja format. Errors are
+    /// [`PromptError::Parse`] with the line.
+    ///
+    /// `model.configuration.azure_deployment` / `.model` / `.name` becomes `model`,
+    /// `model.parameters` becomes `config`; `inputs` (`name: {type, default, description,
+    /// required}` or `name: type`) become the input schema (an input without a default is
+    /// required unless `required: false`) and defaults; `sample` is example data and is not
+    /// imported; `authors` become `author`, `description` becomes `reason`, an integer
+    /// `version` is kept (else 1). Lines reading `system:`, `user:` or `assistant:` start
+    /// messages; text before the first one is a system message, as in Prompty.
     ///
     /// ```
     /// use llmops_core::prompts::{render, PromptFile, TemplateFormat};

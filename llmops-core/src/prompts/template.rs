@@ -159,16 +159,15 @@ impl MessageTemplate {
                 let tmpl = env
                     .get_template(JINJA_NAME)
                     .map_err(|e| (String::new(), e.to_string()))?;
-                tmpl.render(minijinja::value::Serde(vars))
-                    .map_err(|e| {
-                        let missing = tmpl
-                            .undeclared_variables(false)
-                            .into_iter()
-                            .filter(|v| !vars.contains_key(v))
-                            .min()
-                            .unwrap_or_default();
-                        (missing, format!("{e:#}"))
-                    })
+                tmpl.render(minijinja::value::Serde(vars)).map_err(|e| {
+                    let missing = tmpl
+                        .undeclared_variables(false)
+                        .into_iter()
+                        .filter(|v| !vars.contains_key(v))
+                        .min()
+                        .unwrap_or_default();
+                    (missing, format!("{e:#}"))
+                })
             }
         }
     }
