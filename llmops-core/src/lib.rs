@@ -58,6 +58,9 @@ pub mod guardrail;
 pub mod money;
 pub mod observer;
 pub mod pipeline;
+#[cfg(feature = "prompts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prompts")))]
+pub mod prompts;
 pub mod provider;
 pub mod redact;
 pub mod retrieval;

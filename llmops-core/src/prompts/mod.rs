@@ -1,0 +1,118 @@
+//! Prompt files: versioned prompts as Dotprompt-style files, rendered strictly.
+//!
+//! A prompt file is YAML front matter between `---` lines and a body whose messages are
+//! split by `{{role "system"}}`, `{{role "user"}}` and `{{role "model"}}` (or
+//! `{{role "assistant"}}`) markers; a body without markers is one user message.
+//!
+//! ```text
+//! ---
+//! model: openai/gpt-4o-mini
+//! config: {temperature: 0.2, max_tokens: 200}
+//! input:
+//!   schema:
+//!     question: string
+//!     tone?: string
+//!   default: {tone: friendly}
+//! version: 3
+//! author: ada
+//! reason: shorter answers
+//! created: 2025-01-31T12:00:00Z
+//! ---
+//! {{role "system"}}
+//! Answer in a {{tone}} tone.
+//! {{role "user"}}
+//! {{question}}
+//! ```
+//!
+//! - [`PromptFile::parse`] / [`PromptFile::load`] parse the file and its templates once;
+//!   every error is a [`PromptError::Parse`] naming the file and line.
+//! - [`render`] applies defaults, checks the variables against the [`InputSchema`] and
+//!   renders; a missing, mistyped or undeclared variable is a [`PromptError::Render`]
+//!   naming the prompt, version and variable, never an empty string.
+//! - [`PromptFile::from_prompty`] imports Microsoft Prompty files.
+//!
+//! The registry, labels, rollout and reload build on this in later slices.
+
+use std::sync::Arc;
+
+mod file;
+mod prompty;
+pub mod schema;
+mod template;
+
+pub use file::{PromptFile, content_hash};
+pub use schema::{Field, FieldType, InputSchema, ObjectSchema};
+pub use template::{MessageTemplate, TemplateFormat, render};
+
+/// What went wrong loading or rendering a prompt.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum PromptError {
+    /// The file (front matter, schema or a template) could not be parsed.
+    #[error("{file}:{line}: {message}")]
+    Parse {
+        /// The file path or prompt name.
+        file: String,
+        /// The 1-based line the error concerns.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A variable was missing, mistyped or undeclared, or a template failed.
+    #[error("prompt `{prompt}` version {version}: variable `{variable}`: {message}")]
+    Render {
+        /// The prompt's name.
+        prompt: String,
+        /// The prompt's version.
+        version: u32,
+        /// The variable (dotted path) concerned.
+        variable: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path that was read.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: Arc<std::io::Error>,
+    },
+}
+
+impl From<PromptError> for crate::Error {
+    fn from(e: PromptError) -> Self {
+        match e {
+            PromptError::Render { .. } => crate::Error::invalid(e.to_string()),
+            PromptError::Parse { .. } | PromptError::Io { .. } => {
+                crate::Error::config(e.to_string())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_into_core_error_keeping_the_message() {
+        let err = PromptFile::parse("p", "---\nversion: 0\n---\n").unwrap_err();
+        let core: crate::Error = err.clone().into();
+        assert!(matches!(core, crate::Error::Config(ref m) if m == &err.to_string()));
+        let err = render(
+            &PromptFile::parse("p", "{{x}}").unwrap(),
+            &Default::default(),
+        )
+        .unwrap_err();
+        let core: crate::Error = err.into();
+        assert!(matches!(core, crate::Error::InvalidRequest(ref m) if m.contains("`x`")));
+    }
+}
