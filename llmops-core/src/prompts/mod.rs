@@ -31,16 +31,24 @@
 //!   naming the prompt, version and variable, never an empty string.
 //! - [`PromptFile::from_prompty`] imports Microsoft Prompty files.
 //!
-//! The registry, labels, rollout and reload build on this in later slices.
+//! - [`PromptRegistry`] loads a directory of prompts with immutable numbered versions,
+//!   labels, a hash lock and an append-only history; it resolves `name`, `name@label` and
+//!   `name/3` references and moves labels (set, eval-gated promote, rollback, remove).
+//!
+//! Weighted rollout, hot reload and pipeline integration build on this in later slices.
 
 use std::sync::Arc;
 
 mod file;
+mod labels;
 mod prompty;
+mod registry;
 pub mod schema;
 mod template;
 
 pub use file::{PromptFile, content_hash};
+pub use labels::{HistoryAction, HistoryRecord};
+pub use registry::{LATEST, PRODUCTION, PromptRegistry, Reference, ResolvedPrompt};
 pub use schema::{Field, FieldType, InputSchema, ObjectSchema};
 pub use template::{MessageTemplate, TemplateFormat, render};
 
@@ -79,15 +87,83 @@ pub enum PromptError {
         #[source]
         source: Arc<std::io::Error>,
     },
+    /// A published version's file no longer matches the hash recorded in the lock.
+    #[error(
+        "{file}: published version was edited in place (locked {locked}, found {found}); versions are immutable, create a new one"
+    )]
+    Modified {
+        /// The edited file.
+        file: String,
+        /// The hash recorded when the version was first seen.
+        locked: String,
+        /// The hash of the file now.
+        found: String,
+    },
+    /// A reference is not `name`, `name@label` or `name/<version>`.
+    #[error("malformed prompt reference `{reference}`: {message}")]
+    BadReference {
+        /// The reference as given.
+        reference: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No prompt of that name.
+    #[error("unknown prompt `{name}`")]
+    UnknownPrompt {
+        /// The prompt name.
+        name: String,
+    },
+    /// The prompt has no such label.
+    #[error("prompt `{name}` has no label `{label}`")]
+    UnknownLabel {
+        /// The prompt name.
+        name: String,
+        /// The label.
+        label: String,
+    },
+    /// The prompt has no such version.
+    #[error("prompt `{name}` has no version {version}")]
+    UnknownVersion {
+        /// The prompt name.
+        name: String,
+        /// The version.
+        version: u32,
+    },
+    /// A promotion's eval gate refused it.
+    #[error("promotion of `{name}/{version}` to `{label}` refused: {reason}")]
+    PromotionRefused {
+        /// The prompt name.
+        name: String,
+        /// The label.
+        label: String,
+        /// The version.
+        version: u32,
+        /// Why.
+        reason: String,
+    },
+    /// The history has no earlier target for the label.
+    #[error("prompt `{name}` label `{label}`: nothing to roll back to")]
+    NothingToRollBack {
+        /// The prompt name.
+        name: String,
+        /// The label.
+        label: String,
+    },
 }
 
 impl From<PromptError> for crate::Error {
     fn from(e: PromptError) -> Self {
         match e {
-            PromptError::Render { .. } => crate::Error::invalid(e.to_string()),
-            PromptError::Parse { .. } | PromptError::Io { .. } => {
-                crate::Error::config(e.to_string())
-            }
+            PromptError::Render { .. }
+            | PromptError::BadReference { .. }
+            | PromptError::UnknownPrompt { .. }
+            | PromptError::UnknownLabel { .. }
+            | PromptError::UnknownVersion { .. } => crate::Error::invalid(e.to_string()),
+            PromptError::Parse { .. }
+            | PromptError::Io { .. }
+            | PromptError::Modified { .. }
+            | PromptError::PromotionRefused { .. }
+            | PromptError::NothingToRollBack { .. } => crate::Error::config(e.to_string()),
         }
     }
 }

@@ -1,0 +1,476 @@
+//! The prompt registry: a directory of prompts with immutable numbered versions, labels
+//! pointing at them, a lock of content hashes and an append-only history.
+//!
+//! ```text
+//! DIR/<name>/<version>.prompt     immutable numbered versions (1.prompt, 2.prompt, ...)
+//! DIR/<name>/labels.yaml          label -> version (`production: 3`)
+//! DIR/.llmops/versions.lock       `<name>/<version> sha256:<hex>` per line
+//! DIR/.llmops/history.jsonl       one JSON object per label change
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::file::{content_hash, parse_yaml, split_front_matter};
+use super::{PromptError, PromptFile, render};
+use crate::types::{Message, PromptVersionRef};
+
+/// The label an unqualified reference (`name`) resolves through.
+pub const PRODUCTION: &str = "production";
+/// The implicit label that always points at the newest version.
+pub const LATEST: &str = "latest";
+
+/// One prompt version as a reference resolved it: name, version, content hash and the file.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResolvedPrompt {
+    /// The prompt's name (its directory).
+    pub name: String,
+    /// The version number (its file name).
+    pub version: u32,
+    /// The content hash of the version's file, `sha256:<hex>`.
+    pub hash: String,
+    /// The label the reference went through (`None` for `name/3`).
+    pub label: Option<String>,
+    /// The parsed version.
+    pub file: Arc<PromptFile>,
+}
+
+impl ResolvedPrompt {
+    /// The reference core carries in `ResponseMeta` and traces.
+    pub fn version_ref(&self) -> PromptVersionRef {
+        let mut r = PromptVersionRef::new(self.name.clone(), self.version, self.hash.clone());
+        r.label.clone_from(&self.label);
+        r
+    }
+
+    /// Renders this version strictly (see [`render`]).
+    pub fn render(&self, vars: &BTreeMap<String, Value>) -> Result<Vec<Message>, PromptError> {
+        render(&self.file, vars)
+    }
+}
+
+/// A parsed prompt reference: `name`, `name@label` or `name/3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reference<'a> {
+    /// `name@label`, or `name` (label `production`).
+    Label {
+        /// The prompt name.
+        name: &'a str,
+        /// The label.
+        label: &'a str,
+    },
+    /// `name/3`.
+    Version {
+        /// The prompt name.
+        name: &'a str,
+        /// The version number.
+        version: u32,
+    },
+}
+
+impl<'a> Reference<'a> {
+    /// Parses a reference; a malformed one is a [`PromptError::BadReference`].
+    ///
+    /// ```
+    /// use llmops_core::prompts::Reference;
+    /// assert_eq!(Reference::parse("greet")?, Reference::Label { name: "greet", label: "production" });
+    /// assert_eq!(Reference::parse("greet/2")?, Reference::Version { name: "greet", version: 2 });
+    /// assert!(Reference::parse("greet@").is_err());
+    /// # Ok::<(), llmops_core::prompts::PromptError>(())
+    /// ```
+    pub fn parse(reference: &'a str) -> Result<Self, PromptError> {
+        let bad = |message: &str| PromptError::BadReference {
+            reference: reference.to_owned(),
+            message: message.to_owned(),
+        };
+        let parsed = if let Some((name, label)) = reference.split_once('@') {
+            if label.is_empty() || label.contains(['@', '/']) {
+                return Err(bad("expected `name@label`"));
+            }
+            Reference::Label { name, label }
+        } else if let Some((name, version)) = reference.split_once('/') {
+            let version = version
+                .parse::<u32>()
+                .ok()
+                .filter(|v| *v > 0 && !version.starts_with('+'))
+                .ok_or_else(|| bad("expected `name/<positive version number>`"))?;
+            Reference::Version { name, version }
+        } else {
+            Reference::Label {
+                name: reference,
+                label: PRODUCTION,
+            }
+        };
+        let name = match parsed {
+            Reference::Label { name, .. } | Reference::Version { name, .. } => name,
+        };
+        if !valid_name(name) {
+            return Err(bad(
+                "the prompt name is empty or has whitespace, `@` or `/`",
+            ));
+        }
+        Ok(parsed)
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['@', '/', '\\'])
+        && !name.chars().any(char::is_whitespace)
+}
+
+/// One prompt of a loaded registry.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub(crate) versions: BTreeMap<u32, Arc<ResolvedPrompt>>,
+    /// Explicit labels (from labels.yaml), resolved with the label set.
+    pub(crate) labels: BTreeMap<String, Arc<ResolvedPrompt>>,
+    /// `latest`, resolved with the label set.
+    pub(crate) latest: Arc<ResolvedPrompt>,
+}
+
+/// A loaded prompt directory: every prompt, version and label, validated as a whole.
+///
+/// The value is immutable. Label changes ([`PromptRegistry::set_label`],
+/// [`PromptRegistry::promote`], [`PromptRegistry::rollback`],
+/// [`PromptRegistry::remove_label`]) write the directory and return a freshly loaded
+/// registry, so a service can swap it in atomically.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use llmops_core::prompts::PromptRegistry;
+/// let dir = std::env::temp_dir().join(format!("llmops-doc-registry-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// std::fs::create_dir_all(dir.join("greet"))?;
+/// std::fs::write(dir.join("greet/1.prompt"), "Hello {{who}}")?;
+/// std::fs::write(dir.join("greet/2.prompt"), "Hi {{who}}")?;
+/// std::fs::write(dir.join("greet/labels.yaml"), "production: 1\n")?;
+///
+/// let registry = PromptRegistry::load(&dir)?;
+/// assert_eq!(registry.resolve("greet")?.version, 1);
+/// assert_eq!(registry.resolve("greet@latest")?.version, 2);
+/// assert_eq!(registry.resolve("greet/2")?.version, 2);
+///
+/// let registry = registry.set_label("greet", "production", 2, "ada", "friendlier")?;
+/// assert_eq!(registry.resolve("greet")?.version, 2);
+/// let registry = registry.rollback("greet", "production", "ada", "complaints")?;
+/// assert_eq!(registry.resolve("greet")?.version, 1);
+/// assert_eq!(registry.history("greet")?.len(), 2);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct PromptRegistry {
+    pub(crate) dir: PathBuf,
+    pub(crate) prompts: HashMap<String, Entry>,
+}
+
+pub(crate) fn io_err(path: &Path, e: std::io::Error) -> PromptError {
+    PromptError::Io {
+        path: path.display().to_string(),
+        source: Arc::new(e),
+    }
+}
+
+fn parse_err(path: &Path, line: usize, message: impl Into<String>) -> PromptError {
+    PromptError::Parse {
+        file: path.display().to_string(),
+        line,
+        message: message.into(),
+    }
+}
+
+/// The lock file's path.
+pub(crate) fn lock_path(dir: &Path) -> PathBuf {
+    dir.join(".llmops").join("versions.lock")
+}
+
+/// Reads `name/version -> hash` from the lock (missing file: empty).
+fn read_lock(path: &Path) -> Result<HashMap<String, String>, PromptError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(io_err(path, e)),
+    };
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, hash) = line
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| parse_err(path, i + 1, "expected `<name>/<version> <hash>`"))?;
+        out.insert(key.to_owned(), hash.trim().to_owned());
+    }
+    Ok(out)
+}
+
+/// Whether the front matter declares `version` (absent: the file name gives it).
+fn declares_version(text: &str) -> bool {
+    split_front_matter(text)
+        .ok()
+        .and_then(|s| s.front)
+        .and_then(|(front, line)| parse_yaml(front, line).ok())
+        .is_some_and(|m| m.get("version").is_some_and(|v| !v.is_null()))
+}
+
+/// Loads one version file, checking its number and its hash against the lock.
+fn load_version(
+    name: &str,
+    number: u32,
+    path: &Path,
+    lock: &HashMap<String, String>,
+    new_locks: &mut Vec<String>,
+) -> Result<Arc<PromptFile>, PromptError> {
+    let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
+    let hash = format!("sha256:{}", content_hash(&bytes));
+    let key = format!("{name}/{number}");
+    match lock.get(&key) {
+        Some(locked) if *locked != hash => {
+            return Err(PromptError::Modified {
+                file: path.display().to_string(),
+                locked: locked.clone(),
+                found: hash,
+            });
+        }
+        Some(_) => {}
+        None => new_locks.push(format!("{key} {hash}\n")),
+    }
+    let text =
+        String::from_utf8(bytes).map_err(|e| parse_err(path, 1, format!("not UTF-8: {e}")))?;
+    let mut file = PromptFile::parse(name, &text).map_err(|e| match e {
+        PromptError::Parse { line, message, .. } => parse_err(path, line, message),
+        other => other,
+    })?;
+    if declares_version(&text) {
+        if file.version != number {
+            return Err(parse_err(
+                path,
+                1,
+                format!(
+                    "front matter says version {} but the file is version {number}",
+                    file.version
+                ),
+            ));
+        }
+    } else {
+        file.version = number;
+    }
+    Ok(Arc::new(file))
+}
+
+/// Reads `labels.yaml` (missing file: no labels).
+pub(crate) fn read_labels(path: &Path) -> Result<BTreeMap<String, u32>, PromptError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(io_err(path, e)),
+    };
+    let labels: Option<BTreeMap<String, u32>> = serde_yaml_ng::from_str(&text).map_err(|e| {
+        let line = e.location().map_or(1, |l| l.line());
+        parse_err(path, line, format!("expected `label: version` lines: {e}"))
+    })?;
+    Ok(labels.unwrap_or_default())
+}
+
+fn load_prompt(
+    name: &str,
+    dir: &Path,
+    lock: &HashMap<String, String>,
+    new_locks: &mut Vec<String>,
+) -> Result<Option<Entry>, PromptError> {
+    let mut files = BTreeMap::new();
+    for item in std::fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
+        let path = item.map_err(|e| io_err(dir, e))?.path();
+        if path.extension().is_none_or(|e| e != "prompt") {
+            continue;
+        }
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let number = stem
+            .as_deref()
+            .filter(|s| !s.starts_with(['+', '0']))
+            .and_then(|s| s.parse::<u32>().ok())
+            .filter(|n| *n > 0)
+            .ok_or_else(|| parse_err(&path, 1, "a version file is named `<number>.prompt`"))?;
+        files.insert(number, path);
+    }
+    let labels_path = dir.join("labels.yaml");
+    let labels = read_labels(&labels_path)?;
+    if files.is_empty() && labels.is_empty() {
+        return Ok(None);
+    }
+    let mut versions = BTreeMap::new();
+    for (number, path) in &files {
+        let file = load_version(name, *number, path, lock, new_locks)?;
+        let resolved = ResolvedPrompt {
+            name: name.to_owned(),
+            version: *number,
+            hash: format!("sha256:{}", file.content_hash),
+            label: None,
+            file,
+        };
+        versions.insert(*number, Arc::new(resolved));
+    }
+    let with_label = |v: &Arc<ResolvedPrompt>, label: &str| {
+        let mut r = ResolvedPrompt::clone(v);
+        r.label = Some(label.to_owned());
+        Arc::new(r)
+    };
+    let mut resolved_labels = BTreeMap::new();
+    for (label, version) in &labels {
+        if label == LATEST {
+            return Err(parse_err(
+                &labels_path,
+                1,
+                "`latest` is implicit (the newest version) and cannot be set",
+            ));
+        }
+        let target = versions.get(version).ok_or_else(|| {
+            parse_err(
+                &labels_path,
+                1,
+                format!("label `{label}` points at version {version}, which does not exist"),
+            )
+        })?;
+        resolved_labels.insert(label.clone(), with_label(target, label));
+    }
+    let newest = versions
+        .last_key_value()
+        .map(|(_, v)| with_label(v, LATEST))
+        .ok_or_else(|| parse_err(&labels_path, 1, "labels but no `<number>.prompt` versions"))?;
+    Ok(Some(Entry {
+        versions,
+        labels: resolved_labels,
+        latest: newest,
+    }))
+}
+
+impl PromptRegistry {
+    /// Loads the whole directory, or fails: a parse error, a version number that disagrees
+    /// with its file name, a label naming an unknown version, a `latest:` label, or a
+    /// published version whose bytes differ from the lock ([`PromptError::Modified`]).
+    /// Versions seen for the first time get their hash appended to
+    /// `.llmops/versions.lock` once everything else loaded.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self, PromptError> {
+        let dir = dir.as_ref().to_path_buf();
+        let lock_file = lock_path(&dir);
+        let lock = read_lock(&lock_file)?;
+        let mut new_locks = Vec::new();
+        let mut prompts = HashMap::new();
+        let mut dirs = Vec::new();
+        for item in std::fs::read_dir(&dir).map_err(|e| io_err(&dir, e))? {
+            let path = item.map_err(|e| io_err(&dir, e))?.path();
+            let name = path.file_name().map(|s| s.to_string_lossy().into_owned());
+            if let Some(name) = name.filter(|n| !n.starts_with('.') && path.is_dir()) {
+                dirs.push((name, path));
+            }
+        }
+        dirs.sort();
+        for (name, path) in dirs {
+            if !valid_name(&name) {
+                return Err(parse_err(
+                    &path,
+                    1,
+                    "a prompt name cannot have whitespace, `@` or `/`",
+                ));
+            }
+            if let Some(entry) = load_prompt(&name, &path, &lock, &mut new_locks)? {
+                prompts.insert(name, entry);
+            }
+        }
+        if !new_locks.is_empty() {
+            let parent = dir.join(".llmops");
+            std::fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&lock_file)
+                .map_err(|e| io_err(&lock_file, e))?;
+            f.write_all(new_locks.concat().as_bytes())
+                .map_err(|e| io_err(&lock_file, e))?;
+        }
+        Ok(PromptRegistry { dir, prompts })
+    }
+
+    /// The directory this registry was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The prompt names, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.prompts.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// A prompt's version numbers, ascending.
+    pub fn versions(&self, name: &str) -> Result<Vec<u32>, PromptError> {
+        Ok(self.entry(name)?.versions.keys().copied().collect())
+    }
+
+    /// A prompt's explicit labels and their versions (`latest` not included).
+    pub fn labels(&self, name: &str) -> Result<BTreeMap<String, u32>, PromptError> {
+        let entry = self.entry(name)?;
+        Ok(entry
+            .labels
+            .iter()
+            .map(|(l, r)| (l.clone(), r.version))
+            .collect())
+    }
+
+    pub(crate) fn entry(&self, name: &str) -> Result<&Entry, PromptError> {
+        self.prompts
+            .get(name)
+            .ok_or_else(|| PromptError::UnknownPrompt {
+                name: name.to_owned(),
+            })
+    }
+
+    /// Resolves `name` (through `production`), `name@label` (`latest` is the newest
+    /// version) or `name/3`.
+    pub fn resolve(&self, reference: &str) -> Result<Arc<ResolvedPrompt>, PromptError> {
+        match Reference::parse(reference)? {
+            Reference::Label { name, label } => {
+                let entry = self.entry(name)?;
+                if label == LATEST {
+                    return Ok(Arc::clone(&entry.latest));
+                }
+                entry
+                    .labels
+                    .get(label)
+                    .map(Arc::clone)
+                    .ok_or_else(|| PromptError::UnknownLabel {
+                        name: name.to_owned(),
+                        label: label.to_owned(),
+                    })
+            }
+            Reference::Version { name, version } => self
+                .entry(name)?
+                .versions
+                .get(&version)
+                .map(Arc::clone)
+                .ok_or_else(|| PromptError::UnknownVersion {
+                    name: name.to_owned(),
+                    version,
+                }),
+        }
+    }
+
+    /// Resolves `reference` and renders it strictly.
+    pub fn render(
+        &self,
+        reference: &str,
+        vars: &BTreeMap<String, Value>,
+    ) -> Result<Vec<Message>, PromptError> {
+        self.resolve(reference)?.render(vars)
+    }
+}
