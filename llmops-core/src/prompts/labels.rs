@@ -100,7 +100,8 @@ fn write_labels(path: &Path, labels: &BTreeMap<String, u32>) -> Result<(), Promp
 }
 
 /// The target a rollback of `label` returns to, from the history: every set/promote/remove
-/// pushes its target, every rollback pops one, so rollback after rollback walks back.
+/// pushes its target (the first also its starting point, `None` when unset), every rollback
+/// pops one, so rollback after rollback walks back. `Some(None)`: back to unset.
 fn rollback_target(history: &[HistoryRecord], prompt: &str, label: &str) -> Option<Option<u32>> {
     let mut stack: Vec<Option<u32>> = Vec::new();
     for r in history
@@ -112,7 +113,7 @@ fn rollback_target(history: &[HistoryRecord], prompt: &str, label: &str) -> Opti
                 stack.pop();
             }
             HistoryAction::Set | HistoryAction::Promote | HistoryAction::Remove => {
-                if stack.is_empty() && r.from.is_some() {
+                if stack.is_empty() {
                     stack.push(r.from);
                 }
                 stack.push(r.to);
@@ -260,5 +261,185 @@ impl PromptRegistry {
             },
         )?;
         PromptRegistry::load(&self.dir)
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::prompts::registry::tests::fixture;
+
+    #[test]
+    fn set_label_writes_labels_and_history() {
+        let dir = fixture();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        let reg = reg
+            .set_label("greet", "production", 2, "ada", "friendlier")
+            .unwrap();
+        assert_eq!(reg.resolve("greet").unwrap().version, 2);
+        let yaml = std::fs::read_to_string(dir.path().join("greet/labels.yaml")).unwrap();
+        assert_eq!(yaml, "production: 2\nstaging: 2\n");
+        let h = reg.history("greet").unwrap();
+        assert_eq!(h.len(), 1);
+        let r = &h[0];
+        assert_eq!(
+            (r.who.as_str(), r.why.as_str(), r.action, r.label.as_str()),
+            ("ada", "friendlier", HistoryAction::Set, "production")
+        );
+        assert_eq!((r.from, r.to), (Some(1), Some(2)));
+        assert!(reg.history("other").unwrap().is_empty());
+        // No temp file left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("greet"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains("tmp")), "{names:?}");
+    }
+
+    #[test]
+    fn label_changes_are_validated() {
+        let dir = fixture();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        assert!(matches!(
+            reg.set_label("greet", "production", 9, "a", "b")
+                .unwrap_err(),
+            PromptError::UnknownVersion { version: 9, .. }
+        ));
+        assert!(matches!(
+            reg.set_label("greet", LATEST, 1, "a", "b").unwrap_err(),
+            PromptError::BadReference { .. }
+        ));
+        assert!(matches!(
+            reg.set_label("nope", "production", 1, "a", "b")
+                .unwrap_err(),
+            PromptError::UnknownPrompt { .. }
+        ));
+        assert!(matches!(
+            reg.remove_label("greet", "canary", "a", "b").unwrap_err(),
+            PromptError::UnknownLabel { .. }
+        ));
+        assert!(matches!(
+            reg.rollback("greet", "production", "a", "b").unwrap_err(),
+            PromptError::NothingToRollBack { .. }
+        ));
+        assert!(reg.history("greet").unwrap().is_empty());
+    }
+
+    #[test]
+    fn rollback_and_rollback_after_rollback() {
+        let dir = fixture();
+        std::fs::write(dir.path().join("greet/3.prompt"), "Hey {{who}}").unwrap();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        let reg = reg
+            .set_label("greet", "production", 2, "ada", "v2")
+            .unwrap();
+        let reg = reg
+            .set_label("greet", "production", 3, "ada", "v3")
+            .unwrap();
+        let reg = reg.rollback("greet", "production", "bob", "bad").unwrap();
+        assert_eq!(reg.resolve("greet").unwrap().version, 2);
+        let reg = reg.rollback("greet", "production", "bob", "worse").unwrap();
+        assert_eq!(reg.resolve("greet").unwrap().version, 1);
+        assert!(matches!(
+            reg.rollback("greet", "production", "bob", "again")
+                .unwrap_err(),
+            PromptError::NothingToRollBack { .. }
+        ));
+        let h = reg.history("greet").unwrap();
+        let moves: Vec<_> = h.iter().map(|r| (r.action, r.from, r.to)).collect();
+        assert_eq!(
+            moves,
+            [
+                (HistoryAction::Set, Some(1), Some(2)),
+                (HistoryAction::Set, Some(2), Some(3)),
+                (HistoryAction::Rollback, Some(3), Some(2)),
+                (HistoryAction::Rollback, Some(2), Some(1)),
+            ]
+        );
+        // Other labels have their own history.
+        assert!(matches!(
+            reg.rollback("greet", "staging", "bob", "x").unwrap_err(),
+            PromptError::NothingToRollBack { .. }
+        ));
+    }
+
+    #[test]
+    fn rollback_restores_a_removed_label_and_removes_a_new_one() {
+        let dir = fixture();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        let reg = reg.remove_label("greet", "staging", "ada", "done").unwrap();
+        assert!(reg.resolve("greet@staging").is_err());
+        let reg = reg.rollback("greet", "staging", "ada", "oops").unwrap();
+        assert_eq!(reg.resolve("greet@staging").unwrap().version, 2);
+        let reg = reg.set_label("greet", "canary", 2, "ada", "try").unwrap();
+        let reg = reg.rollback("greet", "canary", "ada", "no").unwrap();
+        assert!(matches!(
+            reg.resolve("greet@canary").unwrap_err(),
+            PromptError::UnknownLabel { .. }
+        ));
+    }
+
+    #[test]
+    fn promotion_is_gated_by_the_eval_record() {
+        let dir = fixture();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        let rec = |target: &str, score: f64| {
+            EvalRecord::new("support", target, score, 1.0, 10, Duration::from_secs(1))
+        };
+        let refused = |r: Result<PromptRegistry, PromptError>, wanted: &str| {
+            let err = r.unwrap_err();
+            assert!(matches!(err, PromptError::PromotionRefused { .. }), "{err}");
+            assert!(err.to_string().contains(wanted), "{err}");
+        };
+        refused(
+            reg.promote("greet", "production", 2, "a", "b", Some((None, 0.8))),
+            "no eval record",
+        );
+        let other = rec("greet/1", 0.95);
+        refused(
+            reg.promote(
+                "greet",
+                "production",
+                2,
+                "a",
+                "b",
+                Some((Some(&other), 0.8)),
+            ),
+            "targets `greet/1`",
+        );
+        let low = rec("greet/2", 0.5);
+        refused(
+            reg.promote("greet", "production", 2, "a", "b", Some((Some(&low), 0.8))),
+            "scored 0.5",
+        );
+        assert!(reg.history("greet").unwrap().is_empty());
+        assert_eq!(reg.resolve("greet").unwrap().version, 1);
+        let good = rec("greet/2", 0.9);
+        let reg = reg
+            .promote(
+                "greet",
+                "production",
+                2,
+                "ada",
+                "passed",
+                Some((Some(&good), 0.8)),
+            )
+            .unwrap();
+        assert_eq!(reg.resolve("greet").unwrap().version, 2);
+        let h = reg.history("greet").unwrap();
+        assert_eq!(h.last().unwrap().action, HistoryAction::Promote);
+        // Ungated promotion is a plain recorded move.
+        let reg = reg
+            .promote("greet", "staging", 1, "ada", "x", None)
+            .unwrap();
+        assert_eq!(reg.resolve("greet@staging").unwrap().version, 1);
     }
 }

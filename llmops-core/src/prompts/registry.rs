@@ -146,14 +146,14 @@ pub(crate) struct Entry {
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use llmops_core::prompts::PromptRegistry;
-/// let dir = std::env::temp_dir().join(format!("llmops-doc-registry-{}", std::process::id()));
-/// # let _ = std::fs::remove_dir_all(&dir);
+/// # let tmp = tempfile::tempdir()?;
+/// # let dir = tmp.path();
 /// std::fs::create_dir_all(dir.join("greet"))?;
 /// std::fs::write(dir.join("greet/1.prompt"), "Hello {{who}}")?;
 /// std::fs::write(dir.join("greet/2.prompt"), "Hi {{who}}")?;
 /// std::fs::write(dir.join("greet/labels.yaml"), "production: 1\n")?;
 ///
-/// let registry = PromptRegistry::load(&dir)?;
+/// let registry = PromptRegistry::load(dir)?;
 /// assert_eq!(registry.resolve("greet")?.version, 1);
 /// assert_eq!(registry.resolve("greet@latest")?.version, 2);
 /// assert_eq!(registry.resolve("greet/2")?.version, 2);
@@ -163,7 +163,6 @@ pub(crate) struct Entry {
 /// let registry = registry.rollback("greet", "production", "ada", "complaints")?;
 /// assert_eq!(registry.resolve("greet")?.version, 1);
 /// assert_eq!(registry.history("greet")?.len(), 2);
-/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -472,5 +471,159 @@ impl PromptRegistry {
         vars: &BTreeMap<String, Value>,
     ) -> Result<Vec<Message>, PromptError> {
         self.resolve(reference)?.render(vars)
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A registry with `greet` versions 1 and 2, `production: 1`, `staging: 2`.
+    pub(crate) fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let greet = dir.path().join("greet");
+        std::fs::create_dir_all(&greet).unwrap();
+        std::fs::write(
+            greet.join("1.prompt"),
+            "---\nversion: 1\ninput:\n  schema:\n    who: string\n---\nHello {{who}}",
+        )
+        .unwrap();
+        std::fs::write(greet.join("2.prompt"), "Hi {{who}}").unwrap();
+        std::fs::write(greet.join("labels.yaml"), "production: 1\nstaging: 2\n").unwrap();
+        dir
+    }
+
+    fn vars(who: &str) -> BTreeMap<String, Value> {
+        BTreeMap::from([("who".to_owned(), Value::from(who))])
+    }
+
+    #[test]
+    fn resolves_all_reference_forms() {
+        let dir = fixture();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        assert_eq!(reg.names(), ["greet"]);
+        assert_eq!(reg.versions("greet").unwrap(), [1, 2]);
+        let p = reg.resolve("greet").unwrap();
+        assert_eq!((p.version, p.label.as_deref()), (1, Some(PRODUCTION)));
+        assert_eq!(reg.resolve("greet@staging").unwrap().version, 2);
+        assert_eq!(reg.resolve("greet@latest").unwrap().version, 2);
+        let v = reg.resolve("greet/2").unwrap();
+        assert_eq!((v.version, v.label.as_deref()), (2, None));
+        assert_eq!(v.file.version, 2, "version taken from the file name");
+        let r = p.version_ref();
+        assert_eq!((r.name.as_str(), r.version), ("greet", 1));
+        assert_eq!(r.label.as_deref(), Some(PRODUCTION));
+        let bytes = std::fs::read(dir.path().join("greet/1.prompt")).unwrap();
+        assert_eq!(r.hash, format!("sha256:{}", content_hash(&bytes)));
+        let msgs = reg.render("greet", &vars("ada")).unwrap();
+        assert_eq!(msgs.len(), 1);
+        let lock = std::fs::read_to_string(lock_path(dir.path())).unwrap();
+        assert!(lock.contains(&format!("greet/1 {}", r.hash)), "{lock}");
+        assert!(lock.contains("greet/2 sha256:"), "{lock}");
+    }
+
+    #[test]
+    fn typed_errors_for_bad_references() {
+        let dir = fixture();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        assert!(matches!(
+            reg.resolve("nope").unwrap_err(),
+            PromptError::UnknownPrompt { .. }
+        ));
+        assert!(matches!(
+            reg.resolve("greet@canary").unwrap_err(),
+            PromptError::UnknownLabel { ref label, .. } if label == "canary"
+        ));
+        assert!(matches!(
+            reg.resolve("greet/9").unwrap_err(),
+            PromptError::UnknownVersion { version: 9, .. }
+        ));
+        for bad in [
+            "", "greet@", "@x", "greet/0", "greet/x", "greet/", "a b", "g@a/1",
+        ] {
+            assert!(
+                matches!(
+                    reg.resolve(bad).unwrap_err(),
+                    PromptError::BadReference { .. }
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn latest_follows_a_new_version_after_reload() {
+        let dir = fixture();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        assert_eq!(reg.resolve("greet@latest").unwrap().version, 2);
+        std::fs::write(dir.path().join("greet/3.prompt"), "Hey {{who}}").unwrap();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        assert_eq!(reg.resolve("greet@latest").unwrap().version, 3);
+        assert_eq!(reg.resolve("greet").unwrap().version, 1);
+    }
+
+    #[test]
+    fn edited_published_version_is_a_load_error_naming_the_file() {
+        let dir = fixture();
+        PromptRegistry::load(dir.path()).unwrap();
+        let file = dir.path().join("greet/2.prompt");
+        std::fs::write(&file, "Hi there {{who}}").unwrap();
+        let err = PromptRegistry::load(dir.path()).unwrap_err();
+        assert!(matches!(err, PromptError::Modified { .. }), "{err}");
+        assert!(
+            err.to_string().contains(&file.display().to_string()),
+            "{err}"
+        );
+        // Restoring the bytes makes it load again.
+        std::fs::write(&file, "Hi {{who}}").unwrap();
+        PromptRegistry::load(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn invalid_directories_are_load_errors() {
+        let cases: [(&str, &str, &str); 5] = [
+            ("labels.yaml", "production: 7\n", "version 7"),
+            ("labels.yaml", "latest: 1\n", "`latest` is implicit"),
+            ("labels.yaml", "production: [1]\n", "labels.yaml"),
+            (
+                "2.prompt",
+                "---\nversion: 5\n---\nHi",
+                "front matter says version 5",
+            ),
+            ("v3.prompt", "Hi", "`<number>.prompt`"),
+        ];
+        for (file, text, wanted) in cases {
+            let dir = fixture();
+            std::fs::write(dir.path().join("greet").join(file), text).unwrap();
+            let err = PromptRegistry::load(dir.path()).unwrap_err();
+            assert!(err.to_string().contains(wanted), "{file}: {err}");
+        }
+        let dir = fixture();
+        std::fs::write(dir.path().join("greet/1.prompt"), "---\nbogus: 1\n---\n").unwrap();
+        std::fs::remove_file(lock_path(dir.path())).ok();
+        let err = PromptRegistry::load(dir.path()).unwrap_err();
+        assert!(
+            matches!(err, PromptError::Parse { ref file, line: 2, .. } if file.ends_with("1.prompt")),
+            "{err}"
+        );
+        assert!(
+            !lock_path(dir.path()).exists(),
+            "a failed load records nothing"
+        );
+    }
+
+    #[test]
+    fn hidden_and_empty_directories_are_skipped() {
+        let dir = fixture();
+        std::fs::create_dir_all(dir.path().join(".git/objects")).unwrap();
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        assert_eq!(reg.names(), ["greet"]);
     }
 }
