@@ -544,6 +544,8 @@ pub(crate) mod tests {
             reg.resolve("greet/9").unwrap_err(),
             PromptError::UnknownVersion { version: 9, .. }
         ));
+        let core: crate::Error = reg.resolve("greet@canary").unwrap_err().into();
+        assert!(matches!(core, crate::Error::InvalidRequest(ref m) if m.contains("canary")));
         for bad in [
             "", "greet@", "@x", "greet/0", "greet/x", "greet/", "a b", "g@a/1",
         ] {
