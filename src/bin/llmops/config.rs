@@ -29,7 +29,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use llmops::{Anthropic, ApiKey, ClientBuilder, Deployment, Error, OpenAi, Result};
+use llmops::{Anthropic, ApiKey, Client, ClientBuilder, Deployment, Error, OpenAi, Result};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +94,33 @@ impl Config {
             }
         };
         toml::from_str(&text).map_err(|e| Error::config(format!("{}: {e}", path.display())))
+    }
+
+    /// A client over the providers of this file or, when it configures none, the
+    /// environment's (`OPENAI_API_KEY` / `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY`); none at all is
+    /// a configuration error saying what `purpose` needed a provider for.
+    #[cfg_attr(not(any(feature = "trace", feature = "eval")), allow(dead_code))]
+    pub(crate) fn client(&self, purpose: &str) -> Result<Client> {
+        let mut b = Client::builder();
+        if self.has_providers() {
+            b = self.apply(b)?;
+        } else {
+            let mut any = false;
+            if std::env::var("OPENAI_API_KEY").is_ok() || std::env::var("OPENAI_BASE_URL").is_ok() {
+                b = b.provider(OpenAi::from_env()?);
+                any = true;
+            }
+            if std::env::var("ANTHROPIC_API_KEY").is_ok() {
+                b = b.provider(Anthropic::from_env()?);
+                any = true;
+            }
+            if !any {
+                return Err(Error::config(format!(
+                    "no provider configured {purpose}: write an llmops.toml with [providers], or set OPENAI_API_KEY (or OPENAI_BASE_URL) or ANTHROPIC_API_KEY"
+                )));
+            }
+        }
+        b.build()
     }
 
     /// Whether the file configures any provider.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use llmops::trace::{LogEntry, RequestLog, audit, replay};
-use llmops::{Anthropic, Client, Error, ExchangeRecord, Feedback, OpenAi, Outcome, Result};
+use llmops::{Client, Error, ExchangeRecord, Feedback, Outcome, Result};
 
 use crate::config::Config;
 
@@ -82,28 +82,9 @@ fn find(path: &Path, id: &str) -> Result<(ExchangeRecord, Vec<Feedback>)> {
     Ok((record, feedback))
 }
 
-/// A client over the providers of llmops.toml, or the environment's, as `llmops chat` builds it.
+/// A client over the providers of llmops.toml, or the environment's.
 fn client(cfg: &Config) -> Result<Client> {
-    let mut b = Client::builder();
-    if cfg.has_providers() {
-        b = cfg.apply(b)?;
-    } else {
-        let mut any = false;
-        if std::env::var("OPENAI_API_KEY").is_ok() || std::env::var("OPENAI_BASE_URL").is_ok() {
-            b = b.provider(OpenAi::from_env()?);
-            any = true;
-        }
-        if std::env::var("ANTHROPIC_API_KEY").is_ok() {
-            b = b.provider(Anthropic::from_env()?);
-            any = true;
-        }
-        if !any {
-            return Err(Error::config(
-                "no provider configured to replay with: write an llmops.toml, or set OPENAI_API_KEY (or OPENAI_BASE_URL) or ANTHROPIC_API_KEY",
-            ));
-        }
-    }
-    b.build()
+    cfg.client("to replay with")
 }
 
 pub(crate) async fn run(args: LogArgs, cfg: &Config, json: bool) -> Result<u8> {

@@ -9,7 +9,7 @@ use llmops::eval::assertion::compile_dataset;
 use llmops::eval::dataset::{self, MessageTemplate, Suite};
 use llmops::eval::targets::StaticOutputs;
 use llmops::eval::{BuildContext, Dataset, Registry};
-use llmops::{Anthropic, Client, Embedder, Error, EvalOutput, HashingEmbedder, OpenAi, Result};
+use llmops::{Client, Embedder, Error, EvalOutput, HashingEmbedder, OpenAi, Result};
 use serde::Deserialize;
 
 use crate::config::Config;
@@ -61,28 +61,9 @@ pub(crate) fn load_spec(path: &Path) -> Result<Spec> {
     })
 }
 
-/// A client over the providers of llmops.toml, or the environment's (as `llmops chat`).
+/// A client over the providers of llmops.toml, or the environment's.
 pub(crate) fn client(cfg: &Config) -> Result<Client> {
-    let mut b = Client::builder();
-    if cfg.has_providers() {
-        b = cfg.apply(b)?;
-    } else {
-        let mut any = false;
-        if std::env::var("OPENAI_API_KEY").is_ok() || std::env::var("OPENAI_BASE_URL").is_ok() {
-            b = b.provider(OpenAi::from_env()?);
-            any = true;
-        }
-        if std::env::var("ANTHROPIC_API_KEY").is_ok() {
-            b = b.provider(Anthropic::from_env()?);
-            any = true;
-        }
-        if !any {
-            return Err(Error::config(
-                "no provider configured: write an llmops.toml with [providers], or set OPENAI_API_KEY (or OPENAI_BASE_URL) or ANTHROPIC_API_KEY",
-            ));
-        }
-    }
-    b.build()
+    cfg.client("to run the suite with")
 }
 
 /// The build context, and why a judge or an embedder is missing (said only when an
