@@ -11,14 +11,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use llmops_core::provider::scripted::Step;
-use llmops_core::{
-    ChatRequest, ChatResponse, Client, EvalCase, EvalOutput, Message, Score, ScriptedProvider,
-};
+use llmops_core::{EvalCase, EvalOutput, Score, ScriptedProvider};
 use llmops_eval::evaluators::rag::{
     average_precision, non_llm_context_precision, non_llm_context_recall, string_similarity,
 };
-use llmops_eval::{Assertion, AssertionSpec, BuildContext, Registry};
+use llmops_eval::{AssertionSpec, BuildContext, Registry};
 use serde_json::{Value, json};
 
 fn strings(xs: &[&str]) -> Vec<String> {
@@ -267,63 +264,11 @@ async fn hit_rate_and_mrr_by_hand() {
     );
 }
 
-// ------------------------------------------------------------------ judge helpers
-
-fn all_text(req: &ChatRequest) -> String {
-    req.messages
-        .iter()
-        .map(Message::text)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A judge answering by prompt content: the first `(needle, reply)` whose needle the prompt
-/// contains.
-fn judge(routes: Vec<(&'static str, String)>) -> Arc<ScriptedProvider> {
-    Arc::new(ScriptedProvider::new().responder(move |req| {
-        let text = all_text(req);
-        routes
-            .iter()
-            .find(|(needle, _)| text.contains(needle))
-            .map(|(_, r)| Step::Reply(ChatResponse::new(r.clone())))
-    }))
-}
-
-fn cx_with(p: &Arc<ScriptedProvider>) -> BuildContext {
-    let client = Client::builder().provider(p.clone()).build().unwrap();
-    BuildContext::new().judge(client, "scripted/judge")
-}
-
-fn compile(cx: BuildContext, spec: &AssertionSpec) -> Assertion {
-    Registry::builtin(cx).compile(spec).unwrap()
-}
-
-fn rag_case() -> EvalCase {
-    let mut c = EvalCase::default();
-    c.id = "eiffel".into();
-    c.vars.insert(
-        "query".into(),
-        json!("Where is the Eiffel Tower and how tall is it?"),
-    );
-    c.context = vec!["The Eiffel Tower stands in Paris. It is 330 metres tall.".into()];
-    c.expected = Some("The Eiffel Tower is in Paris. It is 330 metres tall.".into());
-    c
-}
-
-fn answer(text: &str, retrieved: &[&str]) -> EvalOutput {
-    let mut o = EvalOutput::text(text);
-    o.retrieved = retrieved.iter().map(|s| s.to_string()).collect();
-    o
-}
+#[path = "support/judge_fixture.rs"]
+mod judge_fixture;
+use judge_fixture::*;
 
 const ANSWER: &str = "It is in Paris and was built in 1999.";
-
-async fn err_of(a: &Assertion, case: &EvalCase, out: &EvalOutput) -> String {
-    match a.evaluate(case, out).await {
-        Ok(s) => panic!("expected an error, got a score: {s:?}"),
-        Err(e) => e.to_string(),
-    }
-}
 
 // ------------------------------------------------------------------ RAG metrics with a judge
 
