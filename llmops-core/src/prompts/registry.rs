@@ -231,9 +231,10 @@ fn load_prompt(
             ));
         }
         let slot = Slot::build(target, label, |v| {
-            versions.get(&v).map(Arc::clone).ok_or_else(|| {
-                format!("label `{label}` points at version {v}, which does not exist")
-            })
+            versions
+                .get(&v)
+                .map(Arc::clone)
+                .ok_or_else(|| format!("points at version {v}, which does not exist"))
         })
         .map_err(|m| parse_err(&labels_path, 1, format!("label `{label}`: {m}")))?;
         resolved_labels.insert(label.clone(), slot);
