@@ -4,6 +4,7 @@
 //! default_model = "openai/gpt-4.1-mini"
 //! log = "requests.jsonl"
 //! audit = "audit.jsonl"
+//! prompts = "prompts"           # the prompt directory (`llmops prompt …`; default ./prompts)
 //!
 //! [providers.openai]            # the table name is the provider name (`openai/...`)
 //! kind = "openai"               # openai | anthropic
@@ -45,6 +46,10 @@ pub(crate) struct Config {
     #[serde(default)]
     #[cfg_attr(not(feature = "trace"), allow(dead_code))]
     pub(crate) audit: Option<std::path::PathBuf>,
+    /// The prompt directory (`llmops prompt …`).
+    #[serde(default)]
+    #[cfg_attr(not(feature = "prompts"), allow(dead_code))]
+    pub(crate) prompts: Option<std::path::PathBuf>,
     #[serde(default)]
     providers: BTreeMap<String, ProviderConfig>,
     #[serde(default)]

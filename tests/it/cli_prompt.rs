@@ -1,0 +1,708 @@
+//! `llmops prompt …` over a copy of `tests/fixtures/prompts` (greet 1 and 2 with
+//! `production: 1`, `staging: 2`; support-reply 1 with a schema, defaults and tools).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use serde_json::Value;
+
+fn llmops() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_llmops"));
+    c.env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL")
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("VISUAL")
+        .env_remove("EDITOR");
+    c.current_dir(std::env::temp_dir());
+    c
+}
+
+/// A temporary copy of the fixture directory: `(tempdir, prompts dir)`.
+fn fixture() -> (tempfile::TempDir, PathBuf) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("prompts");
+    copy(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prompts"),
+        &dir,
+    );
+    (tmp, dir)
+}
+
+/// `llmops prompt ARGS --prompts DIR`.
+fn prompt(dir: &Path, args: &[&str]) -> Output {
+    llmops()
+        .arg("prompt")
+        .args(args)
+        .arg("--prompts")
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+/// Like [`prompt`] with `--json`, expecting exit 0 and JSON on stdout.
+fn prompt_json(dir: &Path, args: &[&str]) -> Value {
+    let o = llmops()
+        .args(["--json", "prompt"])
+        .args(args)
+        .arg("--prompts")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: &Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    out(o)
+}
+
+#[test]
+fn list_shows_versions_labels_and_latest() {
+    let (_t, dir) = fixture();
+    let text = ok(&prompt(&dir, &["list"]));
+    assert!(text.contains("greet"), "{text}");
+    assert!(text.contains("production: 1, staging: 2"), "{text}");
+    let v = prompt_json(&dir, &["list"]);
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["name"], "greet");
+    assert_eq!(items[0]["versions"], serde_json::json!([1, 2]));
+    assert_eq!(items[0]["latest"], 2);
+    assert_eq!(items[0]["labels"]["production"], 1);
+    assert_eq!(items[0]["labels"]["staging"], 2);
+    assert_eq!(items[1]["name"], "support-reply");
+}
+
+#[test]
+fn prompts_dir_comes_from_the_flag_the_config_or_is_a_clear_error() {
+    let (t, dir) = fixture();
+    let cfg = t.path().join("llmops.toml");
+    std::fs::write(
+        &cfg,
+        format!("prompts = {}\n", serde_json::to_string(&dir).unwrap()),
+    )
+    .unwrap();
+    let o = llmops()
+        .args(["--json", "--config"])
+        .arg(&cfg)
+        .args(["prompt", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+
+    // no flag, no config, no ./prompts
+    let empty = tempfile::tempdir().unwrap();
+    let o = llmops()
+        .current_dir(empty.path())
+        .args(["prompt", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("no prompt directory at prompts"), "{o:?}");
+}
+
+#[test]
+fn show_prints_metadata_parameters_and_templates() {
+    let (_t, dir) = fixture();
+    let text = ok(&prompt(&dir, &["show", "greet"]));
+    assert!(text.starts_with("greet/1  (label production)"), "{text}");
+    for want in [
+        "sha256:",
+        "openai/gpt-4o-mini",
+        "ada",
+        "first version",
+        "2025-01-31T12:00:00Z",
+        "{\"temperature\":0.2}",
+        "[system]\nYou greet people.",
+        "[user]\nHello {{who}}",
+    ] {
+        assert!(text.contains(want), "{want} missing: {text}");
+    }
+
+    let v = prompt_json(&dir, &["show", "greet@staging"]);
+    assert_eq!(v["name"], "greet");
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["label"], "staging");
+    assert_eq!(v["author"], "bob");
+    assert_eq!(v["reason"], "friendlier");
+    assert_eq!(v["config"]["temperature"], 0.7);
+    assert!(v["hash"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(v["messages"][1]["role"], "user");
+    assert_eq!(v["messages"][1]["template"], "Hi {{who}}, welcome!");
+
+    let v = prompt_json(&dir, &["show", "support-reply/1"]);
+    assert_eq!(v["label"], Value::Null);
+    assert_eq!(
+        v["input"]["schema"]["question"],
+        "string, what the customer asked"
+    );
+    assert_eq!(v["input"]["schema"]["tone?"], "string");
+    assert_eq!(v["input"]["schema"]["customer(object)"]["name"], "string");
+    assert_eq!(v["input"]["default"]["tone"], "friendly");
+    assert_eq!(v["tools"], serde_json::json!(["lookup_order"]));
+    assert_eq!(v["config"]["max_tokens"], 200);
+
+    let o = prompt(&dir, &["show", "greet/9"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("prompt `greet` has no version 9"), "{o:?}");
+    let o = prompt(&dir, &["show", "greet@canary"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("no label `canary`"), "{o:?}");
+}
+
+#[test]
+fn render_is_strict_and_names_prompt_version_and_variable() {
+    let (t, dir) = fixture();
+    let text = ok(&prompt(&dir, &["render", "greet", "--var", "who=Ada"]));
+    assert_eq!(text, "[system]\nYou greet people.\n\n[user]\nHello Ada\n");
+
+    let v = prompt_json(&dir, &["render", "greet@staging", "--var", "who=Ada"]);
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["messages"][1]["role"], "user");
+    assert_eq!(v["messages"][1]["text"], "Hi Ada, welcome!");
+
+    // defaults, JSON variables and a variables file (flags override the file)
+    let vars = t.path().join("vars.json");
+    std::fs::write(
+        &vars,
+        r#"{"question": "Where is my order?", "customer": {"name": "Bob"}}"#,
+    )
+    .unwrap();
+    let vars = vars.to_str().unwrap();
+    let text = ok(&prompt(
+        &dir,
+        &[
+            "render",
+            "support-reply",
+            "--vars",
+            vars,
+            "--var-json",
+            r#"customer={"name": "Ada"}"#,
+        ],
+    ));
+    assert!(text.contains("in a friendly tone"), "{text}");
+    assert!(text.contains("Ada asks: Where is my order?"), "{text}");
+
+    // a missing variable
+    let o = prompt(&dir, &["render", "greet"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let e = err(&o);
+    assert!(
+        e.contains("prompt `greet` version 1: variable `who`"),
+        "{e}"
+    );
+    assert!(out(&o).is_empty(), "nothing rendered: {o:?}");
+    // a mistyped one
+    let o = prompt(&dir, &["render", "greet/2", "--var-json", "who=3"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(
+        err(&o).contains("prompt `greet` version 2: variable `who`"),
+        "{o:?}"
+    );
+    // an undeclared one
+    let o = prompt(&dir, &["render", "greet", "--var", "who=a", "--var", "x=1"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("variable `x`"), "{o:?}");
+    // malformed flags
+    let o = prompt(&dir, &["render", "greet", "--var", "who"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("expected NAME=VALUE"), "{o:?}");
+    let o = prompt(&dir, &["render", "greet", "--var-json", "who={"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("not JSON"), "{o:?}");
+}
+
+#[test]
+fn diff_shows_template_and_parameter_changes() {
+    let (_t, dir) = fixture();
+    let text = ok(&prompt(&dir, &["diff", "greet/1", "greet/2"]));
+    for want in [
+        "--- greet/1 message 2",
+        "+++ greet/2 message 2",
+        "-Hello {{who}}",
+        "+Hi {{who}}, welcome!",
+        "--- greet/1 parameters",
+        "-    \"temperature\": 0.2",
+        "+    \"temperature\": 0.7",
+    ] {
+        assert!(text.contains(want), "{want} missing: {text}");
+    }
+    // the unchanged system message is not shown
+    assert!(!text.contains("message 1"), "{text}");
+    // labels resolve; the same version is identical
+    let text = ok(&prompt(&dir, &["diff", "greet@staging", "greet/2"]));
+    assert!(text.starts_with("identical"), "{text}");
+
+    let v = prompt_json(&dir, &["diff", "greet@production", "greet@staging"]);
+    assert_eq!(v["identical"], false);
+    assert_eq!(v["a"]["version"], 1);
+    assert_eq!(v["b"]["version"], 2);
+    let sections: Vec<&str> = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["section"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, ["message 2", "parameters"]);
+    let v = prompt_json(&dir, &["diff", "greet/1", "greet/1"]);
+    assert_eq!(v["identical"], true);
+
+    // a different prompt: every message and the schema differ; extra messages show
+    let text = ok(&prompt(&dir, &["diff", "greet/1", "support-reply/1"]));
+    let added = |want: &str| text.lines().any(|l| l.starts_with('+') && l.contains(want));
+    assert!(added("\"tone?\": \"string\""), "{text}");
+    assert!(added("\"lookup_order\""), "{text}");
+    assert!(added("{{customer.name}} asks: {{question}}"), "{text}");
+}
+
+fn record(dir: &Path, name: &str, target: &str, score: f64) -> PathBuf {
+    let rec = llmops::EvalRecord::new(
+        "greetings",
+        target,
+        score,
+        score,
+        10,
+        Duration::from_secs(2),
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string_pretty(&rec).unwrap()).unwrap();
+    path
+}
+
+fn production(dir: &Path) -> u64 {
+    prompt_json(dir, &["show", "greet"])["version"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn promote_is_gated_by_an_eval_record() {
+    let (t, dir) = fixture();
+    let low = record(t.path(), "low.json", "greet/2", 0.5);
+    let other = record(t.path(), "other.json", "greet/1", 0.95);
+    let good = record(t.path(), "good.json", "greet/2", 0.9);
+    let gated = |rec: &Path| {
+        prompt(
+            &dir,
+            &[
+                "promote",
+                "greet",
+                "2",
+                "--who",
+                "ada",
+                "--why",
+                "eval passed",
+                "--record",
+                rec.to_str().unwrap(),
+                "--min-score",
+                "0.8",
+            ],
+        )
+    };
+    let o = gated(&low);
+    assert_eq!(o.status.code(), Some(100), "{o:?}");
+    assert!(err(&o).contains("refused"), "{o:?}");
+    assert!(err(&o).contains("scored 0.5 (minimum 0.8)"), "{o:?}");
+    let o = gated(&other);
+    assert_eq!(o.status.code(), Some(100), "{o:?}");
+    assert!(err(&o).contains("targets `greet/1`"), "{o:?}");
+    // --min-score without a record: refused
+    let o = prompt(
+        &dir,
+        &[
+            "promote",
+            "greet",
+            "2",
+            "--who",
+            "a",
+            "--why",
+            "b",
+            "--min-score",
+            "0.8",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(100), "{o:?}");
+    assert!(err(&o).contains("no eval record"), "{o:?}");
+    // nothing moved, nothing recorded
+    assert_eq!(production(&dir), 1);
+    assert_eq!(
+        prompt_json(&dir, &["history", "greet"]),
+        serde_json::json!([])
+    );
+    // a malformed record is a tool error
+    let bad = t.path().join("bad.json");
+    std::fs::write(&bad, "{}").unwrap();
+    let o = gated(&bad);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("not an eval record"), "{o:?}");
+
+    let o = gated(&good);
+    assert_eq!(
+        ok(&o),
+        "greet@production: 1 -> 2 (promote by ada: eval passed)\n"
+    );
+    assert_eq!(production(&dir), 2);
+    let h = prompt_json(&dir, &["history", "greet"]);
+    assert_eq!(h[0]["action"], "promote");
+    assert_eq!(h[0]["who"], "ada");
+}
+
+#[test]
+fn who_defaults_to_user_and_is_required() {
+    let (_t, dir) = fixture();
+    let o = llmops()
+        .env_remove("USER")
+        .args(["prompt", "promote", "greet", "2", "--why", "x", "--prompts"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("--who is required"), "{o:?}");
+    let o = llmops()
+        .env("USER", "carol")
+        .args([
+            "--json",
+            "prompt",
+            "promote",
+            "greet",
+            "2",
+            "--why",
+            "x",
+            "--prompts",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["who"], "carol");
+    assert_eq!((v["from"].as_u64(), v["to"].as_u64()), (Some(1), Some(2)));
+}
+
+#[test]
+fn history_after_promote_and_rollback_after_rollback() {
+    let (_t, dir) = fixture();
+    // a third version to walk back through
+    ok(&prompt(
+        &dir,
+        &["new", "greet", "--who", "ada", "--why", "v3"],
+    ));
+    let by = ["--who", "ada", "--why", "ship it"];
+    ok(&prompt(
+        &dir,
+        &[&["promote", "greet", "2"][..], &by].concat(),
+    ));
+    ok(&prompt(
+        &dir,
+        &[&["promote", "greet", "3"][..], &by].concat(),
+    ));
+    assert_eq!(production(&dir), 3);
+    let back = ["rollback", "greet", "--who", "bob", "--why", "complaints"];
+    assert_eq!(
+        ok(&prompt(&dir, &back)),
+        "greet@production: 3 -> 2 (rollback by bob: complaints)\n"
+    );
+    assert_eq!(production(&dir), 2);
+    ok(&prompt(&dir, &back));
+    assert_eq!(production(&dir), 1);
+    let o = prompt(&dir, &back);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(
+        err(&o).contains("prompt `greet` label `production`: nothing to roll back to"),
+        "{o:?}"
+    );
+    assert_eq!(production(&dir), 1);
+
+    let h = prompt_json(&dir, &["history", "greet"]);
+    let moves: Vec<(String, String, Value, Value)> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str().unwrap().to_owned(),
+                r["who"].as_str().unwrap().to_owned(),
+                r["from"].clone(),
+                r["to"].clone(),
+            )
+        })
+        .collect();
+    let m = |a: &str, w: &str, f: u64, t: u64| (a.to_owned(), w.to_owned(), f.into(), t.into());
+    assert_eq!(
+        moves,
+        [
+            m("promote", "ada", 1, 2),
+            m("promote", "ada", 2, 3),
+            m("rollback", "bob", 3, 2),
+            m("rollback", "bob", 2, 1),
+        ]
+    );
+    let text = ok(&prompt(&dir, &["history", "greet"]));
+    assert!(
+        text.contains("promote   production  1 -> 2  ship it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rollback  production  3 -> 2  complaints"),
+        "{text}"
+    );
+    // --label filters; another label has its own (empty) history
+    assert_eq!(
+        prompt_json(&dir, &["history", "greet", "--label", "staging"]),
+        serde_json::json!([])
+    );
+    let o = prompt(
+        &dir,
+        &[
+            "rollback", "greet", "--label", "staging", "--who", "a", "--why", "b",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let o = prompt(&dir, &["history", "nope"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("unknown prompt `nope`"), "{o:?}");
+}
+
+fn snapshot(dir: &Path, name: &str) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join(name))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn new_creates_the_next_version_and_never_touches_existing_ones() {
+    let (_t, dir) = fixture();
+    let before = snapshot(&dir, "greet");
+    let v = prompt_json(
+        &dir,
+        &[
+            "new",
+            "greet",
+            "--who",
+            "ada",
+            "--why",
+            "a \"shorter\" greeting",
+        ],
+    );
+    assert_eq!(v["version"], 3);
+    assert_eq!(v["from"], "greet/2");
+    assert!(dir.join("greet/3.prompt").is_file());
+    let after = snapshot(&dir, "greet");
+    assert_eq!(after.len(), before.len() + 1);
+    for f in &before {
+        assert!(after.contains(f), "{} changed", f.0);
+    }
+    let s = prompt_json(&dir, &["show", "greet/3"]);
+    assert_eq!(s["author"], "ada");
+    assert_eq!(s["reason"], "a \"shorter\" greeting");
+    assert_eq!(s["created"], v["created"]);
+    assert!(s["created"].as_str().unwrap().starts_with("20"), "{s}");
+    assert_eq!(s["messages"][1]["template"], "Hi {{who}}, welcome!");
+    assert_eq!(s["config"]["temperature"], 0.7);
+    // the lock records it; labels did not move
+    let lock = std::fs::read_to_string(dir.join(".llmops/versions.lock")).unwrap();
+    assert!(lock.contains("greet/3 sha256:"), "{lock}");
+    assert_eq!(production(&dir), 1);
+
+    // --from an older version
+    let text = ok(&prompt(
+        &dir,
+        &[
+            "new",
+            "greet",
+            "--from",
+            "greet@production",
+            "--who",
+            "bob",
+            "--why",
+            "back",
+        ],
+    ));
+    assert!(text.starts_with("created greet/4"), "{text}");
+    assert!(text.contains("from greet/1"), "{text}");
+    let s = prompt_json(&dir, &["show", "greet/4"]);
+    assert_eq!(s["messages"][1]["template"], "Hello {{who}}");
+    assert_eq!(s["version"], 4);
+
+    // a new prompt starts from a minimal template that loads and renders
+    let v = prompt_json(&dir, &["new", "welcome", "--who", "ada", "--why", "start"]);
+    assert_eq!(v["version"], 1);
+    let text = ok(&prompt(
+        &dir,
+        &["render", "welcome@latest", "--var", "question=hi"],
+    ));
+    assert!(text.ends_with("[user]\nhi\n"), "{text}");
+    let s = prompt_json(&dir, &["show", "welcome/1"]);
+    assert_eq!(s["author"], "ada");
+
+    // a bad name
+    let o = prompt(&dir, &["new", "a@b", "--who", "a", "--why", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+}
+
+#[test]
+fn render_of_an_unlabelled_new_prompt_needs_a_label() {
+    let (_t, dir) = fixture();
+    ok(&prompt(
+        &dir,
+        &["new", "welcome", "--who", "a", "--why", "b"],
+    ));
+    let o = prompt(&dir, &["render", "welcome", "--var", "question=hi"]);
+    // `welcome` means `welcome@production`, which is not set
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("no label `production`"), "{o:?}");
+}
+
+#[test]
+fn new_in_a_directory_that_does_not_load_writes_nothing() {
+    let (_t, dir) = fixture();
+    std::fs::create_dir_all(dir.join("broken")).unwrap();
+    std::fs::write(dir.join("broken/1.prompt"), "---\nunknown_key: 1\n---\nhi").unwrap();
+    let before = snapshot(&dir, "greet");
+    let o = prompt(&dir, &["new", "greet", "--who", "a", "--why", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("unknown front-matter key"), "{o:?}");
+    assert_eq!(snapshot(&dir, "greet"), before);
+    let o = prompt(&dir, &["new", "fresh", "--who", "a", "--why", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(!dir.join("fresh").exists());
+}
+
+/// An editor script in `dir` running `body` on its file (`$1`).
+fn editor(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    path
+}
+
+fn edit(dir: &Path, editor: &Path) -> Output {
+    llmops()
+        .env("EDITOR", editor)
+        .args([
+            "prompt",
+            "edit",
+            "greet",
+            "--who",
+            "ada",
+            "--why",
+            "shorter",
+            "--prompts",
+        ])
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn edit_writes_the_edited_text_as_the_next_version() {
+    let (t, dir) = fixture();
+    let before = snapshot(&dir, "greet");
+    let ed = editor(
+        t.path(),
+        "ed.sh",
+        r#"sed -i 's/welcome/good to see you/' "$1""#,
+    );
+    let text = ok(&edit(&dir, &ed));
+    assert!(text.starts_with("created greet/3"), "{text}");
+    assert!(text.contains("from greet/2"), "{text}");
+    let s = prompt_json(&dir, &["show", "greet/3"]);
+    assert_eq!(s["messages"][1]["template"], "Hi {{who}}, good to see you!");
+    assert_eq!(s["author"], "ada");
+    assert_eq!(s["reason"], "shorter");
+    let after = snapshot(&dir, "greet");
+    for f in &before {
+        assert!(after.contains(f), "{} changed", f.0);
+    }
+
+    // the `sh -c '…' "$0"` form of $EDITOR works too (VISUAL wins over EDITOR)
+    let o = llmops()
+        .env("VISUAL", r#"sh -c 'sed -i s/Hi/Hey/ "$0"'"#)
+        .env("EDITOR", "false")
+        .args([
+            "prompt",
+            "edit",
+            "greet",
+            "--who",
+            "bob",
+            "--why",
+            "hey",
+            "--prompts",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(ok(&o).starts_with("created greet/4"), "{o:?}");
+    let s = prompt_json(&dir, &["show", "greet/4"]);
+    assert_eq!(
+        s["messages"][1]["template"],
+        "Hey {{who}}, good to see you!"
+    );
+}
+
+#[test]
+fn edit_without_a_change_or_with_a_broken_result_writes_nothing() {
+    let (t, dir) = fixture();
+    let before = snapshot(&dir, "greet");
+    // unchanged text
+    let o = edit(&dir, &editor(t.path(), "same.sh", "true"));
+    assert!(ok(&o).contains("no change"), "{o:?}");
+    assert_eq!(snapshot(&dir, "greet"), before);
+    // a parse error
+    let broken = editor(
+        t.path(),
+        "broken.sh",
+        r#"printf '{{role "robot"}}\nbeep\n' >> "$1""#,
+    );
+    let o = edit(&dir, &broken);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("unknown role `robot`"), "{o:?}");
+    assert_eq!(snapshot(&dir, "greet"), before);
+    // a failing editor
+    let o = edit(&dir, &editor(t.path(), "fail.sh", "exit 3"));
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("failed"), "{o:?}");
+    assert_eq!(snapshot(&dir, "greet"), before);
+    // no editor at all
+    let o = prompt(&dir, &["edit", "greet", "--who", "a", "--why", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("$EDITOR"), "{o:?}");
+    assert_eq!(snapshot(&dir, "greet"), before);
+}
