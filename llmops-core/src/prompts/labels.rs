@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
 use super::PromptError;
 use super::registry::{LATEST, PromptRegistry, io_err, read_labels};
+use super::rollout::LabelTarget;
 use crate::eval::EvalRecord;
 
 /// What a history record did.
@@ -24,6 +27,21 @@ pub enum HistoryAction {
     Set,
     /// A label was removed.
     Remove,
+    /// A canary split was started or changed on a label.
+    Canary,
+}
+
+impl HistoryAction {
+    /// The action's name (`promote`, `rollback`, `set`, `remove`, `canary`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HistoryAction::Promote => "promote",
+            HistoryAction::Rollback => "rollback",
+            HistoryAction::Set => "set",
+            HistoryAction::Remove => "remove",
+            HistoryAction::Canary => "canary",
+        }
+    }
 }
 
 /// One line of `.llmops/history.jsonl`.
@@ -42,10 +60,13 @@ pub struct HistoryRecord {
     pub prompt: String,
     /// The label.
     pub label: String,
-    /// The version the label pointed at before (`None`: unset).
-    pub from: Option<u32>,
-    /// The version it points at after (`None`: removed).
-    pub to: Option<u32>,
+    /// Where the label pointed before (`None`: unset).
+    pub from: Option<LabelTarget>,
+    /// Where it points after (`None`: removed).
+    pub to: Option<LabelTarget>,
+    /// Figures behind an automatic change (the canary guard's comparison).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
 }
 
 fn history_path(dir: &Path) -> PathBuf {
@@ -92,8 +113,16 @@ fn append_history(dir: &Path, record: &HistoryRecord) -> Result<(), PromptError>
 }
 
 /// Writes `labels.yaml` through a temporary file and a rename.
-fn write_labels(path: &Path, labels: &BTreeMap<String, u32>) -> Result<(), PromptError> {
-    let text: String = labels.iter().map(|(l, v)| format!("{l}: {v}\n")).collect();
+fn write_labels(path: &Path, labels: &BTreeMap<String, LabelTarget>) -> Result<(), PromptError> {
+    let text = if labels.is_empty() {
+        String::new()
+    } else {
+        serde_yaml_ng::to_string(labels).map_err(|e| PromptError::Parse {
+            file: path.display().to_string(),
+            line: 0,
+            message: e.to_string(),
+        })?
+    };
     let tmp = path.with_extension(format!("yaml.tmp-{}", std::process::id()));
     std::fs::write(&tmp, text).map_err(|e| io_err(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
@@ -102,8 +131,12 @@ fn write_labels(path: &Path, labels: &BTreeMap<String, u32>) -> Result<(), Promp
 /// The target a rollback of `label` returns to, from the history: every set/promote/remove
 /// pushes its target (the first also its starting point, `None` when unset), every rollback
 /// pops one, so rollback after rollback walks back. `Some(None)`: back to unset.
-fn rollback_target(history: &[HistoryRecord], prompt: &str, label: &str) -> Option<Option<u32>> {
-    let mut stack: Vec<Option<u32>> = Vec::new();
+fn rollback_target(
+    history: &[HistoryRecord],
+    prompt: &str,
+    label: &str,
+) -> Option<Option<LabelTarget>> {
+    let mut stack: Vec<Option<LabelTarget>> = Vec::new();
     for r in history
         .iter()
         .filter(|r| r.prompt == prompt && r.label == label)
@@ -112,11 +145,14 @@ fn rollback_target(history: &[HistoryRecord], prompt: &str, label: &str) -> Opti
             HistoryAction::Rollback => {
                 stack.pop();
             }
-            HistoryAction::Set | HistoryAction::Promote | HistoryAction::Remove => {
+            HistoryAction::Set
+            | HistoryAction::Promote
+            | HistoryAction::Remove
+            | HistoryAction::Canary => {
                 if stack.is_empty() {
-                    stack.push(r.from);
+                    stack.push(r.from.clone());
                 }
-                stack.push(r.to);
+                stack.push(r.to.clone());
             }
         }
     }
@@ -141,12 +177,97 @@ impl PromptRegistry {
         who: &str,
         why: &str,
     ) -> Result<PromptRegistry, PromptError> {
-        self.change(name, label, Some(version), HistoryAction::Set, who, why)
+        self.set_target(name, label, LabelTarget::Version(version), who, why)
     }
 
-    /// Like [`PromptRegistry::set_label`], recorded as a promotion, and refused
-    /// ([`PromptError::PromotionRefused`]) when a `gate` is given and its eval record
-    /// targets another version than `name/version` or scores below the minimum.
+    /// Points `label` of `name` at `target` (one version or a weighted split), records it
+    /// and returns the reloaded registry.
+    pub fn set_target(
+        &self,
+        name: &str,
+        label: &str,
+        target: LabelTarget,
+        who: &str,
+        why: &str,
+    ) -> Result<PromptRegistry, PromptError> {
+        self.change(
+            name,
+            label,
+            Some(target),
+            HistoryAction::Set,
+            who,
+            why,
+            None,
+        )
+    }
+
+    /// Starts (or re-weights) a canary on `label`: `version` gets `weight_percent` of the
+    /// traffic, the label's stable version the rest, sticky per caller key. The label must
+    /// exist; [`PromptRegistry::promote`] ends the canary on a version, and
+    /// [`PromptRegistry::rollback`] returns the label to where it was before.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use llmops_core::prompts::{LabelTarget, PromptRegistry};
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let dir = tmp.path();
+    /// std::fs::create_dir_all(dir.join("greet"))?;
+    /// std::fs::write(dir.join("greet/1.prompt"), "Hello {{who}}")?;
+    /// std::fs::write(dir.join("greet/2.prompt"), "Hi {{who}}")?;
+    /// std::fs::write(dir.join("greet/labels.yaml"), "production: 1\n")?;
+    /// let registry = PromptRegistry::load(dir)?.start_canary("greet", "production", 2, 5, "ada", "try v2")?;
+    /// assert_eq!(registry.label_target("greet", "production")?, LabelTarget::split([(1, 95), (2, 5)]));
+    /// let registry = registry.rollback("greet", "production", "ada", "v2 is worse")?;
+    /// assert_eq!(registry.label_target("greet", "production")?, LabelTarget::Version(1));
+    /// # Ok(()) }
+    /// ```
+    pub fn start_canary(
+        &self,
+        name: &str,
+        label: &str,
+        version: u32,
+        weight_percent: u8,
+        who: &str,
+        why: &str,
+    ) -> Result<PromptRegistry, PromptError> {
+        let invalid = |message: String| PromptError::BadReference {
+            reference: format!("{name}@{label}"),
+            message,
+        };
+        if !(1..=99).contains(&weight_percent) {
+            return Err(invalid(format!(
+                "a canary weight is a percentage in 1..=99, not {weight_percent}"
+            )));
+        }
+        let stable = self
+            .label_target(name, label)?
+            .stable()
+            .ok_or_else(|| invalid("the label has no stable version".to_owned()))?;
+        if stable == version {
+            return Err(invalid(format!(
+                "version {version} is already the label's stable version"
+            )));
+        }
+        let target = LabelTarget::split([
+            (stable, u32::from(100 - weight_percent)),
+            (version, u32::from(weight_percent)),
+        ]);
+        self.change(
+            name,
+            label,
+            Some(target),
+            HistoryAction::Canary,
+            who,
+            why,
+            None,
+        )
+    }
+
+    /// Like [`PromptRegistry::set_label`], recorded as a promotion (it also ends a canary
+    /// split), and refused ([`PromptError::PromotionRefused`]) when a `gate` is given and its
+    /// eval record (the one given, else the one filed for the version with
+    /// [`PromptRegistry::record_eval`]) targets another version than `name/version` or scores
+    /// below the minimum.
     pub fn promote(
         &self,
         name: &str,
@@ -163,7 +284,16 @@ impl PromptRegistry {
                 version,
                 reason,
             };
-            let record = record.ok_or_else(|| refuse("no eval record".to_owned()))?;
+            let stored;
+            let record = match record {
+                Some(r) => r,
+                None => {
+                    stored = self.eval_record(name, version)?;
+                    stored.as_ref().ok_or_else(|| {
+                        refuse("no eval record (given or filed with `record_eval`)".to_owned())
+                    })?
+                }
+            };
             let target = format!("{name}/{version}");
             if record.target != target {
                 return Err(refuse(format!(
@@ -178,7 +308,15 @@ impl PromptRegistry {
                 )));
             }
         }
-        self.change(name, label, Some(version), HistoryAction::Promote, who, why)
+        self.change(
+            name,
+            label,
+            Some(LabelTarget::Version(version)),
+            HistoryAction::Promote,
+            who,
+            why,
+            None,
+        )
     }
 
     /// Returns `label` to its previous target according to the history (a rollback after a
@@ -190,6 +328,19 @@ impl PromptRegistry {
         who: &str,
         why: &str,
     ) -> Result<PromptRegistry, PromptError> {
+        self.rollback_with(name, label, who, why, None)
+    }
+
+    /// [`PromptRegistry::rollback`] recording `details` (the figures behind an automatic
+    /// revert) in the history record.
+    pub(crate) fn rollback_with(
+        &self,
+        name: &str,
+        label: &str,
+        who: &str,
+        why: &str,
+        details: Option<Value>,
+    ) -> Result<PromptRegistry, PromptError> {
         self.entry(name)?;
         let history = read_history(&self.dir)?;
         let target = rollback_target(&history, name, label).ok_or_else(|| {
@@ -198,7 +349,15 @@ impl PromptRegistry {
                 label: label.to_owned(),
             }
         })?;
-        self.change(name, label, target, HistoryAction::Rollback, who, why)
+        self.change(
+            name,
+            label,
+            target,
+            HistoryAction::Rollback,
+            who,
+            why,
+            details,
+        )
     }
 
     /// Removes `label` of `name`.
@@ -209,17 +368,19 @@ impl PromptRegistry {
         who: &str,
         why: &str,
     ) -> Result<PromptRegistry, PromptError> {
-        self.change(name, label, None, HistoryAction::Remove, who, why)
+        self.change(name, label, None, HistoryAction::Remove, who, why, None)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn change(
         &self,
         name: &str,
         label: &str,
-        to: Option<u32>,
+        to: Option<LabelTarget>,
         action: HistoryAction,
         who: &str,
         why: &str,
+        details: Option<Value>,
     ) -> Result<PromptRegistry, PromptError> {
         let entry = self.entry(name)?;
         if label == LATEST || label.is_empty() || label.contains(['@', '/', ':', '\n']) {
@@ -228,16 +389,28 @@ impl PromptRegistry {
                 message: "`latest` is implicit; a label is a plain word".to_owned(),
             });
         }
-        if let Some(v) = to.filter(|v| !entry.versions.contains_key(v)) {
-            return Err(PromptError::UnknownVersion {
-                name: name.to_owned(),
-                version: v,
-            });
+        if let Some(target) = &to {
+            if let Some(v) = target
+                .versions()
+                .into_iter()
+                .find(|v| !entry.versions.contains_key(v))
+            {
+                return Err(PromptError::UnknownVersion {
+                    name: name.to_owned(),
+                    version: v,
+                });
+            }
+            target
+                .check()
+                .map_err(|message| PromptError::BadReference {
+                    reference: format!("{name}@{label}"),
+                    message,
+                })?;
         }
         let path = self.dir.join(name).join("labels.yaml");
         let mut labels = read_labels(&path)?;
-        let from = match to {
-            Some(v) => labels.insert(label.to_owned(), v),
+        let from = match &to {
+            Some(t) => labels.insert(label.to_owned(), t.clone()),
             None => labels.remove(label),
         };
         if action == HistoryAction::Remove && from.is_none() {
@@ -258,6 +431,7 @@ impl PromptRegistry {
                 label: label.to_owned(),
                 from,
                 to,
+                details,
             },
         )?;
         PromptRegistry::load(&self.dir)
@@ -294,7 +468,10 @@ mod tests {
             (r.who.as_str(), r.why.as_str(), r.action, r.label.as_str()),
             ("ada", "friendlier", HistoryAction::Set, "production")
         );
-        assert_eq!((r.from, r.to), (Some(1), Some(2)));
+        assert_eq!(
+            (r.from.clone(), r.to.clone()),
+            (Some(LabelTarget::Version(1)), Some(LabelTarget::Version(2)))
+        );
         assert!(reg.history("other").unwrap().is_empty());
         // No temp file left behind.
         let names: Vec<_> = std::fs::read_dir(dir.path().join("greet"))
@@ -354,14 +531,18 @@ mod tests {
             PromptError::NothingToRollBack { .. }
         ));
         let h = reg.history("greet").unwrap();
-        let moves: Vec<_> = h.iter().map(|r| (r.action, r.from, r.to)).collect();
+        let v = |n| Some(LabelTarget::Version(n));
+        let moves: Vec<_> = h
+            .iter()
+            .map(|r| (r.action, r.from.clone(), r.to.clone()))
+            .collect();
         assert_eq!(
             moves,
             [
-                (HistoryAction::Set, Some(1), Some(2)),
-                (HistoryAction::Set, Some(2), Some(3)),
-                (HistoryAction::Rollback, Some(3), Some(2)),
-                (HistoryAction::Rollback, Some(2), Some(1)),
+                (HistoryAction::Set, v(1), v(2)),
+                (HistoryAction::Set, v(2), v(3)),
+                (HistoryAction::Rollback, v(3), v(2)),
+                (HistoryAction::Rollback, v(2), v(1)),
             ]
         );
         // Other labels have their own history.
@@ -403,6 +584,13 @@ mod tests {
             reg.promote("greet", "production", 2, "a", "b", Some((None, 0.8))),
             "no eval record",
         );
+        // a record filed for the version is used when none is given
+        let filed = reg.record_eval("greet", 2, &rec("greet/2", 0.6)).unwrap();
+        refused(
+            filed.promote("greet", "production", 2, "a", "b", Some((None, 0.8))),
+            "scored 0.6",
+        );
+        std::fs::remove_file(dir.path().join(".llmops/evals.jsonl")).unwrap();
         let other = rec("greet/1", 0.95);
         refused(
             reg.promote(
@@ -441,5 +629,88 @@ mod tests {
             .promote("greet", "staging", 1, "ada", "x", None)
             .unwrap();
         assert_eq!(reg.resolve("greet@staging").unwrap().version, 1);
+    }
+
+    #[test]
+    fn canary_split_then_promote_or_rollback() {
+        let dir = fixture();
+        std::fs::write(dir.path().join("greet/3.prompt"), "Hey {{who}}").unwrap();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        let reg = reg
+            .start_canary("greet", "production", 3, 10, "ada", "try v3")
+            .unwrap();
+        let split = LabelTarget::split([(1, 90), (3, 10)]);
+        assert_eq!(reg.label_target("greet", "production").unwrap(), split);
+        let yaml = std::fs::read_to_string(dir.path().join("greet/labels.yaml")).unwrap();
+        assert!(yaml.contains("split:"), "{yaml}");
+        // re-weighting keeps the stable version
+        let reg = reg
+            .start_canary("greet", "production", 3, 50, "ada", "wider")
+            .unwrap();
+        assert_eq!(
+            reg.label_target("greet", "production").unwrap(),
+            LabelTarget::split([(1, 50), (3, 50)])
+        );
+        let reg = reg
+            .rollback("greet", "production", "bob", "narrower")
+            .unwrap();
+        assert_eq!(reg.label_target("greet", "production").unwrap(), split);
+        let reg = reg.rollback("greet", "production", "bob", "stop").unwrap();
+        assert_eq!(
+            reg.label_target("greet", "production").unwrap(),
+            LabelTarget::Version(1)
+        );
+        let reg = reg
+            .start_canary("greet", "production", 3, 5, "ada", "again")
+            .unwrap();
+        let reg = reg
+            .promote("greet", "production", 3, "ada", "good", None)
+            .unwrap();
+        assert_eq!(
+            reg.label_target("greet", "production").unwrap(),
+            LabelTarget::Version(3)
+        );
+        let actions: Vec<_> = reg
+            .history("greet")
+            .unwrap()
+            .iter()
+            .map(|r| r.action.as_str())
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "canary", "canary", "rollback", "rollback", "canary", "promote"
+            ]
+        );
+        for (weight, version) in [(0u8, 3), (100, 3), (10, 9)] {
+            assert!(
+                reg.start_canary("greet", "production", version, weight, "a", "b")
+                    .is_err()
+            );
+        }
+        assert!(matches!(
+            reg.start_canary("greet", "production", 3, 10, "a", "b")
+                .unwrap_err(),
+            PromptError::BadReference { ref message, .. } if message.contains("already")
+        ));
+        assert!(matches!(
+            reg.start_canary("greet", "canary", 2, 10, "a", "b")
+                .unwrap_err(),
+            PromptError::UnknownLabel { .. }
+        ));
+    }
+
+    #[test]
+    fn history_written_with_integer_targets_still_reads() {
+        let dir = fixture();
+        std::fs::create_dir_all(dir.path().join(".llmops")).unwrap();
+        std::fs::write(
+            dir.path().join(".llmops/history.jsonl"),
+            r#"{"at":"2025-01-01T00:00:00Z","who":"a","why":"b","action":"set","prompt":"greet","label":"production","from":2,"to":1}"#,
+        )
+        .unwrap();
+        let reg = PromptRegistry::load(dir.path()).unwrap();
+        let reg = reg.rollback("greet", "production", "a", "b").unwrap();
+        assert_eq!(reg.resolve("greet").unwrap().version, 2);
     }
 }

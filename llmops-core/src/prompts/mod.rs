@@ -39,16 +39,21 @@
 
 use std::sync::Arc;
 
+mod evals;
 mod file;
 mod labels;
 mod prompty;
 mod registry;
+mod resolved;
+mod rollout;
 pub mod schema;
 mod template;
 
 pub use file::{PromptFile, content_hash};
 pub use labels::{HistoryAction, HistoryRecord};
-pub use registry::{LATEST, PRODUCTION, PromptRegistry, Reference, ResolvedPrompt};
+pub use registry::{LATEST, PRODUCTION, PromptRegistry};
+pub use resolved::{Reference, ResolvedPrompt};
+pub use rollout::{LabelTarget, rollout_bucket};
 pub use schema::{Field, FieldType, InputSchema, ObjectSchema};
 pub use template::{MessageTemplate, TemplateFormat, render};
 

@@ -15,123 +15,25 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::evals::read_evals;
 use super::file::{content_hash, parse_yaml, split_front_matter};
-use super::{PromptError, PromptFile, render};
-use crate::types::{Message, PromptVersionRef};
+use super::resolved::{Reference, ResolvedPrompt, valid_name};
+use super::rollout::{LabelTarget, Slot};
+use super::{PromptError, PromptFile};
+use crate::eval::EvalRecord;
+use crate::types::Message;
 
 /// The label an unqualified reference (`name`) resolves through.
 pub const PRODUCTION: &str = "production";
 /// The implicit label that always points at the newest version.
 pub const LATEST: &str = "latest";
 
-/// One prompt version as a reference resolved it: name, version, content hash and the file.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ResolvedPrompt {
-    /// The prompt's name (its directory).
-    pub name: String,
-    /// The version number (its file name).
-    pub version: u32,
-    /// The content hash of the version's file, `sha256:<hex>`.
-    pub hash: String,
-    /// The label the reference went through (`None` for `name/3`).
-    pub label: Option<String>,
-    /// The parsed version.
-    pub file: Arc<PromptFile>,
-}
-
-impl ResolvedPrompt {
-    /// The reference core carries in `ResponseMeta` and traces.
-    pub fn version_ref(&self) -> PromptVersionRef {
-        let mut r = PromptVersionRef::new(self.name.clone(), self.version, self.hash.clone());
-        r.label.clone_from(&self.label);
-        r
-    }
-
-    /// Renders this version strictly (see [`render`]).
-    pub fn render(&self, vars: &BTreeMap<String, Value>) -> Result<Vec<Message>, PromptError> {
-        render(&self.file, vars)
-    }
-}
-
-/// A parsed prompt reference: `name`, `name@label` or `name/3`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Reference<'a> {
-    /// `name@label`, or `name` (label `production`).
-    Label {
-        /// The prompt name.
-        name: &'a str,
-        /// The label.
-        label: &'a str,
-    },
-    /// `name/3`.
-    Version {
-        /// The prompt name.
-        name: &'a str,
-        /// The version number.
-        version: u32,
-    },
-}
-
-impl<'a> Reference<'a> {
-    /// Parses a reference; a malformed one is a [`PromptError::BadReference`].
-    ///
-    /// ```
-    /// use llmops_core::prompts::Reference;
-    /// assert_eq!(Reference::parse("greet")?, Reference::Label { name: "greet", label: "production" });
-    /// assert_eq!(Reference::parse("greet/2")?, Reference::Version { name: "greet", version: 2 });
-    /// assert!(Reference::parse("greet@").is_err());
-    /// # Ok::<(), llmops_core::prompts::PromptError>(())
-    /// ```
-    pub fn parse(reference: &'a str) -> Result<Self, PromptError> {
-        let bad = |message: &str| PromptError::BadReference {
-            reference: reference.to_owned(),
-            message: message.to_owned(),
-        };
-        let parsed = if let Some((name, label)) = reference.split_once('@') {
-            if label.is_empty() || label.contains(['@', '/']) {
-                return Err(bad("expected `name@label`"));
-            }
-            Reference::Label { name, label }
-        } else if let Some((name, version)) = reference.split_once('/') {
-            let version = version
-                .parse::<u32>()
-                .ok()
-                .filter(|v| *v > 0 && !version.starts_with('+'))
-                .ok_or_else(|| bad("expected `name/<positive version number>`"))?;
-            Reference::Version { name, version }
-        } else {
-            Reference::Label {
-                name: reference,
-                label: PRODUCTION,
-            }
-        };
-        let name = match parsed {
-            Reference::Label { name, .. } | Reference::Version { name, .. } => name,
-        };
-        if !valid_name(name) {
-            return Err(bad(
-                "the prompt name is empty or has whitespace, `@` or `/`",
-            ));
-        }
-        Ok(parsed)
-    }
-}
-
-fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && !name.contains(['@', '/', '\\'])
-        && !name.chars().any(char::is_whitespace)
-}
-
 /// One prompt of a loaded registry.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub(crate) versions: BTreeMap<u32, Arc<ResolvedPrompt>>,
     /// Explicit labels (from labels.yaml), resolved with the label set.
-    pub(crate) labels: BTreeMap<String, Arc<ResolvedPrompt>>,
+    pub(crate) labels: BTreeMap<String, Slot>,
     /// `latest`, resolved with the label set.
     pub(crate) latest: Arc<ResolvedPrompt>,
 }
@@ -267,16 +169,21 @@ fn load_version(
 }
 
 /// Reads `labels.yaml` (missing file: no labels).
-pub(crate) fn read_labels(path: &Path) -> Result<BTreeMap<String, u32>, PromptError> {
+pub(crate) fn read_labels(path: &Path) -> Result<BTreeMap<String, LabelTarget>, PromptError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
         Err(e) => return Err(io_err(path, e)),
     };
-    let labels: Option<BTreeMap<String, u32>> = serde_yaml_ng::from_str(&text).map_err(|e| {
-        let line = e.location().map_or(1, |l| l.line());
-        parse_err(path, line, format!("expected `label: version` lines: {e}"))
-    })?;
+    let labels: Option<BTreeMap<String, LabelTarget>> =
+        serde_yaml_ng::from_str(&text).map_err(|e| {
+            let line = e.location().map_or(1, |l| l.line());
+            parse_err(
+                path,
+                line,
+                format!("expected `label: version` or `label: {{split: {{version: weight}}}}` lines: {e}"),
+            )
+        })?;
     Ok(labels.unwrap_or_default())
 }
 
@@ -284,6 +191,7 @@ fn load_prompt(
     name: &str,
     dir: &Path,
     lock: &HashMap<String, String>,
+    evals: &HashMap<(String, u32), EvalRecord>,
     new_locks: &mut Vec<String>,
 ) -> Result<Option<Entry>, PromptError> {
     let mut files = BTreeMap::new();
@@ -309,22 +217,12 @@ fn load_prompt(
     let mut versions = BTreeMap::new();
     for (number, path) in &files {
         let file = load_version(name, *number, path, lock, new_locks)?;
-        let resolved = ResolvedPrompt {
-            name: name.to_owned(),
-            version: *number,
-            hash: format!("sha256:{}", file.content_hash),
-            label: None,
-            file,
-        };
+        let eval = evals.get(&(name.to_owned(), *number)).cloned();
+        let resolved = ResolvedPrompt::from_file(file, &path.display().to_string(), eval)?;
         versions.insert(*number, Arc::new(resolved));
     }
-    let with_label = |v: &Arc<ResolvedPrompt>, label: &str| {
-        let mut r = ResolvedPrompt::clone(v);
-        r.label = Some(label.to_owned());
-        Arc::new(r)
-    };
     let mut resolved_labels = BTreeMap::new();
-    for (label, version) in &labels {
+    for (label, target) in &labels {
         if label == LATEST {
             return Err(parse_err(
                 &labels_path,
@@ -332,18 +230,17 @@ fn load_prompt(
                 "`latest` is implicit (the newest version) and cannot be set",
             ));
         }
-        let target = versions.get(version).ok_or_else(|| {
-            parse_err(
-                &labels_path,
-                1,
-                format!("label `{label}` points at version {version}, which does not exist"),
-            )
-        })?;
-        resolved_labels.insert(label.clone(), with_label(target, label));
+        let slot = Slot::build(target, label, |v| {
+            versions.get(&v).map(Arc::clone).ok_or_else(|| {
+                format!("label `{label}` points at version {v}, which does not exist")
+            })
+        })
+        .map_err(|m| parse_err(&labels_path, 1, format!("label `{label}`: {m}")))?;
+        resolved_labels.insert(label.clone(), slot);
     }
     let newest = versions
         .last_key_value()
-        .map(|(_, v)| with_label(v, LATEST))
+        .map(|(_, v)| v.with_label(LATEST))
         .ok_or_else(|| parse_err(&labels_path, 1, "labels but no `<number>.prompt` versions"))?;
     Ok(Some(Entry {
         versions,
@@ -362,6 +259,7 @@ impl PromptRegistry {
         let dir = dir.as_ref().to_path_buf();
         let lock_file = lock_path(&dir);
         let lock = read_lock(&lock_file)?;
+        let evals = read_evals(&dir)?;
         let mut new_locks = Vec::new();
         let mut prompts = HashMap::new();
         let mut dirs = Vec::new();
@@ -381,7 +279,7 @@ impl PromptRegistry {
                     "a prompt name cannot have whitespace, `@` or `/`",
                 ));
             }
-            if let Some(entry) = load_prompt(&name, &path, &lock, &mut new_locks)? {
+            if let Some(entry) = load_prompt(&name, &path, &lock, &evals, &mut new_locks)? {
                 prompts.insert(name, entry);
             }
         }
@@ -416,14 +314,30 @@ impl PromptRegistry {
         Ok(self.entry(name)?.versions.keys().copied().collect())
     }
 
-    /// A prompt's explicit labels and their versions (`latest` not included).
-    pub fn labels(&self, name: &str) -> Result<BTreeMap<String, u32>, PromptError> {
+    /// A prompt's explicit labels and their targets (`latest` not included).
+    pub fn labels(&self, name: &str) -> Result<BTreeMap<String, LabelTarget>, PromptError> {
         let entry = self.entry(name)?;
         Ok(entry
             .labels
             .iter()
-            .map(|(l, r)| (l.clone(), r.version))
+            .map(|(l, s)| (l.clone(), s.target()))
             .collect())
+    }
+
+    /// Where `label` of `name` points (`latest`: the newest version).
+    pub fn label_target(&self, name: &str, label: &str) -> Result<LabelTarget, PromptError> {
+        let entry = self.entry(name)?;
+        if label == LATEST {
+            return Ok(LabelTarget::Version(entry.latest.version));
+        }
+        entry
+            .labels
+            .get(label)
+            .map(Slot::target)
+            .ok_or_else(|| PromptError::UnknownLabel {
+                name: name.to_owned(),
+                label: label.to_owned(),
+            })
     }
 
     pub(crate) fn entry(&self, name: &str) -> Result<&Entry, PromptError> {
@@ -435,8 +349,35 @@ impl PromptRegistry {
     }
 
     /// Resolves `name` (through `production`), `name@label` (`latest` is the newest
-    /// version) or `name/3`.
+    /// version) or `name/3`. A label that splits traffic gives its stable (heaviest) version:
+    /// use [`PromptRegistry::resolve_for`] to route a caller.
     pub fn resolve(&self, reference: &str) -> Result<Arc<ResolvedPrompt>, PromptError> {
+        self.resolve_for(reference, None)
+    }
+
+    /// Like [`PromptRegistry::resolve`], routing a caller through a split label: the same
+    /// `key` (user, tenant) always gets the same version (see [`rollout_bucket`](super::rollout_bucket)).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use llmops_core::prompts::PromptRegistry;
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let dir = tmp.path();
+    /// std::fs::create_dir_all(dir.join("greet"))?;
+    /// std::fs::write(dir.join("greet/1.prompt"), "Hello {{who}}")?;
+    /// std::fs::write(dir.join("greet/2.prompt"), "Hi {{who}}")?;
+    /// std::fs::write(dir.join("greet/labels.yaml"), "production:\n  split: {1: 90, 2: 10}\n")?;
+    /// let registry = PromptRegistry::load(dir)?;
+    /// let v = registry.resolve_for("greet", Some("user-42"))?.version;
+    /// assert_eq!(registry.resolve_for("greet", Some("user-42"))?.version, v);
+    /// assert_eq!(registry.resolve("greet")?.version, 1); // no key: the stable arm
+    /// # Ok(()) }
+    /// ```
+    pub fn resolve_for(
+        &self,
+        reference: &str,
+        key: Option<&str>,
+    ) -> Result<Arc<ResolvedPrompt>, PromptError> {
         match Reference::parse(reference)? {
             Reference::Label { name, label } => {
                 let entry = self.entry(name)?;
@@ -446,7 +387,7 @@ impl PromptRegistry {
                 entry
                     .labels
                     .get(label)
-                    .map(Arc::clone)
+                    .map(|slot| Arc::clone(slot.pick(name, label, key)))
                     .ok_or_else(|| PromptError::UnknownLabel {
                         name: name.to_owned(),
                         label: label.to_owned(),
@@ -471,6 +412,19 @@ impl PromptRegistry {
         vars: &BTreeMap<String, Value>,
     ) -> Result<Vec<Message>, PromptError> {
         self.resolve(reference)?.render(vars)
+    }
+
+    /// The latest eval record filed for `name/version` ([`PromptRegistry::record_eval`]).
+    pub fn eval_record(&self, name: &str, version: u32) -> Result<Option<EvalRecord>, PromptError> {
+        let entry = self.entry(name)?;
+        entry
+            .versions
+            .get(&version)
+            .map(|r| r.eval.clone())
+            .ok_or_else(|| PromptError::UnknownVersion {
+                name: name.to_owned(),
+                version,
+            })
     }
 }
 

@@ -152,7 +152,16 @@ impl InputSchema {
         &self,
         vars: &BTreeMap<String, Value>,
     ) -> Result<BTreeMap<String, Value>, Violation> {
-        let mut merged = vars.clone();
+        self.apply_iter(vars.iter())
+    }
+
+    /// [`InputSchema::apply`] over any `(name, value)` pairs (a JSON object's, say).
+    pub fn apply_iter<'a>(
+        &self,
+        vars: impl Iterator<Item = (&'a String, &'a Value)>,
+    ) -> Result<BTreeMap<String, Value>, Violation> {
+        let mut merged: BTreeMap<String, Value> =
+            vars.map(|(k, v)| (k.clone(), v.clone())).collect();
         for (k, v) in &self.defaults {
             merged.entry(k.clone()).or_insert_with(|| v.clone());
         }

@@ -256,6 +256,14 @@ pub fn render(
     prompt: &PromptFile,
     vars: &BTreeMap<String, Value>,
 ) -> Result<Vec<Message>, PromptError> {
+    render_iter(prompt, vars.iter())
+}
+
+/// [`render`] over any `(name, value)` pairs.
+pub(crate) fn render_iter<'a>(
+    prompt: &PromptFile,
+    vars: impl Iterator<Item = (&'a String, &'a Value)>,
+) -> Result<Vec<Message>, PromptError> {
     let fail = |variable: String, message: String| PromptError::Render {
         prompt: prompt.name.clone(),
         version: prompt.version,
@@ -264,7 +272,7 @@ pub fn render(
     };
     let merged = prompt
         .input
-        .apply(vars)
+        .apply_iter(vars)
         .map_err(|v| fail(v.variable, v.message))?;
     prompt
         .messages
