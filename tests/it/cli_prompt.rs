@@ -706,3 +706,93 @@ fn edit_without_a_change_or_with_a_broken_result_writes_nothing() {
     assert!(err(&o).contains("$EDITOR"), "{o:?}");
     assert_eq!(snapshot(&dir, "greet"), before);
 }
+
+#[test]
+fn canary_splits_a_label_and_list_and_show_display_it() {
+    let (_t, dir) = fixture();
+    let by = ["--who", "ada", "--why", "try v2"];
+    let text = ok(&prompt(
+        &dir,
+        &[&["canary", "greet", "2", "--weight", "5"][..], &by].concat(),
+    ));
+    assert_eq!(
+        text,
+        "greet@production: 1 -> 1 (95%) / 2 (5%) (canary by ada: try v2)\n"
+    );
+    let text = ok(&prompt(&dir, &["list"]));
+    assert!(text.contains("production: 1 (95%) / 2 (5%)"), "{text}");
+    let text = ok(&prompt(&dir, &["show", "greet@production"]));
+    assert!(
+        text.starts_with("greet/1  (label production: 1 (95%) / 2 (5%))"),
+        "{text}"
+    );
+    let v = prompt_json(&dir, &["show", "greet"]);
+    assert_eq!(v["version"], 1, "no caller key: the stable arm");
+    assert_eq!(
+        v["label_target"],
+        serde_json::json!({"split": {"1": 95, "2": 5}})
+    );
+    let v = prompt_json(&dir, &["list"]);
+    assert_eq!(
+        v[0]["labels"]["production"],
+        serde_json::json!({"split": {"1": 95, "2": 5}})
+    );
+    let h = prompt_json(&dir, &["history", "greet"]);
+    assert_eq!(h[0]["action"], "canary");
+
+    // a bad weight
+    let o = prompt(
+        &dir,
+        &[&["canary", "greet", "2", "--weight", "0"][..], &by].concat(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(err(&o).contains("1..=99"), "{o:?}");
+
+    // rollback ends it
+    let text = ok(&prompt(
+        &dir,
+        &["rollback", "greet", "--who", "bob", "--why", "worse"],
+    ));
+    assert_eq!(
+        text,
+        "greet@production: 1 (95%) / 2 (5%) -> 1 (rollback by bob: worse)\n"
+    );
+    let v = prompt_json(&dir, &["show", "greet"]);
+    assert_eq!(v["label_target"], 1);
+}
+
+#[test]
+fn min_score_alone_gates_on_the_record_filed_for_the_version() {
+    let (_t, dir) = fixture();
+    let rec = llmops::EvalRecord::new("greetings", "greet/2", 0.9, 0.9, 10, Duration::from_secs(1));
+    std::fs::create_dir_all(dir.join(".llmops")).unwrap();
+    std::fs::write(
+        dir.join(".llmops/evals.jsonl"),
+        format!(
+            "{}\n",
+            serde_json::json!({"prompt": "greet", "version": 2, "record": rec})
+        ),
+    )
+    .unwrap();
+    let gate = |min: &str| {
+        prompt(
+            &dir,
+            &[
+                "promote",
+                "greet",
+                "2",
+                "--who",
+                "a",
+                "--why",
+                "b",
+                "--min-score",
+                min,
+            ],
+        )
+    };
+    let o = gate("0.95");
+    assert_eq!(o.status.code(), Some(100), "{o:?}");
+    assert!(err(&o).contains("scored 0.9 (minimum 0.95)"), "{o:?}");
+    ok(&gate("0.85"));
+    assert_eq!(production(&dir), 2);
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use llmops::prompts::{HistoryRecord, PRODUCTION, PromptError, PromptRegistry};
+use llmops::prompts::{HistoryRecord, LabelTarget, PRODUCTION, PromptError, PromptRegistry};
 use llmops::{Error, EvalRecord, Result};
 use serde_json::json;
 
@@ -31,7 +31,8 @@ pub(crate) struct PromoteArgs {
     /// --min-score.
     #[arg(long, value_name = "EVAL_RECORD.json", requires = "min_score")]
     record: Option<PathBuf>,
-    /// The minimum score of the eval record; without --record the promotion is refused.
+    /// Gate the promotion: the eval record (--record, else the one filed for the version in
+    /// `.llmops/evals.jsonl`) must score at least X; no record at all refuses it.
     #[arg(long, value_name = "X")]
     min_score: Option<f64>,
 }
@@ -103,6 +104,39 @@ pub(super) fn rollback(reg: &PromptRegistry, a: RollbackArgs, json: bool) -> Res
     report(&reg, &a.name, &a.label, json)
 }
 
+/// Arguments of `llmops prompt canary`.
+#[derive(Debug, Args)]
+pub(crate) struct CanaryArgs {
+    /// The prompt name.
+    name: String,
+    /// The canary version.
+    version: u32,
+    /// The share of traffic (percent, 1 to 99) the canary gets; the label's stable version
+    /// keeps the rest. Sticky per caller key.
+    #[arg(long, value_name = "PCT")]
+    weight: u8,
+    /// The label to split.
+    #[arg(long, default_value = PRODUCTION)]
+    label: String,
+    /// Who starts the canary (default: $USER).
+    #[arg(long)]
+    who: Option<String>,
+    /// Why (recorded in the history).
+    #[arg(long)]
+    why: String,
+}
+
+/// `llmops prompt canary`: split the label between its stable version and VERSION; end it
+/// with `promote` (the canary wins) or `rollback` (the stable version gets everything back).
+pub(super) fn canary(reg: &PromptRegistry, a: CanaryArgs, json: bool) -> Result<u8> {
+    let who = who(a.who)?;
+    let why = why(a.why)?;
+    let reg = reg
+        .start_canary(&a.name, &a.label, a.version, a.weight, &who, &why)
+        .map_err(prompt_err)?;
+    report(&reg, &a.name, &a.label, json)
+}
+
 /// Prints the change just recorded (the last history record of `name` and `label`).
 fn report(reg: &PromptRegistry, name: &str, label: &str, json: bool) -> Result<u8> {
     let history = reg.history(name).map_err(prompt_err)?;
@@ -121,17 +155,14 @@ fn report(reg: &PromptRegistry, name: &str, label: &str, json: bool) -> Result<u
 
 /// `greet@production: 1 -> 2 (promote by ada: eval passed)`.
 fn describe(r: &HistoryRecord) -> String {
-    let v = |v: Option<u32>| v.map_or_else(|| "unset".to_owned(), |v| v.to_string());
-    let action = serde_json::to_value(r.action)
-        .ok()
-        .and_then(|a| a.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let v = |v: Option<&LabelTarget>| v.map_or_else(|| "unset".to_owned(), ToString::to_string);
     format!(
-        "{}@{}: {} -> {} ({action} by {}: {})",
+        "{}@{}: {} -> {} ({} by {}: {})",
         r.prompt,
         r.label,
-        v(r.from),
-        v(r.to),
+        v(r.from.as_ref()),
+        v(r.to.as_ref()),
+        r.action.as_str(),
         r.who,
         r.why
     )

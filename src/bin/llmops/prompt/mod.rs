@@ -1,7 +1,8 @@
 //! `llmops prompt …`: the prompt directory from the command line.
 //!
 //! - `list`, `show REF`, `render REF --var k=v`, `diff A B`, `history NAME` read it;
-//! - `promote`, `rollback` move labels (recorded in the history with who and why);
+//! - `promote`, `rollback`, `canary` move or split labels (recorded in the history with who
+//!   and why);
 //! - `new NAME` and `edit NAME` write the next immutable version, so nobody edits a published
 //!   version in place.
 //!
@@ -47,6 +48,8 @@ enum PromptCommand {
     Promote(change::PromoteArgs),
     /// Return a label to its previous target.
     Rollback(change::RollbackArgs),
+    /// Split a label: VERSION gets --weight percent of the traffic, sticky per caller key.
+    Canary(change::CanaryArgs),
     /// Create the next immutable version, copied from an existing one (default: the latest).
     New(new::NewArgs),
     /// Open the latest version in $VISUAL / $EDITOR and save the result as the next version.
@@ -66,6 +69,7 @@ pub(crate) async fn run(args: PromptArgs, cfg: &Config, json: bool) -> Result<u8
         PromptCommand::History(a) => show::history(&load(&dir)?, a, json),
         PromptCommand::Promote(a) => change::promote(&load(&dir)?, a, json),
         PromptCommand::Rollback(a) => change::rollback(&load(&dir)?, a, json),
+        PromptCommand::Canary(a) => change::canary(&load(&dir)?, a, json),
         PromptCommand::New(a) => new::new(&dir, a, json),
         PromptCommand::Edit(a) => new::edit(&dir, a, json),
     }

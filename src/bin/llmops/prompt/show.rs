@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use llmops::prompts::{
-    FieldType, InputSchema, LATEST, ObjectSchema, PromptFile, PromptRegistry, ResolvedPrompt,
+    FieldType, InputSchema, LATEST, LabelTarget, ObjectSchema, PromptFile, PromptRegistry,
+    ResolvedPrompt,
 };
 use llmops::{ContentPart, Error, Message, Result};
 use serde_json::{Map, Value, json};
@@ -70,7 +71,7 @@ fn version_list(versions: &[u32]) -> String {
     }
 }
 
-fn label_list(labels: &BTreeMap<String, u32>) -> String {
+fn label_list(labels: &BTreeMap<String, LabelTarget>) -> String {
     if labels.is_empty() {
         return "-".to_owned();
     }
@@ -91,20 +92,26 @@ pub(crate) struct ShowArgs {
 /// `llmops prompt show`.
 pub(super) fn show(reg: &PromptRegistry, a: ShowArgs, json: bool) -> Result<u8> {
     let p = reg.resolve(&a.reference).map_err(prompt_err)?;
+    // a label that splits traffic: `show` prints its stable arm and the whole split
+    let target = match &p.label {
+        Some(l) => Some(reg.label_target(&p.name, l).map_err(prompt_err)?),
+        None => None,
+    };
     if json {
-        print_json(&version_json(&p))?;
+        let mut v = version_json(&p);
+        if let (Some(t), Value::Object(map)) = (&target, &mut v) {
+            map.insert("label_target".into(), serde_json::to_value(t)?);
+        }
+        print_json(&v)?;
         return Ok(OK);
     }
     let f = &p.file;
-    println!(
-        "{}/{}{}",
-        p.name,
-        p.version,
-        p.label
-            .as_deref()
-            .map(|l| format!("  (label {l})"))
-            .unwrap_or_default()
-    );
+    let label = match (&p.label, &target) {
+        (Some(l), Some(t @ LabelTarget::Split { .. })) => format!("  (label {l}: {t})"),
+        (Some(l), _) => format!("  (label {l})"),
+        (None, _) => String::new(),
+    };
+    println!("{}/{}{label}", p.name, p.version);
     let field = |k: &str, v: String| println!("{k:<9}{v}");
     field("hash", p.hash.clone());
     field("model", f.model.clone().unwrap_or_else(|| "-".to_owned()));
@@ -328,19 +335,16 @@ pub(super) fn history(reg: &PromptRegistry, a: HistoryArgs, json: bool) -> Resul
         println!("no label changes recorded for `{}`", a.name);
         return Ok(OK);
     }
-    let v = |v: Option<u32>| v.map_or_else(|| "-".to_owned(), |v| v.to_string());
+    let v = |v: Option<&LabelTarget>| v.map_or_else(|| "-".to_owned(), ToString::to_string);
     for r in &records {
-        let action = serde_json::to_value(r.action)?
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
         println!(
-            "{}  {}  {action:<8}  {}  {} -> {}  {}",
+            "{}  {}  {:<8}  {}  {} -> {}  {}",
             rfc3339(r.at),
             r.who,
+            r.action.as_str(),
             r.label,
-            v(r.from),
-            v(r.to),
+            v(r.from.as_ref()),
+            v(r.to.as_ref()),
             r.why
         );
     }
