@@ -393,4 +393,36 @@ mod tests {
         let attempt = spans.iter().find(|s| s.0 == "attempt").unwrap();
         assert_eq!(attempt.2[semconv::ERROR_TYPE], "rate_limited");
     }
+
+    #[cfg(feature = "prompts")]
+    #[test]
+    fn the_request_span_carries_the_resolved_prompt_version() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("greet")).unwrap();
+        std::fs::write(dir.path().join("greet/1.prompt"), "Hi {{who}}").unwrap();
+        std::fs::write(dir.path().join("greet/labels.yaml"), "production: 1\n").unwrap();
+        let store = crate::prompts::PromptStore::open(dir.path()).unwrap();
+        let hash = store.resolve("greet").unwrap().hash.clone();
+        let cap = run(async move {
+            let c = Client::builder()
+                .provider(ScriptedProvider::new().reply("hello"))
+                .prompts(store)
+                .build()
+                .unwrap();
+            c.chat(
+                ChatRequest::from_prompt("greet")
+                    .model("scripted/m")
+                    .var("who", "x"),
+            )
+            .await
+            .unwrap();
+        });
+        let spans = cap.spans.lock().unwrap();
+        let (_, _, v) = spans.iter().find(|s| s.0 == "chat").unwrap();
+        assert_eq!(v[semconv::LLMOPS_PROMPT_NAME], "greet");
+        assert_eq!(v[semconv::LLMOPS_PROMPT_VERSION], "1");
+        assert_eq!(v[semconv::LLMOPS_PROMPT_HASH], hash);
+        let stage = spans.iter().find(|s| s.0 == "stage").unwrap();
+        assert_eq!(stage.2["otel.name"], "prompt");
+    }
 }

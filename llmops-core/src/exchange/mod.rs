@@ -126,6 +126,12 @@ impl Exchange {
         )
     }
 
+    /// Replaces the model reference the caller asked for (the prompt stage, when the model
+    /// comes from the prompt version).
+    pub(crate) fn set_model_requested(&mut self, model: &str) {
+        model.clone_into(&mut self.model_requested);
+    }
+
     /// Our request id.
     pub fn request_id(&self) -> &str {
         &self.request_id

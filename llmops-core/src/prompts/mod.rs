@@ -42,20 +42,26 @@ use std::sync::Arc;
 mod evals;
 mod file;
 mod labels;
+mod layer;
 mod prompty;
 mod registry;
 mod resolved;
 mod rollout;
 pub mod schema;
+mod store;
 mod template;
+mod watch;
 
 pub use file::{PromptFile, content_hash};
 pub use labels::{HistoryAction, HistoryRecord};
+pub use layer::{PromptLayer, StickyKey};
 pub use registry::{LATEST, PRODUCTION, PromptRegistry};
 pub use resolved::{Reference, ResolvedPrompt};
 pub use rollout::{LabelTarget, rollout_bucket};
 pub use schema::{Field, FieldType, InputSchema, ObjectSchema};
+pub use store::{PromptStore, PromptStoreBuilder, StoreStats};
 pub use template::{MessageTemplate, TemplateFormat, render};
+pub use watch::{PromptWatcher, WatchMode};
 
 /// What went wrong loading or rendering a prompt.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -146,6 +152,20 @@ pub enum PromptError {
         /// Why.
         reason: String,
     },
+    /// A label change was applied but its audit event could not be written.
+    #[error("the label change was applied, but recording it in the audit trail failed: {message}")]
+    Audit {
+        /// The audit sink's error.
+        message: String,
+    },
+    /// The file watcher could not be started.
+    #[error("watching {path}: {message}")]
+    Watch {
+        /// The directory.
+        path: String,
+        /// What failed.
+        message: String,
+    },
     /// The history has no earlier target for the label.
     #[error("prompt `{name}` label `{label}`: nothing to roll back to")]
     NothingToRollBack {
@@ -168,7 +188,9 @@ impl From<PromptError> for crate::Error {
             | PromptError::Io { .. }
             | PromptError::Modified { .. }
             | PromptError::PromotionRefused { .. }
-            | PromptError::NothingToRollBack { .. } => crate::Error::config(e.to_string()),
+            | PromptError::NothingToRollBack { .. }
+            | PromptError::Watch { .. } => crate::Error::config(e.to_string()),
+            PromptError::Audit { .. } => crate::Error::extension("prompts", e),
         }
     }
 }

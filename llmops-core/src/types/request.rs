@@ -88,6 +88,27 @@ impl ChatRequest {
         }
     }
 
+    /// A request rendered from a versioned prompt (`name`, `name@label`, `name/3`) with the
+    /// prompt version's model; set one with [`ChatRequest::model`] to override it. Needs the
+    /// prompt stage (`ClientBuilder::prompts`).
+    ///
+    /// ```
+    /// use llmops_core::ChatRequest;
+    /// let req = ChatRequest::from_prompt("support-reply@canary").var("question", "Where is my order?");
+    /// assert!(req.model.is_empty());
+    /// assert_eq!(req.prompt.as_ref().map(|p| p.reference.as_str()), Some("support-reply@canary"));
+    /// ```
+    pub fn from_prompt(reference: impl Into<String>) -> Self {
+        ChatRequest::new("").prompt(reference)
+    }
+
+    /// Sets the model reference.
+    #[must_use]
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = model.into();
+        self
+    }
+
     /// Appends a message.
     #[must_use]
     pub fn message(mut self, m: Message) -> Self {
@@ -280,7 +301,7 @@ impl ChatRequest {
 
     /// Checks what every provider needs: a model and at least one message.
     pub fn validate(&self) -> crate::Result<()> {
-        if self.model.trim().is_empty() {
+        if self.model.trim().is_empty() && self.prompt.is_none() {
             return Err(crate::Error::invalid("the model is empty"));
         }
         if self.messages.is_empty() && self.prompt.is_none() {

@@ -13,5 +13,7 @@ mod anthropic;
 #[cfg(feature = "openai")]
 mod openai;
 mod pipeline;
+#[cfg(feature = "prompts")]
+mod prompts;
 mod support;
 mod types;
