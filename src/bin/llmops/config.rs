@@ -106,6 +106,12 @@ impl Config {
     /// a configuration error saying what `purpose` needed a provider for.
     #[cfg_attr(not(any(feature = "trace", feature = "eval")), allow(dead_code))]
     pub(crate) fn client(&self, purpose: &str) -> Result<Client> {
+        self.builder(purpose)?.build()
+    }
+
+    /// The builder [`Config::client`] builds, for callers that add layers (the prompt stage).
+    #[cfg_attr(not(any(feature = "trace", feature = "eval")), allow(dead_code))]
+    pub(crate) fn builder(&self, purpose: &str) -> Result<ClientBuilder> {
         let mut b = Client::builder();
         if self.has_providers() {
             b = self.apply(b)?;
@@ -125,7 +131,7 @@ impl Config {
                 )));
             }
         }
-        b.build()
+        Ok(b)
     }
 
     /// Whether the file configures any provider.

@@ -3,13 +3,17 @@
 //! - `list`, `show REF`, `render REF --var k=v`, `diff A B`, `history NAME` read it;
 //! - `promote`, `rollback`, `canary` move or split labels (recorded in the history with who
 //!   and why);
+//! - `compare A B --suite S` runs an eval suite on two versions and gates B against A;
 //! - `new NAME` and `edit NAME` write the next immutable version, so nobody edits a published
 //!   version in place.
 //!
 //! Every verb takes `--prompts DIR` (else `prompts =` of llmops.toml, else `./prompts`).
-//! Exit codes: 0 = ok, 100 = a promotion refused by its eval gate, 1 = usage or tool error.
+//! Exit codes: 0 = ok, 100 = a promotion refused by its eval gate or a comparison whose gate
+//! failed, 1 = usage or tool error.
 
 mod change;
+#[cfg(feature = "eval")]
+mod compare;
 mod diff;
 mod new;
 mod show;
@@ -50,6 +54,10 @@ enum PromptCommand {
     Rollback(change::RollbackArgs),
     /// Split a label: VERSION gets --weight percent of the traffic, sticky per caller key.
     Canary(change::CanaryArgs),
+    /// Run an eval suite on two versions, print the scores side by side and gate B against A;
+    /// exit 100 when the gate fails.
+    #[cfg(feature = "eval")]
+    Compare(compare::CompareArgs),
     /// Create the next immutable version, copied from an existing one (default: the latest).
     New(new::NewArgs),
     /// Open the latest version in $VISUAL / $EDITOR and save the result as the next version.
@@ -70,6 +78,8 @@ pub(crate) async fn run(args: PromptArgs, cfg: &Config, json: bool) -> Result<u8
         PromptCommand::Promote(a) => change::promote(&load(&dir)?, a, json),
         PromptCommand::Rollback(a) => change::rollback(&load(&dir)?, a, json),
         PromptCommand::Canary(a) => change::canary(&load(&dir)?, a, json),
+        #[cfg(feature = "eval")]
+        PromptCommand::Compare(a) => compare::compare(&dir, cfg, a, json).await,
         PromptCommand::New(a) => new::new(&dir, a, json),
         PromptCommand::Edit(a) => new::edit(&dir, a, json),
     }
