@@ -29,6 +29,8 @@ pub enum HistoryAction {
     Remove,
     /// A canary split was started or changed on a label.
     Canary,
+    /// The canary guard set a split label back to its stable version.
+    Revert,
 }
 
 impl HistoryAction {
@@ -40,6 +42,7 @@ impl HistoryAction {
             HistoryAction::Set => "set",
             HistoryAction::Remove => "remove",
             HistoryAction::Canary => "canary",
+            HistoryAction::Revert => "revert",
         }
     }
 }
@@ -148,7 +151,8 @@ fn rollback_target(
             HistoryAction::Set
             | HistoryAction::Promote
             | HistoryAction::Remove
-            | HistoryAction::Canary => {
+            | HistoryAction::Canary
+            | HistoryAction::Revert => {
                 if stack.is_empty() {
                     stack.push(r.from.clone());
                 }
@@ -357,6 +361,27 @@ impl PromptRegistry {
             who,
             why,
             details,
+        )
+    }
+
+    /// Sets a split `label` back to `stable` (the canary guard's revert), with the figures.
+    pub(crate) fn revert(
+        &self,
+        name: &str,
+        label: &str,
+        stable: u32,
+        who: &str,
+        why: &str,
+        details: Value,
+    ) -> Result<PromptRegistry, PromptError> {
+        self.change(
+            name,
+            label,
+            Some(LabelTarget::Version(stable)),
+            HistoryAction::Revert,
+            who,
+            why,
+            Some(details),
         )
     }
 

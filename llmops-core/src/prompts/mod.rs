@@ -39,6 +39,7 @@
 
 use std::sync::Arc;
 
+mod canary;
 mod evals;
 mod file;
 mod labels;
@@ -52,6 +53,7 @@ mod store;
 mod template;
 mod watch;
 
+pub use canary::{ArmFigures, CanaryGuard, CanaryPolicy, CanaryRevert, REVERTER};
 pub use file::{PromptFile, content_hash};
 pub use labels::{HistoryAction, HistoryRecord};
 pub use layer::{PromptLayer, StickyKey};

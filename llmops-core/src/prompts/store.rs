@@ -326,6 +326,24 @@ impl PromptStore {
         .await
     }
 
+    /// Sets `label` back to `stable` after a failed canary: recorded as a `revert` with the
+    /// figures in `details` (history and audit event).
+    pub(crate) async fn revert(
+        &self,
+        name: &str,
+        label: &str,
+        stable: u32,
+        who: &str,
+        why: &str,
+        details: Value,
+    ) -> Result<Arc<PromptRegistry>, PromptError> {
+        let d = details.clone();
+        self.change(name, label, who, why, Some(details), move |r| {
+            r.revert(name, label, stable, who, why, d.clone())
+        })
+        .await
+    }
+
     /// Removes `label` ([`PromptRegistry::remove_label`]).
     pub async fn remove_label(
         &self,

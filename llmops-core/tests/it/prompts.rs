@@ -324,3 +324,226 @@ async fn without_the_prompt_stage_a_prompt_request_is_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("no prompt layer"), "{err}");
 }
+
+mod canary {
+    use std::time::Duration;
+
+    use llmops_core::prompts::{CanaryGuard, CanaryPolicy, HistoryAction, LabelTarget, REVERTER};
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Audit(Mutex<Vec<AuditEvent>>);
+
+    #[async_trait]
+    impl AuditSink for Audit {
+        async fn record(&self, ev: AuditEvent) -> Result<()> {
+            self.0.lock().unwrap().push(ev);
+            Ok(())
+        }
+    }
+
+    fn policy(min_requests: u64) -> CanaryPolicy {
+        let mut p = CanaryPolicy::default();
+        p.min_requests = min_requests;
+        p.min_scores = 20;
+        p
+    }
+
+    /// A client whose provider fails `fail_canary` of the requests rendered from version 3,
+    /// with the guard watching `support@production`.
+    async fn setup(
+        dir: &Path,
+        fail_canary: bool,
+        policy: CanaryPolicy,
+    ) -> (Client, PromptStore, Arc<CanaryGuard>, Arc<Audit>) {
+        let audit = Arc::new(Audit::default());
+        let store = PromptStore::builder(dir)
+            .audit(audit.clone())
+            .open()
+            .unwrap();
+        store
+            .start_canary("support", "production", 3, 20, "ada", "try v3")
+            .await
+            .unwrap();
+        let guard = Arc::new(CanaryGuard::new(
+            store.clone(),
+            "support",
+            "production",
+            policy,
+        ));
+        let n = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let provider = ScriptedProvider::new().responder(move |req| {
+            let canary = req.messages[0].text().starts_with("v3");
+            let i = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Some(if fail_canary && canary && i.is_multiple_of(4) {
+                llmops_core::provider::scripted::Step::Fail(Error::invalid("bad output"))
+            } else {
+                llmops_core::provider::scripted::Step::Reply(ChatResponse::new("ok"))
+            })
+        });
+        let c = Client::builder()
+            .provider(provider)
+            .prompts(store.clone())
+            .observer_arc(guard.clone())
+            .build()
+            .unwrap();
+        (c, store, guard, audit)
+    }
+
+    async fn wait_for_target(store: &PromptStore, want: &LabelTarget) {
+        for _ in 0..500 {
+            if &store
+                .registry()
+                .label_target("support", "production")
+                .unwrap()
+                == want
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("label never became {want}");
+    }
+
+    #[tokio::test]
+    async fn a_failing_canary_reverts_itself_with_the_figures_recorded() {
+        let dir = prompt_dir();
+        let (c, store, guard, audit) = setup(dir.path(), true, policy(30)).await;
+        let mut stopped_at = None;
+        for u in 0..2000 {
+            let req = ChatRequest::from_prompt("support")
+                .var("question", "q")
+                .end_user(format!("user-{u}"));
+            let _ = c.chat(req).await;
+            if store
+                .registry()
+                .label_target("support", "production")
+                .unwrap()
+                == LabelTarget::Version(1)
+            {
+                stopped_at = Some(u);
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert!(
+            stopped_at.is_some(),
+            "never reverted: {:?}",
+            guard.figures()
+        );
+        wait_for_target(&store, &LabelTarget::Version(1)).await;
+        let h = store.registry().history("support").unwrap();
+        let last = h.last().unwrap();
+        assert_eq!(last.action, HistoryAction::Revert);
+        assert_eq!(last.who, REVERTER);
+        assert_eq!(last.from, Some(LabelTarget::split([(1, 80), (3, 20)])));
+        assert_eq!(last.to, Some(LabelTarget::Version(1)));
+        assert!(last.why.contains("error rate"), "{}", last.why);
+        let details = last.details.as_ref().unwrap();
+        assert_eq!(details["canary"]["version"], 3);
+        assert!(details["canary"]["requests"].as_u64().unwrap() >= 30);
+        assert!(details["canary"]["errors"].as_u64().unwrap() > 0);
+        assert_eq!(details["stable"]["errors"], 0);
+        // the audit trail has the revert with the same figures
+        let evs = audit.0.lock().unwrap().clone();
+        let rev = evs.iter().find(|e| e.kind == "prompt.revert").unwrap();
+        assert_eq!(rev.actor, REVERTER);
+        assert_eq!(&rev.data["details"], details);
+        // traffic now all goes to the stable version
+        let r = c
+            .chat(
+                ChatRequest::from_prompt("support")
+                    .var("question", "q")
+                    .end_user("x"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.meta.prompt.unwrap().version, 1);
+        // and a human can undo the revert in one step
+        store
+            .rollback("support", "production", "ada", "retry the canary")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .registry()
+                .label_target("support", "production")
+                .unwrap(),
+            LabelTarget::split([(1, 80), (3, 20)])
+        );
+    }
+
+    #[tokio::test]
+    async fn a_healthy_canary_is_left_alone() {
+        let dir = prompt_dir();
+        let (c, store, guard, audit) = setup(dir.path(), false, policy(30)).await;
+        for u in 0..400 {
+            let req = ChatRequest::from_prompt("support")
+                .var("question", "q")
+                .end_user(format!("user-{u}"));
+            c.chat(req).await.unwrap();
+        }
+        let figures = guard.figures();
+        assert_eq!(figures.len(), 2);
+        assert!(figures.iter().all(|f| f.requests >= 30), "{figures:?}");
+        assert_eq!(
+            store
+                .registry()
+                .label_target("support", "production")
+                .unwrap(),
+            LabelTarget::split([(1, 80), (3, 20)])
+        );
+        assert!(
+            audit
+                .0
+                .lock()
+                .unwrap()
+                .iter()
+                .all(|e| e.kind != "prompt.revert")
+        );
+    }
+
+    #[tokio::test]
+    async fn lower_eval_scores_fed_to_the_client_revert_the_canary() {
+        let dir = prompt_dir();
+        let mut p = policy(20);
+        p.metric = Some("helpfulness".into());
+        let (c, store, guard, _) = setup(dir.path(), false, p).await;
+        for u in 0..600 {
+            let r = c
+                .chat(
+                    ChatRequest::from_prompt("support")
+                        .var("question", "q")
+                        .end_user(format!("user-{u}")),
+                )
+                .await
+                .unwrap();
+            let version = r.meta.prompt.as_ref().unwrap().version;
+            // an online judge: v3 answers score 0.6, v1 answers 0.9; other metrics ignored
+            let mut e = EvaluationResult::new(&r.meta.request_id, "helpfulness");
+            e.score = Some(if version == 3 { 0.6 } else { 0.9 });
+            c.record_evaluation(e).unwrap();
+            let mut other = EvaluationResult::new(&r.meta.request_id, "tone");
+            other.score = Some(0.0);
+            c.record_evaluation(other).unwrap();
+            if store
+                .registry()
+                .label_target("support", "production")
+                .unwrap()
+                == LabelTarget::Version(1)
+            {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        wait_for_target(&store, &LabelTarget::Version(1)).await;
+        let h = store.registry().history("support").unwrap();
+        let why = &h.last().unwrap().why;
+        assert!(why.contains("eval score"), "{why}");
+        assert!(!why.contains("error rate"), "{why}");
+        let details = h.last().unwrap().details.clone().unwrap();
+        assert!((details["canary"]["mean_score"].as_f64().unwrap() - 0.6).abs() < 1e-9);
+        assert!(guard.figures().is_empty() || guard.figures().iter().all(|f| f.requests > 0));
+    }
+}
