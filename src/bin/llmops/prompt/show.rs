@@ -338,14 +338,19 @@ pub(super) fn history(reg: &PromptRegistry, a: HistoryArgs, json: bool) -> Resul
     let v = |v: Option<&LabelTarget>| v.map_or_else(|| "-".to_owned(), ToString::to_string);
     for r in &records {
         println!(
-            "{}  {}  {:<8}  {}  {} -> {}  {}",
+            "{}  {}  {:<8}  {}  {} -> {}  {}{}",
             rfc3339(r.at),
             r.who,
             r.action.as_str(),
             r.label,
             v(r.from.as_ref()),
             v(r.to.as_ref()),
-            r.why
+            r.why,
+            // the figures behind an automatic change (the canary guard's revert)
+            r.details
+                .as_ref()
+                .map(|d| format!("  {}", compact(d)))
+                .unwrap_or_default()
         );
     }
     Ok(OK)
