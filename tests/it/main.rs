@@ -11,6 +11,8 @@
 mod cli;
 #[cfg(all(feature = "cli", feature = "eval"))]
 mod cli_eval;
+#[cfg(all(feature = "cli", feature = "prompts"))]
+mod cli_prompt;
 #[cfg(all(feature = "cli", feature = "rag"))]
 mod cli_rag;
 mod facade;

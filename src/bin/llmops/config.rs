@@ -4,6 +4,7 @@
 //! default_model = "openai/gpt-4.1-mini"
 //! log = "requests.jsonl"
 //! audit = "audit.jsonl"
+//! prompts = "prompts"           # the prompt directory (`llmops prompt …`; default ./prompts)
 //!
 //! [providers.openai]            # the table name is the provider name (`openai/...`)
 //! kind = "openai"               # openai | anthropic
@@ -45,6 +46,10 @@ pub(crate) struct Config {
     #[serde(default)]
     #[cfg_attr(not(feature = "trace"), allow(dead_code))]
     pub(crate) audit: Option<std::path::PathBuf>,
+    /// The prompt directory (`llmops prompt …`).
+    #[serde(default)]
+    #[cfg_attr(not(feature = "prompts"), allow(dead_code))]
+    pub(crate) prompts: Option<std::path::PathBuf>,
     #[serde(default)]
     providers: BTreeMap<String, ProviderConfig>,
     #[serde(default)]
@@ -101,6 +106,12 @@ impl Config {
     /// a configuration error saying what `purpose` needed a provider for.
     #[cfg_attr(not(any(feature = "trace", feature = "eval")), allow(dead_code))]
     pub(crate) fn client(&self, purpose: &str) -> Result<Client> {
+        self.builder(purpose)?.build()
+    }
+
+    /// The builder [`Config::client`] builds, for callers that add layers (the prompt stage).
+    #[cfg_attr(not(any(feature = "trace", feature = "eval")), allow(dead_code))]
+    pub(crate) fn builder(&self, purpose: &str) -> Result<ClientBuilder> {
         let mut b = Client::builder();
         if self.has_providers() {
             b = self.apply(b)?;
@@ -120,7 +131,7 @@ impl Config {
                 )));
             }
         }
-        b.build()
+        Ok(b)
     }
 
     /// Whether the file configures any provider.

@@ -4,7 +4,8 @@
 //! `--json` where output is data, and exit codes 0 = ok, 100 = checks failed (verbs that check
 //! things: `audit verify` on a broken chain, `log replay` when the answer changed, `rag eval`
 //! under a `--min` threshold, `eval run` when a case failed or errored, `eval gate` when a
-//! gate check failed, later `guard scan`), 1 = usage or tool error.
+//! gate check failed, `prompt promote` refused by its eval gate, later `guard scan`), 1 = usage
+//! or tool error.
 
 #[cfg(feature = "trace")]
 mod audit;
@@ -14,6 +15,8 @@ mod config;
 mod eval;
 #[cfg(feature = "trace")]
 mod log;
+#[cfg(feature = "prompts")]
+mod prompt;
 #[cfg(feature = "rag")]
 mod rag;
 
@@ -26,7 +29,12 @@ use clap::{Parser, Subcommand};
 const OK: u8 = 0;
 /// Exit code: a check failed (promptfoo's convention; used by checking verbs).
 #[cfg_attr(
-    not(any(feature = "trace", feature = "rag", feature = "eval")),
+    not(any(
+        feature = "trace",
+        feature = "rag",
+        feature = "eval",
+        feature = "prompts"
+    )),
     allow(dead_code)
 )]
 const CHECKS_FAILED: u8 = 100;
@@ -61,6 +69,10 @@ enum Command {
     /// from the request log.
     #[cfg(feature = "eval")]
     Eval(eval::EvalArgs),
+    /// Prompts: list, show, render, diff and create versions; promote, roll back and read the
+    /// label history.
+    #[cfg(feature = "prompts")]
+    Prompt(prompt::PromptArgs),
     /// Retrieval quality: score retrievers on a labelled (BEIR-layout) set.
     #[cfg(feature = "rag")]
     Rag(rag::RagArgs),
@@ -95,6 +107,8 @@ fn main() -> ExitCode {
             Command::Log(args) => log::run(args, &cfg, cli.json).await,
             #[cfg(feature = "eval")]
             Command::Eval(args) => eval::run(args, &cfg, cli.json).await,
+            #[cfg(feature = "prompts")]
+            Command::Prompt(args) => prompt::run(args, &cfg, cli.json).await,
             #[cfg(feature = "rag")]
             Command::Rag(args) => rag::run(args, cli.json).await,
         }

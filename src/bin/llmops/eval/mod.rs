@@ -11,7 +11,7 @@
 //! Exit codes: 0 = ok, 100 = checks failed, 1 = usage or tool error (a malformed suite, names
 //! its file and line, and nothing runs; an interrupted run, whose partial report is written).
 
-mod context;
+pub(crate) mod context;
 mod verbs;
 
 use std::path::PathBuf;
