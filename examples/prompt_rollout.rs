@@ -63,7 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .first()
             .is_some_and(|m| m.text().contains("two\nsentences"));
         let n = calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Some(if v2 && n % 4 == 0 {
+        Some(if v2 && n.is_multiple_of(4) {
             Step::Fail(Error::invalid("the model returned an empty answer"))
         } else if v2 {
             Step::Reply(ChatResponse::new("Shipped. It arrives tomorrow."))
@@ -111,11 +111,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // Strict rendering: a missing variable is a typed error, nothing is sent.
-    let err = client
+    match client
         .chat(ChatRequest::from_prompt("support-reply").var("question", "?"))
         .await
-        .unwrap_err();
-    println!("missing variable: {err}");
+    {
+        Err(err @ Error::InvalidRequest(_)) => println!("missing variable: {err}"),
+        other => return Err(format!("expected a render error, got {other:?}").into()),
+    }
 
     // 3. Promotion is gated by the eval record of the version (what `llmops eval gate
     // --record` writes; here filed by hand).

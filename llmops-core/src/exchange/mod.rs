@@ -128,6 +128,7 @@ impl Exchange {
 
     /// Replaces the model reference the caller asked for (the prompt stage, when the model
     /// comes from the prompt version).
+    #[cfg(feature = "prompts")]
     pub(crate) fn set_model_requested(&mut self, model: &str) {
         model.clone_into(&mut self.model_requested);
     }

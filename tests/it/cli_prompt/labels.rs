@@ -304,3 +304,70 @@ fn min_score_alone_gates_on_the_record_filed_for_the_version() {
     ok(&gate("0.85"));
     assert_eq!(production(&dir), 2);
 }
+
+#[test]
+fn label_changes_go_to_the_audit_trail_when_one_is_given() {
+    let (t, dir) = fixture();
+    let audit = t.path().join("audit.jsonl");
+    let a = audit.to_str().unwrap();
+    for args in [
+        vec![
+            "promote", "greet", "2", "--who", "ada", "--why", "v2", "--audit", a,
+        ],
+        vec![
+            "rollback", "greet", "--who", "bob", "--why", "no", "--audit", a,
+        ],
+        vec![
+            "canary", "greet", "2", "--weight", "5", "--who", "ada", "--why", "try", "--audit", a,
+        ],
+    ] {
+        ok(&prompt(&dir, &args));
+    }
+    let kinds: Vec<(String, String, String)> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let ev = &v["event"];
+            (
+                ev["kind"].as_str().unwrap().to_owned(),
+                ev["actor"].as_str().unwrap().to_owned(),
+                ev["subject"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        kinds,
+        [
+            (s("prompt.promote"), s("ada"), s("greet@production")),
+            (s("prompt.rollback"), s("bob"), s("greet@production")),
+            (s("prompt.canary"), s("ada"), s("greet@production")),
+        ]
+    );
+    // the chain verifies with `llmops audit verify`
+    let o = llmops()
+        .args(["audit", "verify", "--audit", a])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    // a refused promotion writes nothing to the trail
+    let o = prompt(
+        &dir,
+        &[
+            "promote",
+            "greet",
+            "1",
+            "--who",
+            "a",
+            "--why",
+            "b",
+            "--min-score",
+            "0.9",
+            "--audit",
+            a,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(100), "{o:?}");
+    assert_eq!(std::fs::read_to_string(&audit).unwrap().lines().count(), 3);
+}

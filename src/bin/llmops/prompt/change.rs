@@ -1,9 +1,13 @@
-//! `llmops prompt promote | rollback`: moving labels, recorded with who, when and why.
+//! `llmops prompt promote | rollback | canary`: moving labels, recorded with who, when and
+//! why in the history beside the prompts and, when an audit file is configured (`--audit
+//! FILE` or `audit =` in llmops.toml), in the hash-chained audit trail.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use llmops::prompts::{HistoryRecord, LabelTarget, PRODUCTION, PromptError, PromptRegistry};
+use llmops::prompts::{
+    HistoryRecord, LabelTarget, PRODUCTION, PromptError, PromptRegistry, PromptStore,
+};
 use llmops::{Error, EvalRecord, Result};
 use serde_json::json;
 
@@ -50,7 +54,7 @@ fn read_record(path: &PathBuf) -> Result<EvalRecord> {
 }
 
 /// `llmops prompt promote`.
-pub(super) fn promote(reg: &PromptRegistry, a: PromoteArgs, json: bool) -> Result<u8> {
+pub(super) async fn promote(store: &PromptStore, a: PromoteArgs, json: bool) -> Result<u8> {
     let who = who(a.who)?;
     let why = why(a.why)?;
     let record = a.record.as_ref().map(read_record).transpose()?;
@@ -60,7 +64,10 @@ pub(super) fn promote(reg: &PromptRegistry, a: PromoteArgs, json: bool) -> Resul
         )));
     }
     let gate = a.min_score.map(|min| (record.as_ref(), min));
-    match reg.promote(&a.name, &a.label, a.version, &who, &why, gate) {
+    match store
+        .promote(&a.name, &a.label, a.version, &who, &why, gate)
+        .await
+    {
         Ok(reg) => report(&reg, &a.name, &a.label, json),
         Err(e @ PromptError::PromotionRefused { .. }) => {
             if json {
@@ -95,11 +102,12 @@ pub(crate) struct RollbackArgs {
 }
 
 /// `llmops prompt rollback`.
-pub(super) fn rollback(reg: &PromptRegistry, a: RollbackArgs, json: bool) -> Result<u8> {
+pub(super) async fn rollback(store: &PromptStore, a: RollbackArgs, json: bool) -> Result<u8> {
     let who = who(a.who)?;
     let why = why(a.why)?;
-    let reg = reg
+    let reg = store
         .rollback(&a.name, &a.label, &who, &why)
+        .await
         .map_err(prompt_err)?;
     report(&reg, &a.name, &a.label, json)
 }
@@ -128,13 +136,39 @@ pub(crate) struct CanaryArgs {
 
 /// `llmops prompt canary`: split the label between its stable version and VERSION; end it
 /// with `promote` (the canary wins) or `rollback` (the stable version gets everything back).
-pub(super) fn canary(reg: &PromptRegistry, a: CanaryArgs, json: bool) -> Result<u8> {
+pub(super) async fn canary(store: &PromptStore, a: CanaryArgs, json: bool) -> Result<u8> {
     let who = who(a.who)?;
     let why = why(a.why)?;
-    let reg = reg
+    let reg = store
         .start_canary(&a.name, &a.label, a.version, a.weight, &who, &why)
+        .await
         .map_err(prompt_err)?;
     report(&reg, &a.name, &a.label, json)
+}
+
+/// The live store over `dir` for a label change, writing to the audit trail at `audit`
+/// when one is configured (the `trace` feature's hash-chained `AuditLog`).
+pub(super) fn store(dir: &Path, audit: Option<&Path>) -> Result<PromptStore> {
+    let registry = super::load(dir)?;
+    drop(registry);
+    let builder = PromptStore::builder(dir);
+    #[cfg(feature = "trace")]
+    let builder = match audit {
+        Some(path) => {
+            let log = llmops::trace::AuditLog::open(path)
+                .map_err(|e| Error::config(format!("audit trail {}: {e}", path.display())))?;
+            builder.audit(std::sync::Arc::new(log))
+        }
+        None => builder,
+    };
+    #[cfg(not(feature = "trace"))]
+    if let Some(path) = audit {
+        return Err(Error::config(format!(
+            "an audit file ({}) needs the `trace` feature",
+            path.display()
+        )));
+    }
+    builder.open().map_err(prompt_err)
 }
 
 /// Prints the change just recorded (the last history record of `name` and `label`).

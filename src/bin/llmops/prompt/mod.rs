@@ -32,6 +32,10 @@ pub(crate) struct PromptArgs {
     /// The prompt directory (default: `prompts` in llmops.toml, else ./prompts).
     #[arg(long, global = true, value_name = "DIR")]
     prompts: Option<PathBuf>,
+    /// Also record label changes in this hash-chained audit trail (default: `audit` in
+    /// llmops.toml; none: the history file only).
+    #[arg(long, global = true, value_name = "FILE")]
+    audit: Option<PathBuf>,
     #[command(subcommand)]
     command: PromptCommand,
 }
@@ -69,15 +73,17 @@ pub(crate) async fn run(args: PromptArgs, cfg: &Config, json: bool) -> Result<u8
         .prompts
         .or_else(|| cfg.prompts.clone())
         .unwrap_or_else(|| PathBuf::from("prompts"));
+    let audit = args.audit.or_else(|| cfg.audit.clone());
+    let store = || change::store(&dir, audit.as_deref());
     match args.command {
         PromptCommand::List => show::list(&load(&dir)?, json),
         PromptCommand::Show(a) => show::show(&load(&dir)?, a, json),
         PromptCommand::Render(a) => show::render(&load(&dir)?, a, json),
         PromptCommand::Diff(a) => diff::diff(&load(&dir)?, a, json),
         PromptCommand::History(a) => show::history(&load(&dir)?, a, json),
-        PromptCommand::Promote(a) => change::promote(&load(&dir)?, a, json),
-        PromptCommand::Rollback(a) => change::rollback(&load(&dir)?, a, json),
-        PromptCommand::Canary(a) => change::canary(&load(&dir)?, a, json),
+        PromptCommand::Promote(a) => change::promote(&store()?, a, json).await,
+        PromptCommand::Rollback(a) => change::rollback(&store()?, a, json).await,
+        PromptCommand::Canary(a) => change::canary(&store()?, a, json).await,
         #[cfg(feature = "eval")]
         PromptCommand::Compare(a) => compare::compare(&dir, cfg, a, json).await,
         PromptCommand::New(a) => new::new(&dir, a, json),
