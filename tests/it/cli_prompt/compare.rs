@@ -14,8 +14,8 @@ fn completion(content: &str) -> Value {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn compare_runs_the_suite_on_both_versions_and_gates_b_against_a() {
+/// An OpenAI-compatible mock answering each greet version's rendered text.
+async fn greet_server() -> wiremock::MockServer {
     use wiremock::matchers::{body_partial_json, body_string_contains, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -47,6 +47,12 @@ async fn compare_runs_the_suite_on_both_versions_and_gates_b_against_a() {
             .mount(&server)
             .await;
     }
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_runs_the_suite_on_both_versions_and_gates_b_against_a() {
+    let server = greet_server().await;
     let (t, dir) = fixture();
     let config = t.path().join("llmops.toml");
     std::fs::write(
@@ -180,4 +186,112 @@ async fn compare_runs_the_suite_on_both_versions_and_gates_b_against_a() {
 fn prints_the_table_and_a_failed_gate(o: &Output) -> bool {
     let text = out(o);
     text.contains("gate: B against A") && text.contains("gate FAILED")
+}
+
+/// The CI flow of a prompt change: `eval run --prompt` names the run `name/version`,
+/// `eval gate --record` writes its eval record, `prompt promote --record` accepts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eval_run_on_a_registry_prompt_feeds_a_gated_promotion() {
+    let server = greet_server().await;
+    let (t, dir) = fixture();
+    let config = t.path().join("llmops.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "prompts = {}\n[providers.openai]\nkind = \"openai\"\nbase_url = \"{}/v1\"\n",
+            serde_json::to_string(&dir).unwrap(),
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let run = |args: Vec<String>| {
+        let mut c = llmops();
+        c.arg("--config").arg(&config).args(args);
+        tokio::process::Command::from(c).output()
+    };
+    let out = t.path().join("run");
+    let s = |x: &std::path::Path| x.to_str().unwrap().to_owned();
+    let o = run(vec![
+        "eval".into(),
+        "run".into(),
+        s(&dir.join("greet-suite.yaml")),
+        "--prompt".into(),
+        "greet@staging".into(),
+        "--out".into(),
+        s(&out),
+        "--no-cache".into(),
+        "--no-progress".into(),
+    ])
+    .await
+    .unwrap();
+    ok(&o);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["target"], "greet/2");
+    let rec = t.path().join("rec.json");
+    let o = run(vec![
+        "eval".into(),
+        "gate".into(),
+        s(&out.join("report.json")),
+        "--record".into(),
+        s(&rec),
+    ])
+    .await
+    .unwrap();
+    ok(&o);
+    let record: Value = serde_json::from_str(&std::fs::read_to_string(&rec).unwrap()).unwrap();
+    assert_eq!(record["target"], "greet/2");
+    let promote = |min: &str| {
+        run(vec![
+            "prompt".into(),
+            "promote".into(),
+            "greet".into(),
+            "2".into(),
+            "--who".into(),
+            "ci".into(),
+            "--why".into(),
+            "suite passed".into(),
+            "--record".into(),
+            s(&rec),
+            "--min-score".into(),
+            min.into(),
+        ])
+    };
+    ok(&promote("0.9").await.unwrap());
+    assert_eq!(super::labels::production(&dir), 2);
+    // the same record does not promote version 1
+    let o = run(vec![
+        "prompt".into(),
+        "promote".into(),
+        "greet".into(),
+        "1".into(),
+        "--who".into(),
+        "ci".into(),
+        "--why".into(),
+        "x".into(),
+        "--record".into(),
+        s(&rec),
+        "--min-score".into(),
+        "0.5".into(),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(o.status.code(), Some(100), "{o:?}");
+    // a prompt without a directory is a clear error
+    let o = run(vec![
+        "eval".into(),
+        "run".into(),
+        s(&dir.join("greet-suite.yaml")),
+        "--prompt".into(),
+        "greet".into(),
+        "--prompts".into(),
+        s(&t.path().join("nowhere")),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no prompt directory"),
+        "{o:?}"
+    );
 }

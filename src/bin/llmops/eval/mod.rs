@@ -84,9 +84,21 @@ pub(crate) struct RunArgs {
     /// (`output` a string or an EvalOutput object).
     #[arg(long, value_name = "FILE.jsonl")]
     outputs: Option<PathBuf>,
-    /// The target model (default: the suite's `model`, else `default_model` of llmops.toml).
+    /// The target model (default: the suite's `model`, else `default_model` of llmops.toml;
+    /// with --prompt, the prompt version's own model first).
     #[arg(short, long)]
     model: Option<String>,
+    /// Run a version of the prompt registry (`name`, `name@label`, `name/3`) instead of the
+    /// suite's `prompt:`: each case's `vars` render it strictly through the prompt stage, and
+    /// the run (and its eval record) is named `name/version`, what `llmops prompt promote
+    /// --record` checks.
+    #[cfg(feature = "prompts")]
+    #[arg(long, value_name = "REF", conflicts_with = "outputs")]
+    prompt: Option<String>,
+    /// The prompt directory of --prompt (default: `prompts` in llmops.toml, else ./prompts).
+    #[cfg(feature = "prompts")]
+    #[arg(long, value_name = "DIR", requires = "prompt")]
+    prompts: Option<PathBuf>,
     /// The judge of model-graded assertions (default: the suite's `judge`).
     #[arg(long, value_name = "MODEL")]
     judge: Option<String>,
@@ -151,8 +163,19 @@ async fn run_suite(a: RunArgs, cfg: &Config, json: bool) -> Result<u8> {
     let registry = Registry::builtin(built.cx);
     context::precompile(&registry, &dataset, &built.unavailable)?;
 
+    #[cfg(feature = "prompts")]
+    let registry_target = match &a.prompt {
+        Some(reference) => Some(prompt_target(&a, reference, &spec, cfg)?),
+        None => None,
+    };
+    #[cfg(not(feature = "prompts"))]
+    let registry_target: Option<ClientTarget> = None;
     let target: Box<dyn Target> = match &a.outputs {
         Some(path) => Box::new(context::static_outputs(path, &spec.dataset)?),
+        None if registry_target.is_some() => match registry_target {
+            Some(t) => Box::new(t),
+            None => return Err(Error::config("the prompt target is missing")),
+        },
         None => {
             let model = target_model.ok_or_else(|| {
                 Error::invalid(
@@ -362,4 +385,48 @@ fn cost(c: &llmops::Cost) -> String {
         Some(m) => m.to_string(),
         None => "unknown".into(),
     }
+}
+
+/// The target of `eval run --prompt REF`: a client with the prompt stage over the registry,
+/// sending the resolved `name/version` with each case's vars; named `name/version`.
+#[cfg(feature = "prompts")]
+fn prompt_target(
+    a: &RunArgs,
+    reference: &str,
+    spec: &context::Spec,
+    cfg: &Config,
+) -> Result<ClientTarget> {
+    use llmops::prompts::{PromptRegistry, PromptStore};
+    let dir = a
+        .prompts
+        .clone()
+        .or_else(|| cfg.prompts.clone())
+        .unwrap_or_else(|| PathBuf::from("prompts"));
+    if !dir.is_dir() {
+        return Err(Error::config(format!(
+            "no prompt directory at {}: pass --prompts DIR or set `prompts = \"DIR\"` in llmops.toml",
+            dir.display()
+        )));
+    }
+    let resolved = PromptRegistry::load(&dir)?.resolve(reference)?;
+    let id = format!("{}/{}", resolved.name, resolved.version);
+    let model = match (&a.model, &resolved.file.model) {
+        (Some(m), _) => m.clone(),
+        // empty: the version's own model (ChatRequest::from_prompt)
+        (None, Some(_)) => String::new(),
+        (None, None) => spec
+            .model
+            .clone()
+            .or_else(|| cfg.default_model.clone())
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "prompt `{id}` names no model: pass --model, set `model:` in the suite or default_model in llmops.toml"
+                ))
+            })?,
+    };
+    let client = cfg
+        .builder("to run the prompt with")?
+        .prompts(PromptStore::open(&dir)?)
+        .build()?;
+    Ok(ClientTarget::new(client, model).prompt(id.clone()).id(id))
 }
