@@ -3,13 +3,13 @@
 //! record. Versions are immutable files, so their eval results live beside them.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::PromptError;
-use super::registry::{PromptRegistry, io_err};
+use super::bookkeeping;
+use super::registry::PromptRegistry;
 use crate::eval::EvalRecord;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -20,30 +20,16 @@ struct Line {
 }
 
 fn evals_path(dir: &Path) -> PathBuf {
-    dir.join(".llmops").join("evals.jsonl")
+    bookkeeping::path(dir, "evals.jsonl")
 }
 
 /// Every version's latest record (missing file: none).
 pub(crate) fn read_evals(dir: &Path) -> Result<HashMap<(String, u32), EvalRecord>, PromptError> {
-    let path = evals_path(dir);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
-        Err(e) => return Err(io_err(&path, e)),
-    };
-    let mut out = HashMap::new();
-    for (i, l) in text.lines().enumerate() {
-        if l.trim().is_empty() {
-            continue;
-        }
-        let line: Line = serde_json::from_str(l).map_err(|e| PromptError::Parse {
-            file: path.display().to_string(),
-            line: i + 1,
-            message: format!("eval record: {e}"),
-        })?;
-        out.insert((line.prompt, line.version), line.record);
-    }
-    Ok(out)
+    let lines: Vec<Line> = bookkeeping::read_lines(&evals_path(dir), "eval record")?;
+    Ok(lines
+        .into_iter()
+        .map(|l| ((l.prompt, l.version), l.record))
+        .collect())
 }
 
 impl PromptRegistry {
@@ -89,26 +75,12 @@ impl PromptRegistry {
                 ),
             });
         }
-        let path = evals_path(&self.dir);
-        let parent = self.dir.join(".llmops");
-        std::fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
         let line = Line {
             prompt: name.to_owned(),
             version,
             record: record.clone(),
         };
-        let mut text = serde_json::to_string(&line).map_err(|e| PromptError::Parse {
-            file: path.display().to_string(),
-            line: 0,
-            message: e.to_string(),
-        })?;
-        text.push('\n');
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(|e| io_err(&path, e))?;
-        f.write_all(text.as_bytes()).map_err(|e| io_err(&path, e))?;
+        bookkeeping::append_line(&evals_path(&self.dir), &line)?;
         PromptRegistry::load(&self.dir)
     }
 }

@@ -1,7 +1,6 @@
 //! Label changes (set, promote, rollback, remove) and the append-only history.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -10,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::PromptError;
+use super::bookkeeping;
 use super::registry::{LATEST, PromptRegistry, io_err, read_labels};
 use super::rollout::LabelTarget;
 use crate::eval::EvalRecord;
@@ -73,46 +73,12 @@ pub struct HistoryRecord {
 }
 
 fn history_path(dir: &Path) -> PathBuf {
-    dir.join(".llmops").join("history.jsonl")
+    bookkeeping::path(dir, "history.jsonl")
 }
 
 /// Reads every history record (missing file: none).
 fn read_history(dir: &Path) -> Result<Vec<HistoryRecord>, PromptError> {
-    let path = history_path(dir);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_err(&path, e)),
-    };
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| PromptError::Parse {
-                file: path.display().to_string(),
-                line: i + 1,
-                message: format!("history record: {e}"),
-            })
-        })
-        .collect()
-}
-
-fn append_history(dir: &Path, record: &HistoryRecord) -> Result<(), PromptError> {
-    let path = history_path(dir);
-    let parent = dir.join(".llmops");
-    std::fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
-    let mut line = serde_json::to_string(record).map_err(|e| PromptError::Parse {
-        file: path.display().to_string(),
-        line: 0,
-        message: e.to_string(),
-    })?;
-    line.push('\n');
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| io_err(&path, e))?;
-    f.write_all(line.as_bytes()).map_err(|e| io_err(&path, e))
+    bookkeeping::read_lines(&history_path(dir), "history record")
 }
 
 /// Writes `labels.yaml` through a temporary file and a rename.
@@ -445,8 +411,8 @@ impl PromptRegistry {
             });
         }
         write_labels(&path, &labels)?;
-        append_history(
-            &self.dir,
+        bookkeeping::append_line(
+            &history_path(&self.dir),
             &HistoryRecord {
                 at: Utc::now(),
                 who: who.to_owned(),

@@ -39,6 +39,7 @@
 
 use std::sync::Arc;
 
+mod bookkeeping;
 mod canary;
 mod evals;
 mod file;

@@ -90,7 +90,7 @@ fn parse_err(path: &Path, line: usize, message: impl Into<String>) -> PromptErro
 
 /// The lock file's path.
 pub(crate) fn lock_path(dir: &Path) -> PathBuf {
-    dir.join(".llmops").join("versions.lock")
+    super::bookkeeping::path(dir, "versions.lock")
 }
 
 /// Reads `name/version -> hash` from the lock (missing file: empty).
