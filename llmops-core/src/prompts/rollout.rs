@@ -372,6 +372,34 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any labels.yaml text either parses into targets or is an error; never a panic.
+        #[test]
+        fn arbitrary_label_files_never_panic(text in "(production|canary|split|[0-9]{1,3}|[:{},\\[\\] \n-]){0,40}") {
+            if let Ok(labels) = serde_yaml_ng::from_str::<BTreeMap<String, LabelTarget>>(&text) {
+                for t in labels.values() {
+                    let _ = t.check();
+                    let _ = t.stable();
+                    let _ = t.to_string();
+                }
+            }
+        }
+
+        /// Every key lands on a version of the split, and the same key on the same one.
+        #[test]
+        fn every_key_lands_on_an_arm(
+            arms in proptest::collection::btree_map(1u32..20, 1u32..1000, 1..6),
+            key in ".{0,40}",
+        ) {
+            let target = LabelTarget::Split { split: arms.clone() };
+            let slot = Slot::build(&target, "l", version).unwrap();
+            let v = slot.pick("p", "l", Some(&key)).version;
+            proptest::prop_assert!(arms.contains_key(&v));
+            proptest::prop_assert_eq!(slot.pick("p", "l", Some(&key)).version, v);
+            proptest::prop_assert_eq!(slot.target(), target);
+        }
+    }
+
     #[test]
     fn display_shows_percentages() {
         assert_eq!(
