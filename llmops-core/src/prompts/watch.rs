@@ -19,15 +19,16 @@ use super::store::PromptStore;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WatchMode {
-    /// File-system events; after the first event, waits `debounce` for the rest of an edit
-    /// (an editor's write, a `git pull`) before reloading once.
+    /// File-system events; after an event, waits until the directory has been quiet for
+    /// `debounce` (the rest of an editor's write, a `git pull`), then reloads once.
     Events {
         /// Quiet time before reloading.
         debounce: Duration,
     },
     /// Looks at the directory every `interval` (the names and contents of the prompt and
-    /// label files) and reloads when anything changed. Works everywhere, network file
-    /// systems and bind mounts included.
+    /// label files) and reloads when a change has held still for one more interval (so a
+    /// file caught mid-write is not loaded). Works everywhere, network file systems and bind
+    /// mounts included.
     Poll {
         /// Time between looks.
         interval: Duration,
@@ -173,10 +174,18 @@ fn event_loop(store: &PromptStore, rx: &mpsc::Receiver<()>, debounce: Duration, 
     while !stop.load(Ordering::Relaxed) {
         match rx.recv_timeout(TICK) {
             Ok(()) => {
-                if !sleep_unless_stopped(debounce, stop) {
-                    return;
+                // wait until the directory has been quiet for `debounce`: a file still being
+                // written keeps sending events, so it is not loaded half-written
+                loop {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    match rx.recv_timeout(debounce) {
+                        Ok(()) => {}
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
                 }
-                while rx.try_recv().is_ok() {}
                 // errors are reported by the store (log + callbacks); keep watching
                 let _ = store.reload();
             }
@@ -186,14 +195,22 @@ fn event_loop(store: &PromptStore, rx: &mpsc::Receiver<()>, debounce: Duration, 
     }
 }
 
+/// Reloads once a change has held still for one more interval: a file caught mid-write
+/// (truncated, half written) looks different at the next look and is not loaded.
 fn poll_loop(store: &PromptStore, first: u64, interval: Duration, stop: &AtomicBool) {
     let dir = store.dir().to_path_buf();
     let mut last = first;
+    let mut pending: Option<u64> = None;
     while sleep_unless_stopped(interval, stop) {
         let now = fingerprint(&dir);
-        if now != last {
+        if now == last {
+            pending = None;
+        } else if pending == Some(now) {
             last = now;
+            pending = None;
             let _ = store.reload();
+        } else {
+            pending = Some(now);
         }
     }
 }
@@ -261,6 +278,13 @@ mod tests {
         }
     }
 
+    /// Writes like git and editors that save safely: a temporary file, then a rename.
+    fn write_atomically(path: &Path, text: &str) {
+        let tmp = path.with_extension("tmp-test");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, path).unwrap();
+    }
+
     fn reloads_on_change(mode: WatchMode) {
         let dir = fixture();
         let errors = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -271,25 +295,25 @@ mod tests {
             .unwrap();
         let watcher = store.watch(mode).unwrap();
         let labels = dir.path().join("greet/labels.yaml");
-        std::fs::write(&labels, "production: 2\nstaging: 2\n").unwrap();
+        write_atomically(&labels, "production: 2\nstaging: 2\n");
         eventually("label moved", || {
             store.resolve("greet").unwrap().version == 2
         });
         // a broken edit is reported and the last good registry keeps serving
-        std::fs::write(&labels, "production: 5\n").unwrap();
+        write_atomically(&labels, "production: 5\n");
         eventually("error reported", || !errors.lock().unwrap().is_empty());
         assert_eq!(store.resolve("greet").unwrap().version, 2);
         assert!(errors.lock().unwrap()[0].contains("version 5"));
         // a new version shows up as latest
-        std::fs::write(dir.path().join("greet/3.prompt"), "Hey {{who}}").unwrap();
-        std::fs::write(&labels, "production: 3\n").unwrap();
+        write_atomically(&dir.path().join("greet/3.prompt"), "Hey {{who}}");
+        write_atomically(&labels, "production: 3\n");
         eventually("new version", || {
             store.resolve("greet").unwrap().version == 3
         });
         assert_eq!(store.resolve("greet@latest").unwrap().version, 3);
         watcher.stop();
         // stopped: changes are no longer picked up
-        std::fs::write(&labels, "production: 1\n").unwrap();
+        write_atomically(&labels, "production: 1\n");
         std::thread::sleep(Duration::from_millis(300));
         assert_eq!(store.resolve("greet").unwrap().version, 3);
     }
