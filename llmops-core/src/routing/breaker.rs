@@ -288,16 +288,16 @@ impl Breaker {
 /// A probe's ticket: if it is dropped without a verdict the breaker lets another probe go.
 #[derive(Debug)]
 pub(crate) struct ProbeTicket {
-    breaker: Option<Arc<super::layer::DeploymentState>>,
+    breaker: Option<Arc<super::attempt::DeploymentState>>,
 }
 
 impl ProbeTicket {
-    pub(crate) fn new(state: Option<Arc<super::layer::DeploymentState>>) -> Self {
+    pub(crate) fn new(state: Option<Arc<super::attempt::DeploymentState>>) -> Self {
         ProbeTicket { breaker: state }
     }
 
     /// Records the verdict (consumes the ticket).
-    pub(crate) fn settle(mut self, state: &super::layer::DeploymentState, observed: Observed) {
+    pub(crate) fn settle(mut self, state: &super::attempt::DeploymentState, observed: Observed) {
         let probe = self.breaker.take().is_some();
         state.breaker.record(observed, probe);
     }

@@ -1,4 +1,4 @@
-//! [`Router`]: the pipeline's router stage, its builder, and
+//! [`Router`]: the pipeline's router stage (route planning and the attempt loop), and
 //! [`ClientBuilder::router`](crate::ClientBuilder::router).
 
 use std::collections::{HashMap, HashSet};
@@ -8,139 +8,53 @@ use std::time::Duration;
 use arc_swap::{ArcSwap, ArcSwapOption};
 use tokio::time::Instant;
 
+use super::attempt::{DeploymentState, Skips, attempt, collapse, settle_pending_attempt};
 use super::balance::{self, Balance, Load};
 use super::breaker::{Admit, Breaker, BreakerPolicy, BreakerState, Observed, ProbeTicket};
-use super::limits::{Grant, LimitStore, Limits, MemoryLimitStore, Rate, Take};
+use super::builder::{DeploymentConfig, RouterBuilder};
+use super::limits::LimitStore;
 use super::retry::{Disposition, RetryPolicy};
 use super::rules::{Needs, Policy, RequestSize, RouteInput, Rule};
-use super::stream::{Watched, peek_first_content};
+use super::stream::Watched;
 use super::trace::{Decision, SkipReason, Tracer, WaitReason};
-use crate::error::{ProviderError, ProviderErrorKind};
-use crate::exchange::{AttemptOutcome, Exchange};
+use crate::error::ProviderErrorKind;
+use crate::exchange::Exchange;
 use crate::pipeline::{CoreStage, Middleware, Next};
 use crate::provider::{Capabilities, Deployment, ModelRegistry};
 use crate::stream::Reply;
-use crate::types::{ChatRequest, Usage, UsageSource};
+use crate::types::ChatRequest;
 use crate::{Error, Result};
 
-/// Router settings for one deployment: its weight in a weighted group, its rate limits, and
-/// capability overrides (what the provider reports otherwise).
-///
-/// ```
-/// use llmops_core::routing::{DeploymentConfig, Limits};
-/// let d = DeploymentConfig::new("azure-eu").weight(3).limits(Limits::default().rpm(600)).context_window(128_000);
-/// assert_eq!(d.id, "azure-eu");
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeploymentConfig {
-    /// The deployment id (or the model reference a group lists).
-    pub id: String,
-    /// Weight for [`Balance::Weighted`] (default 1).
-    pub weight: u32,
-    /// Requests and tokens per minute.
-    pub limits: Limits,
-    /// Capabilities replacing the provider's report.
-    pub capabilities: Option<Capabilities>,
-    /// A context window replacing the provider's (or the override's).
-    pub context_window: Option<u32>,
-}
-
-impl DeploymentConfig {
-    /// Settings for deployment `id`.
-    pub fn new(id: impl Into<String>) -> Self {
-        DeploymentConfig {
-            id: id.into(),
-            weight: 1,
-            limits: Limits::default(),
-            capabilities: None,
-            context_window: None,
-        }
-    }
-    /// Sets the weight.
-    #[must_use]
-    pub fn weight(mut self, w: u32) -> Self {
-        self.weight = w;
-        self
-    }
-    /// Sets the rate limits.
-    #[must_use]
-    pub fn limits(mut self, l: Limits) -> Self {
-        self.limits = l;
-        self
-    }
-    /// Replaces the provider's capability report.
-    #[must_use]
-    pub fn capabilities(mut self, c: Capabilities) -> Self {
-        self.capabilities = Some(c);
-        self
-    }
-    /// Sets the context window (tokens).
-    #[must_use]
-    pub fn context_window(mut self, n: u32) -> Self {
-        self.context_window = Some(n);
-        self
-    }
-}
-
-/// Per-deployment router state, shared by every group that lists the deployment.
-#[derive(Debug)]
-pub(crate) struct DeploymentState {
-    pub(crate) breaker: Breaker,
-    pub(crate) load: Arc<Load>,
-    limits: Limits,
-    rpm_key: String,
-    tpm_key: String,
-}
-
-/// A token reservation to settle once usage is known.
-pub(crate) struct TokenReservation {
-    store: Arc<dyn LimitStore>,
-    state: Arc<DeploymentState>,
-    rate: Rate,
-    reserved: u64,
-}
-
-impl TokenReservation {
-    /// Gives back what was not used (all of it without usage: the attempt failed).
-    pub(crate) fn settle(self, usage: Option<&Usage>) {
-        let used = usage.map_or(0, |u| u.input_tokens + u.output_tokens);
-        let delta = i64::try_from(self.reserved).unwrap_or(i64::MAX)
-            - i64::try_from(used).unwrap_or(i64::MAX);
-        self.store.adjust(&self.state.tpm_key, self.rate, delta);
-    }
-}
-
 #[derive(Clone)]
-struct Member {
-    dep: Arc<Deployment>,
-    state: Arc<DeploymentState>,
-    caps: Capabilities,
-    weight: u32,
+pub(super) struct Member {
+    pub(super) dep: Arc<Deployment>,
+    pub(super) state: Arc<DeploymentState>,
+    pub(super) caps: Capabilities,
+    pub(super) weight: u32,
 }
 
 #[derive(Default)]
-struct Resolved {
-    groups: HashMap<String, Vec<Member>>,
+pub(super) struct Resolved {
+    pub(super) groups: HashMap<String, Vec<Member>>,
 }
 
-struct RouterInner {
-    groups: HashMap<String, Vec<String>>,
-    balances: HashMap<String, Balance>,
-    balance: Balance,
-    fallbacks: HashMap<String, Vec<String>>,
-    rules: Vec<Rule>,
-    policies: Vec<Policy>,
-    configs: HashMap<String, DeploymentConfig>,
-    retry: RetryPolicy,
-    breaker: Arc<BreakerPolicy>,
-    store: Arc<dyn LimitStore>,
-    limit_wait: Duration,
-    default_output_tokens: u64,
-    default_route: Option<String>,
-    needs_size: bool,
-    resolved: ArcSwapOption<Resolved>,
-    states: ArcSwap<HashMap<String, Arc<DeploymentState>>>,
+pub(super) struct RouterInner {
+    pub(super) groups: HashMap<String, Vec<String>>,
+    pub(super) balances: HashMap<String, Balance>,
+    pub(super) balance: Balance,
+    pub(super) fallbacks: HashMap<String, Vec<String>>,
+    pub(super) rules: Vec<Rule>,
+    pub(super) policies: Vec<Policy>,
+    pub(super) configs: HashMap<String, DeploymentConfig>,
+    pub(super) retry: RetryPolicy,
+    pub(super) breaker: Arc<BreakerPolicy>,
+    pub(super) store: Arc<dyn LimitStore>,
+    pub(super) limit_wait: Duration,
+    pub(super) default_output_tokens: u64,
+    pub(super) default_route: Option<String>,
+    pub(super) needs_size: bool,
+    pub(super) resolved: ArcSwapOption<Resolved>,
+    pub(super) states: ArcSwap<HashMap<String, Arc<DeploymentState>>>,
 }
 
 /// The router stage: picks deployments by rules and usage policy, balances across a group,
@@ -176,7 +90,7 @@ struct RouterInner {
 /// ```
 #[derive(Clone)]
 pub struct Router {
-    inner: Arc<RouterInner>,
+    pub(super) inner: Arc<RouterInner>,
 }
 
 impl std::fmt::Debug for Router {
@@ -189,236 +103,6 @@ impl std::fmt::Debug for Router {
             .field("retry", &self.inner.retry)
             .field("limit_store", &self.inner.store.name())
             .finish_non_exhaustive()
-    }
-}
-
-/// Builds a [`Router`]; [`build`](RouterBuilder::build) checks the configuration.
-#[derive(Default)]
-pub struct RouterBuilder {
-    groups: Vec<(String, Vec<String>)>,
-    balances: HashMap<String, Balance>,
-    balance: Balance,
-    fallbacks: Vec<(String, Vec<String>)>,
-    rules: Vec<Rule>,
-    policies: Vec<Policy>,
-    configs: Vec<DeploymentConfig>,
-    retry: RetryPolicy,
-    breaker: BreakerPolicy,
-    store: Option<Arc<dyn LimitStore>>,
-    limit_wait: Duration,
-    default_output_tokens: Option<u64>,
-    default_route: Option<String>,
-}
-
-impl std::fmt::Debug for RouterBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RouterBuilder")
-            .field("groups", &self.groups)
-            .field("rules", &self.rules.len())
-            .finish_non_exhaustive()
-    }
-}
-
-/// Output tokens assumed for the token bucket when a request sets no `max_tokens`.
-pub const DEFAULT_OUTPUT_TOKENS: u64 = 1024;
-
-fn to_strings<I: IntoIterator<Item = S>, S: Into<String>>(i: I) -> Vec<String> {
-    i.into_iter().map(Into::into).collect()
-}
-
-impl RouterBuilder {
-    /// A deployment group: deployment ids, aliases or `provider/model` references, in
-    /// priority order. Requests whose model is the group's name use it.
-    #[must_use]
-    pub fn group<I: IntoIterator<Item = S>, S: Into<String>>(
-        mut self,
-        name: impl Into<String>,
-        members: I,
-    ) -> Self {
-        self.groups.push((name.into(), to_strings(members)));
-        self
-    }
-
-    /// How one group balances (default: the router's [`balance`](RouterBuilder::balance)).
-    #[must_use]
-    pub fn group_balance(mut self, group: impl Into<String>, b: Balance) -> Self {
-        self.balances.insert(group.into(), b);
-        self
-    }
-
-    /// How groups balance by default ([`Balance::Ordered`]).
-    #[must_use]
-    pub fn balance(mut self, b: Balance) -> Self {
-        self.balance = b;
-        self
-    }
-
-    /// After every deployment of `from` (a group or a model reference) failed with a
-    /// retryable or context-length error, try these (groups or model references), in order.
-    /// Chains are not followed transitively.
-    #[must_use]
-    pub fn fallback<I: IntoIterator<Item = S>, S: Into<String>>(
-        mut self,
-        from: impl Into<String>,
-        to: I,
-    ) -> Self {
-        self.fallbacks.push((from.into(), to_strings(to)));
-        self
-    }
-
-    /// Adds a routing rule (tried in the order added; the first match wins).
-    #[must_use]
-    pub fn rule(mut self, r: Rule) -> Self {
-        self.rules.push(r);
-        self
-    }
-
-    /// Adds a usage policy.
-    #[must_use]
-    pub fn policy(mut self, p: Policy) -> Self {
-        self.policies.push(p);
-        self
-    }
-
-    /// Settings for one deployment (weight, limits, capabilities).
-    #[must_use]
-    pub fn deployment(mut self, d: DeploymentConfig) -> Self {
-        self.configs.push(d);
-        self
-    }
-
-    /// Retry policy ([`RetryPolicy::default`]).
-    #[must_use]
-    pub fn retry(mut self, r: RetryPolicy) -> Self {
-        self.retry = r;
-        self
-    }
-
-    /// Circuit-breaker policy ([`BreakerPolicy::default`]).
-    #[must_use]
-    pub fn breaker(mut self, b: BreakerPolicy) -> Self {
-        self.breaker = b;
-        self
-    }
-
-    /// Where rate-limit buckets live (default: a [`MemoryLimitStore`]).
-    #[must_use]
-    pub fn limit_store(mut self, s: Arc<dyn LimitStore>) -> Self {
-        self.store = Some(s);
-        self
-    }
-
-    /// How long a request may wait for room in a deployment's bucket before the router
-    /// moves on (default zero: move on at once).
-    #[must_use]
-    pub fn limit_wait(mut self, d: Duration) -> Self {
-        self.limit_wait = d;
-        self
-    }
-
-    /// Output tokens reserved in token buckets when a request sets no `max_tokens`
-    /// ([`DEFAULT_OUTPUT_TOKENS`]).
-    #[must_use]
-    pub fn default_output_tokens(mut self, n: u64) -> Self {
-        self.default_output_tokens = Some(n);
-        self
-    }
-
-    /// The route of requests no rule matches and whose model names no group (default: the
-    /// model reference itself, as a one-deployment route).
-    #[must_use]
-    pub fn default_route(mut self, group: impl Into<String>) -> Self {
-        self.default_route = Some(group.into());
-        self
-    }
-
-    /// Checks the configuration and builds the router.
-    pub fn build(self) -> Result<Router> {
-        self.retry.validate()?;
-        self.breaker.validate()?;
-        let mut groups = HashMap::new();
-        for (name, members) in self.groups {
-            if name.trim().is_empty() {
-                return Err(Error::config("router: a group has an empty name"));
-            }
-            if members.is_empty() || members.iter().any(|m| m.trim().is_empty()) {
-                return Err(Error::config(format!(
-                    "router group `{name}` needs at least one member, none empty"
-                )));
-            }
-            if groups.insert(name.clone(), members).is_some() {
-                return Err(Error::config(format!(
-                    "router: two groups are named `{name}`"
-                )));
-            }
-        }
-        let mut fallbacks: HashMap<String, Vec<String>> = HashMap::new();
-        for (from, to) in self.fallbacks {
-            if to.iter().any(|t| *t == from || t.trim().is_empty()) {
-                return Err(Error::config(format!(
-                    "router fallback of `{from}`: a target is empty or `{from}` itself"
-                )));
-            }
-            fallbacks.entry(from).or_default().extend(to);
-        }
-        for r in &self.rules {
-            if r.to.trim().is_empty() {
-                return Err(Error::config(format!(
-                    "router rule `{}` routes nowhere: set `.to(group)`",
-                    r.name
-                )));
-            }
-        }
-        for g in self.balances.keys() {
-            if !groups.contains_key(g) {
-                return Err(Error::config(format!(
-                    "router: balance set for `{g}`, which is not a group"
-                )));
-            }
-        }
-        for p in &self.policies {
-            if p.groups.is_empty() && p.deployments.is_empty() && p.providers.is_empty() {
-                return Err(Error::config(format!(
-                    "router policy `{}` denies nothing: name groups, deployments or providers",
-                    p.name
-                )));
-            }
-        }
-        let mut configs = HashMap::new();
-        for c in self.configs {
-            c.limits.validate(&c.id)?;
-            if configs.insert(c.id.clone(), c.clone()).is_some() {
-                return Err(Error::config(format!(
-                    "router: deployment `{}` is configured twice",
-                    c.id
-                )));
-            }
-        }
-        let needs_size = configs.values().any(|c| c.limits.tpm.is_some())
-            || self.rules.iter().any(|r| r.when.uses_tokens())
-            || self.policies.iter().any(|p| p.when.uses_tokens());
-        Ok(Router {
-            inner: Arc::new(RouterInner {
-                groups,
-                balances: self.balances,
-                balance: self.balance,
-                fallbacks,
-                rules: self.rules,
-                policies: self.policies,
-                configs,
-                retry: self.retry,
-                breaker: Arc::new(self.breaker),
-                store: self
-                    .store
-                    .unwrap_or_else(|| Arc::new(MemoryLimitStore::new())),
-                limit_wait: self.limit_wait,
-                default_output_tokens: self.default_output_tokens.unwrap_or(DEFAULT_OUTPUT_TOKENS),
-                default_route: self.default_route,
-                needs_size,
-                resolved: ArcSwapOption::empty(),
-                states: ArcSwap::from_pointee(HashMap::new()),
-            }),
-        })
     }
 }
 
@@ -576,111 +260,6 @@ struct Plan {
     candidates: Vec<Member>,
 }
 
-/// The candidate-skip error that explains best why nothing was attempted.
-#[derive(Default)]
-struct Skips {
-    transient: Option<Error>,
-    unsupported: Option<Error>,
-    policy: Option<Error>,
-}
-
-impl Skips {
-    fn note(&mut self, e: Error) {
-        match &e {
-            Error::CircuitOpen { .. } | Error::LocalRateLimit { .. } => {
-                let better = match &self.transient {
-                    None => true,
-                    Some(old) => {
-                        e.retry_after().unwrap_or(Duration::MAX)
-                            < old.retry_after().unwrap_or(Duration::MAX)
-                    }
-                };
-                if better {
-                    self.transient = Some(e);
-                }
-            }
-            Error::Unsupported { .. } => {
-                self.unsupported.get_or_insert(e);
-            }
-            _ => {
-                self.policy.get_or_insert(e);
-            }
-        }
-    }
-
-    fn into_error(self, route: &str) -> Error {
-        self.transient
-            .or(self.unsupported)
-            .or(self.policy)
-            .unwrap_or_else(|| Error::config(format!("router: route `{route}` has no candidate")))
-    }
-}
-
-fn collapse(mut errors: Vec<Error>) -> Error {
-    if errors.len() == 1
-        && let Some(e) = errors.pop()
-    {
-        return e;
-    }
-    Error::AllAttemptsFailed(errors)
-}
-
-/// Marks an attempt core left pending (a stream that failed before its first content, an
-/// attempt the router timed out) as failed, with an estimated input usage.
-fn settle_pending_attempt(cx: &mut Exchange, before: u32, e: &Error, req: &ChatRequest) {
-    if cx.attempt() <= before {
-        return;
-    }
-    let elapsed = cx.elapsed();
-    if let Some(a) = cx.attempts.last_mut()
-        && a.outcome == AttemptOutcome::Pending
-    {
-        a.latency = elapsed.saturating_sub(a.offset);
-        a.outcome = AttemptOutcome::Failed {
-            error: e.class(),
-            message: e.to_string(),
-        };
-        let input_bytes: usize = req
-            .messages
-            .iter()
-            .flat_map(|m| m.content.iter())
-            .filter_map(|p| p.as_text())
-            .map(str::len)
-            .sum();
-        a.usage = Some(Usage::new(input_bytes.div_ceil(4) as u64, 0));
-        a.usage_source = UsageSource::Estimated;
-    }
-}
-
-/// One attempt: the rest of the pipeline, then (for streams) the first content event, under
-/// the attempt timeout.
-async fn attempt(
-    next: Next<'_>,
-    req: ChatRequest,
-    cx: &mut Exchange,
-    timeout: Option<Duration>,
-    provider: &str,
-) -> Result<Reply> {
-    let run = async move {
-        match next.run(req, cx).await? {
-            Reply::Full(r) => Ok(Reply::Full(r)),
-            Reply::Stream(s) => peek_first_content(s).await,
-        }
-    };
-    match timeout {
-        None => run.await,
-        Some(t) => match tokio::time::timeout(t, run).await {
-            Ok(r) => r,
-            Err(_) => Err(ProviderError::new(
-                ProviderErrorKind::Timeout,
-                provider,
-                format!("attempt timed out after {t:?} (router attempt_timeout)"),
-            )
-            .into()),
-        },
-    }
-}
-
 impl RouterInner {
     fn plan(
         &self,
@@ -725,76 +304,6 @@ impl RouterInner {
             route,
             candidates,
         })
-    }
-
-    /// Takes room in the deployment's buckets, waiting within `limit_wait` and the deadline.
-    async fn take_limits(
-        &self,
-        m: &Member,
-        size: &RequestSize,
-        deadline: Option<Instant>,
-        trace: &mut Tracer,
-        cx: &mut Exchange,
-    ) -> Result<Option<TokenReservation>> {
-        let l = m.state.limits;
-        if l.is_empty() {
-            return Ok(None);
-        }
-        let tokens = size.input_upper + size.output_upper.unwrap_or(self.default_output_tokens);
-        let mut takes = Vec::with_capacity(2);
-        if let Some(rpm) = l.rpm {
-            takes.push(Take {
-                key: &m.state.rpm_key,
-                amount: 1,
-                rate: Rate::per_minute(rpm),
-            });
-        }
-        let tpm = l.tpm.map(Rate::per_minute);
-        if let Some(rate) = tpm {
-            takes.push(Take {
-                key: &m.state.tpm_key,
-                amount: tokens,
-                rate,
-            });
-        }
-        let mut waited = Duration::ZERO;
-        loop {
-            match self.store.try_take(&takes).await {
-                Ok(Grant::Granted) => {
-                    return Ok(tpm.map(|rate| TokenReservation {
-                        store: self.store.clone(),
-                        state: m.state.clone(),
-                        rate,
-                        reserved: tokens,
-                    }));
-                }
-                Ok(Grant::Wait(d)) => {
-                    let fits_deadline = deadline.is_none_or(|dl| Instant::now() + d < dl);
-                    if waited + d > self.limit_wait || !fits_deadline {
-                        return Err(Error::LocalRateLimit {
-                            deployment: m.dep.id.clone(),
-                            retry_in: Some(d),
-                        });
-                    }
-                    waited += d;
-                    trace.wait(&m.dep.id, d, WaitReason::RateLimit);
-                    trace.flush(cx);
-                    tokio::time::sleep(d).await;
-                }
-                Ok(Grant::TooLarge) => {
-                    return Err(Error::LocalRateLimit {
-                        deployment: m.dep.id.clone(),
-                        retry_in: None,
-                    });
-                }
-                Err(e) => {
-                    trace.push(Decision::LimitStoreError {
-                        message: e.to_string(),
-                    });
-                    return Ok(None);
-                }
-            }
-        }
     }
 }
 
@@ -976,7 +485,8 @@ impl Middleware for Router {
                     }
                     Disposition::Retry => {
                         tries += 1;
-                        if tries > policy.retries_per_deployment {
+                        if tries > policy.retries_per_deployment || attempts >= policy.max_attempts
+                        {
                             continue 'candidates;
                         }
                         let (wait, why) = match retry_after {

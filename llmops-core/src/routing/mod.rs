@@ -24,8 +24,10 @@
 //!
 //! [`Deployment`]: crate::Deployment
 
+mod attempt;
 mod balance;
 mod breaker;
+mod builder;
 mod layer;
 mod limits;
 mod retry;
@@ -35,7 +37,8 @@ mod trace;
 
 pub use balance::Balance;
 pub use breaker::{BreakerPolicy, BreakerState};
-pub use layer::{DEFAULT_OUTPUT_TOKENS, DeploymentConfig, Router, RouterBuilder};
+pub use builder::{DEFAULT_OUTPUT_TOKENS, DeploymentConfig, RouterBuilder};
+pub use layer::Router;
 pub use limits::{Grant, LimitStore, Limits, MemoryLimitStore, Rate, Take};
 pub use retry::{Disposition, RetryPolicy};
 pub use rules::{

@@ -9,9 +9,9 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use futures_util::StreamExt;
 
+use super::attempt::{DeploymentState, TokenReservation};
 use super::balance::InFlight;
 use super::breaker::Observed;
-use super::layer::{DeploymentState, TokenReservation};
 use crate::stream::{ChatStream, Reply, StreamEvent};
 use crate::{Error, Result};
 
