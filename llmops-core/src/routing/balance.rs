@@ -180,7 +180,7 @@ mod tests {
             .collect()
     }
 
-    fn first(how: Balance, v: &mut Vec<Item>) -> &'static str {
+    fn first(how: Balance, v: &mut [Item]) -> &'static str {
         order(how, v, |i| i.weight, |i| &i.load);
         v[0].name
     }

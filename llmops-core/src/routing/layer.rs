@@ -67,7 +67,6 @@ pub(super) struct RouterInner {
 /// shares that state.
 ///
 /// ```
-/// use std::time::Duration;
 /// use llmops_core::{ChatRequest, Client, ProviderErrorKind, ScriptedProvider};
 /// use llmops_core::routing::{RetryPolicy, RouteTrace, Router};
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {

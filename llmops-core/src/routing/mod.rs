@@ -46,3 +46,8 @@ pub use rules::{
     Rule,
 };
 pub use trace::{ANNOTATION, Decision, RouteTrace, SkipReason, WaitReason};
+
+/// The examples of the routing guide (`docs/routing.md`), run as doctests.
+#[doc = include_str!("../../../docs/routing.md")]
+#[cfg(doctest)]
+pub struct GuideDoctests;
