@@ -75,6 +75,53 @@ pub enum Error {
     /// An I/O operation failed.
     #[error("io: {0}")]
     Io(#[source] Arc<std::io::Error>),
+    /// A usage policy refuses this route to this caller (tenant, feature, data class): nothing
+    /// was sent. Audited through the exchange record's class `policy_denied`.
+    #[error("refused by usage policy `{rule}`: {reason}")]
+    PolicyDenied {
+        /// The policy rule that refused.
+        rule: String,
+        /// Why, in the policy's words.
+        reason: String,
+    },
+    /// The deployment's circuit breaker is open (it failed repeatedly), and no other candidate
+    /// could take the request.
+    #[error("deployment `{deployment}` is unavailable: circuit open, next probe in {retry_in:?}")]
+    CircuitOpen {
+        /// The deployment.
+        deployment: String,
+        /// When the breaker lets a probe through.
+        retry_in: Duration,
+    },
+    /// The deployment's own request or token rate limit (the router's token buckets) has no
+    /// room for this request within the configured wait, and no other candidate could take it.
+    #[error("deployment `{deployment}` is over its local rate limit{}", .retry_in.map(|d| format!("; room in {d:?}")).unwrap_or_else(|| "; the request is larger than the limit".to_owned()))]
+    LocalRateLimit {
+        /// The deployment.
+        deployment: String,
+        /// When there will be room (`None`: the request alone exceeds the limit).
+        retry_in: Option<Duration>,
+    },
+    /// No candidate deployment of the route supports what the request uses (tools, images,
+    /// a JSON schema, streaming).
+    #[error("no deployment of route `{route}` supports {missing}")]
+    Unsupported {
+        /// The route (deployment group).
+        route: String,
+        /// What is missing (`tools`, `vision`, `json_schema`, `streaming`).
+        missing: String,
+    },
+    /// A stream failed after its first content reached the caller: it cannot fall back any
+    /// more. Carries what was received so far.
+    #[error("stream interrupted after {events} events ({} bytes of text received): {cause}", .received_text.len())]
+    StreamInterrupted {
+        /// The text delivered before the failure.
+        received_text: String,
+        /// Events delivered before the failure.
+        events: u64,
+        /// The failure.
+        cause: Box<Error>,
+    },
 }
 
 impl Error {
@@ -121,6 +168,11 @@ impl Error {
             Error::Extension { .. } => ErrorClass::Extension,
             Error::Json(_) => ErrorClass::Json,
             Error::Io(_) => ErrorClass::Io,
+            Error::PolicyDenied { .. } => ErrorClass::PolicyDenied,
+            Error::CircuitOpen { .. } => ErrorClass::CircuitOpen,
+            Error::LocalRateLimit { .. } => ErrorClass::LocalRateLimit,
+            Error::Unsupported { .. } => ErrorClass::Unsupported,
+            Error::StreamInterrupted { .. } => ErrorClass::StreamInterrupted,
         }
     }
 
@@ -132,6 +184,11 @@ impl Error {
             Error::Provider(p) => p.kind.is_retryable(),
             Error::AllAttemptsFailed(errs) => errs.iter().any(Error::is_retryable),
             Error::Deadline(_) => false,
+            // transient: the breaker probes again, the bucket refills
+            Error::CircuitOpen { .. } | Error::LocalRateLimit { .. } => true,
+            Error::PolicyDenied { .. }
+            | Error::Unsupported { .. }
+            | Error::StreamInterrupted { .. } => false,
             Error::InvalidRequest(_)
             | Error::Config(_)
             | Error::UnknownModel { .. }
@@ -148,6 +205,11 @@ impl Error {
         match self {
             Error::Provider(p) => p.retry_after(),
             Error::AllAttemptsFailed(errs) => errs.last().and_then(Error::retry_after),
+            Error::CircuitOpen { retry_in, .. } => Some(*retry_in),
+            Error::LocalRateLimit { retry_in, .. } => *retry_in,
+            Error::PolicyDenied { .. }
+            | Error::Unsupported { .. }
+            | Error::StreamInterrupted { .. } => None,
             Error::InvalidRequest(_)
             | Error::Config(_)
             | Error::UnknownModel { .. }
@@ -394,6 +456,16 @@ pub enum ErrorClass {
     Json,
     /// See [`Error::Io`].
     Io,
+    /// See [`Error::PolicyDenied`].
+    PolicyDenied,
+    /// See [`Error::CircuitOpen`].
+    CircuitOpen,
+    /// See [`Error::LocalRateLimit`].
+    LocalRateLimit,
+    /// See [`Error::Unsupported`].
+    Unsupported,
+    /// See [`Error::StreamInterrupted`].
+    StreamInterrupted,
     /// A class added by a later layer (budget refused, guard blocked ...).
     Other(String),
 }
@@ -413,6 +485,11 @@ impl ErrorClass {
             ErrorClass::Extension => "extension",
             ErrorClass::Json => "json",
             ErrorClass::Io => "io",
+            ErrorClass::PolicyDenied => "policy_denied",
+            ErrorClass::CircuitOpen => "circuit_open",
+            ErrorClass::LocalRateLimit => "local_rate_limit",
+            ErrorClass::Unsupported => "unsupported",
+            ErrorClass::StreamInterrupted => "stream_interrupted",
             ErrorClass::Other(s) => s,
         }
     }
@@ -449,6 +526,43 @@ mod tests {
         let b = e.body.unwrap_or_default();
         assert!(!b.contains("abcdefghijklmnop"));
         assert!(b.len() <= 8 * 1024 + 4);
+    }
+
+    #[test]
+    fn routing_errors_have_their_own_classes() {
+        let e = Error::PolicyDenied {
+            rule: "no-pii-external".into(),
+            reason: "pii stays in-house".into(),
+        };
+        assert_eq!(e.class().as_str(), "policy_denied");
+        assert!(!e.is_retryable());
+        let e = Error::CircuitOpen {
+            deployment: "a".into(),
+            retry_in: Duration::from_secs(3),
+        };
+        assert_eq!(e.class(), ErrorClass::CircuitOpen);
+        assert!(e.is_retryable());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+        let e = Error::LocalRateLimit {
+            deployment: "a".into(),
+            retry_in: None,
+        };
+        assert_eq!(e.class().as_str(), "local_rate_limit");
+        assert!(e.to_string().contains("larger than the limit"));
+        let e = Error::StreamInterrupted {
+            received_text: "Hel".into(),
+            events: 2,
+            cause: Box::new(ProviderError::new(ProviderErrorKind::Network, "p", "cut").into()),
+        };
+        assert_eq!(e.class().as_str(), "stream_interrupted");
+        assert!(!e.is_retryable());
+        assert!(e.to_string().contains("3 bytes"));
+        // the error stays small: Result<T> is passed around on every path
+        assert!(
+            std::mem::size_of::<Error>() <= 64,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

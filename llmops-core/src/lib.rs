@@ -64,6 +64,9 @@ pub mod prompts;
 pub mod provider;
 pub mod redact;
 pub mod retrieval;
+#[cfg(feature = "routing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "routing")))]
+pub mod routing;
 pub mod semconv;
 mod serde_util;
 pub mod stream;

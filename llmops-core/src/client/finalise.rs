@@ -286,5 +286,6 @@ fn meta_from_record(rec: ExchangeRecord) -> ResponseMeta {
         trace_id: rec.trace_id,
         params: rec.params,
         scripted: rec.scripted,
+        annotations: rec.annotations,
     }
 }

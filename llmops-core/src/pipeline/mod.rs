@@ -187,6 +187,12 @@ impl<'a> Next<'a> {
         }
     }
 
+    /// The providers, deployments and aliases of the client running this pipeline (a router
+    /// resolves its deployment groups here).
+    pub fn models(&self) -> &'a crate::provider::ModelRegistry {
+        &self.client.registry
+    }
+
     /// How many middlewares remain before the provider call.
     pub fn remaining(&self) -> usize {
         self.chain.len()

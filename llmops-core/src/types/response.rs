@@ -87,6 +87,10 @@ pub struct ResponseMeta {
     /// True when a scripted (test/offline) provider produced this: never real model output.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub scripted: bool,
+    /// Layer-specific data, as in the record's `annotations` (the router's decisions under
+    /// `"routing"`, say).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub annotations: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// A complete (non-streamed, or aggregated) chat response.

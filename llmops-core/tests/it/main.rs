@@ -10,10 +10,14 @@
 
 #[cfg(feature = "anthropic")]
 mod anthropic;
+#[cfg(all(feature = "routing", feature = "openai"))]
+mod faults;
 #[cfg(feature = "openai")]
 mod openai;
 mod pipeline;
 #[cfg(feature = "prompts")]
 mod prompts;
+#[cfg(feature = "routing")]
+mod routing;
 mod support;
 mod types;
