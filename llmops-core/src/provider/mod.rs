@@ -88,10 +88,13 @@ pub trait Provider: Send + Sync + 'static {
     /// and the value of `gen_ai.provider.name`.
     fn name(&self) -> &str;
 
-    /// What this provider supports for `model`.
+    /// What this provider supports for `model`. The default claims everything with unknown
+    /// limits ([`Capabilities::all`]), so a provider that does not say is never skipped; a
+    /// provider that knows its limits says so, and the router then keeps requests that need
+    /// tools, images, JSON schema or streaming (or a larger context) off it.
     fn capabilities(&self, model: &str) -> Capabilities {
         let _ = model;
-        Capabilities::default()
+        Capabilities::all()
     }
 
     /// Whether a bare model name (no `provider/` prefix) is one this provider serves. When only
