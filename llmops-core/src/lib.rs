@@ -102,7 +102,8 @@ pub use stream::{Aggregator, ChatStream, Reply, StreamEvent, StreamTap, Tap};
 pub use telemetry::SpanBridge;
 pub use tokens::TokenCounter;
 #[cfg(feature = "tokens")]
-pub use tokens::{Encoding, Tiktoken};
+pub use tokens::{Encoding, RequestCounter, Tiktoken};
+pub use tokens::{ModelFamily, TokenBound, TokenCount};
 pub use tool::{GateDecision, Tool, ToolCallRecord, ToolCx, ToolGate};
 pub use trim::{TrimPolicy, TrimStep};
 pub use types::*;
