@@ -49,6 +49,9 @@ pub mod alert;
 pub mod approval;
 pub mod audit;
 mod client;
+#[cfg(feature = "cost")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cost")))]
+pub mod cost;
 pub mod embed;
 pub mod error;
 pub mod eval;

@@ -109,7 +109,9 @@ impl<T: TokenCounter + ?Sized> TokenCounter for Arc<T> {
 
 pub use bound::TokenBound;
 #[cfg(feature = "tokens")]
-pub use request::RequestCounter;
+pub use request::{
+    REPLY_PRIMING, RequestCounter, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, TOKENS_PER_TOOL_CALL,
+};
 #[cfg(feature = "tokens")]
 pub use tiktoken::{Encoding, Tiktoken};
 
