@@ -23,7 +23,10 @@ const TEXTS: [(&str, &str); 3] = [
         "prose",
         include_str!("../scripts/peers/tiktoken/texts/prose.txt"),
     ),
-    ("code", include_str!("../scripts/peers/tiktoken/texts/code.txt")),
+    (
+        "code",
+        include_str!("../scripts/peers/tiktoken/texts/code.txt"),
+    ),
     (
         "multilingual",
         include_str!("../scripts/peers/tiktoken/texts/multilingual.txt"),
@@ -42,7 +45,10 @@ fn prefix(s: &str, n: usize) -> &str {
 }
 
 fn count(c: &mut Criterion) {
-    for (encoding, enc) in [("o200k", Encoding::O200kBase), ("cl100k", Encoding::Cl100kBase)] {
+    for (encoding, enc) in [
+        ("o200k", Encoding::O200kBase),
+        ("cl100k", Encoding::Cl100kBase),
+    ] {
         let ours = Tiktoken::new(enc);
         let reference = match enc {
             Encoding::Cl100kBase => tiktoken_rs::cl100k_base_singleton(),

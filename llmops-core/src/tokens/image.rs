@@ -162,6 +162,7 @@ pub(crate) fn base64_image_size(data: &str) -> Option<(u32, u32)> {
 }
 
 /// The width and height from an image file's first bytes.
+#[cfg_attr(not(feature = "tokens"), allow(dead_code))]
 pub(crate) fn image_size(b: &[u8]) -> Option<(u32, u32)> {
     let be16 = |i: usize| Some(u32::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])));
     let le16 = |i: usize| Some(u32::from(u16::from_le_bytes([*b.get(i)?, *b.get(i + 1)?])));

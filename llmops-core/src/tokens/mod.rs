@@ -200,7 +200,7 @@ impl ModelFamily {
 /// use llmops_core::tokens::TokenCount;
 /// let mut c = TokenCount::counted(10);
 /// c.add(TokenCount::estimated(5));
-/// assert_eq!(c, TokenCount { tokens: 15, source: UsageSource::Estimated });
+/// assert_eq!((c.tokens, c.source), (15, UsageSource::Estimated));
 /// assert!(!c.is_exact());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
