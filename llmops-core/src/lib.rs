@@ -49,6 +49,9 @@ pub mod alert;
 pub mod approval;
 pub mod audit;
 mod client;
+#[cfg(feature = "cost")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cost")))]
+pub mod cost;
 pub mod embed;
 pub mod error;
 pub mod eval;
@@ -105,7 +108,8 @@ pub use stream::{Aggregator, ChatStream, Reply, StreamEvent, StreamTap, Tap};
 pub use telemetry::SpanBridge;
 pub use tokens::TokenCounter;
 #[cfg(feature = "tokens")]
-pub use tokens::{Encoding, Tiktoken};
+pub use tokens::{Encoding, RequestCounter, Tiktoken};
+pub use tokens::{ModelFamily, TokenBound, TokenCount};
 pub use tool::{GateDecision, Tool, ToolCallRecord, ToolCx, ToolGate};
 pub use trim::{TrimPolicy, TrimStep};
 pub use types::*;

@@ -15,4 +15,6 @@ mod cli_eval;
 mod cli_prompt;
 #[cfg(all(feature = "cli", feature = "rag"))]
 mod cli_rag;
+#[cfg(all(feature = "cli", feature = "tokens"))]
+mod cli_tokens;
 mod facade;

@@ -19,6 +19,8 @@ mod log;
 mod prompt;
 #[cfg(feature = "rag")]
 mod rag;
+#[cfg(feature = "tokens")]
+mod tokens;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,6 +78,9 @@ enum Command {
     /// Retrieval quality: score retrievers on a labelled (BEIR-layout) set.
     #[cfg(feature = "rag")]
     Rag(rag::RagArgs),
+    /// Tokens: count the tokens of raw text for a model.
+    #[cfg(feature = "tokens")]
+    Tokens(tokens::TokensArgs),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +116,8 @@ fn main() -> ExitCode {
             Command::Prompt(args) => prompt::run(args, &cfg, cli.json).await,
             #[cfg(feature = "rag")]
             Command::Rag(args) => rag::run(args, cli.json).await,
+            #[cfg(feature = "tokens")]
+            Command::Tokens(args) => tokens::run(args, cli.json),
         }
     });
     match result {

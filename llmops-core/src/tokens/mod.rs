@@ -1,8 +1,22 @@
-//! [`TokenCounter`]: exact token counts of raw text. With the `tokens` feature, [`Tiktoken`]
-//! counts with OpenAI's encodings (o200k_base or cl100k_base, picked per model), loaded once
-//! per process and shared. Chat-format overhead and prices come with the cost layer.
+//! Tokens: exact counts of raw text, whole-request counts, and a tokenizer-free upper bound.
+//!
+//! - [`TokenCounter`]: tokens of raw text. With the `tokens` feature, [`Tiktoken`] counts with
+//!   OpenAI's encodings (o200k_base or cl100k_base, picked per model), loaded once per process
+//!   and shared.
+//! - [`RequestCounter`] (feature `tokens`): the input tokens of a whole [`ChatRequest`] as the
+//!   provider bills them — chat-format overhead per message, tool definitions, images, the
+//!   reply's priming — as a [`TokenCount`] flagged [`UsageSource::Counted`] or
+//!   [`UsageSource::Estimated`]. [`ChatRequest::count_tokens`] is the short form.
+//! - [`ChatRequest::token_upper_bound`]: a [`TokenBound`] that needs no tokenizer (bytes ≥
+//!   tokens for byte-level BPE), for budgets on the hot path.
+//!
+//! docs/cost.md ("Tokens") gives the rules and what each approximation is.
 
 use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::UsageSource;
 
 use crate::Result;
 
@@ -93,143 +107,148 @@ impl<T: TokenCounter + ?Sized> TokenCounter for Arc<T> {
     }
 }
 
+pub use bound::TokenBound;
+#[cfg(feature = "tokens")]
+pub use request::{
+    REPLY_PRIMING, RequestCounter, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, TOKENS_PER_TOOL_CALL,
+};
 #[cfg(feature = "tokens")]
 pub use tiktoken::{Encoding, Tiktoken};
 
+mod bound;
+mod image;
 #[cfg(feature = "tokens")]
-mod tiktoken {
-    use tiktoken_rs::CoreBPE;
+mod request;
+#[cfg(feature = "tokens")]
+mod tiktoken;
+#[cfg(feature = "tokens")]
+mod tools;
 
-    use super::TokenCounter;
-    use crate::{Error, Result};
+/// A model family: which tokenizer and chat format a model's tokens follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ModelFamily {
+    /// OpenAI (and Azure OpenAI): tiktoken encodings, counted exactly.
+    OpenAi,
+    /// Anthropic Claude: estimated.
+    Anthropic,
+    /// Google Gemini: estimated.
+    Gemini,
+    /// Anything else: estimated.
+    Other,
+}
 
-    /// An OpenAI encoding.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
-    pub enum Encoding {
-        /// GPT-4o, GPT-4.1, GPT-5, o-series.
-        O200kBase,
-        /// GPT-4, GPT-3.5-turbo, text-embedding-3.
-        Cl100kBase,
-    }
-
-    impl Encoding {
-        /// The encoding's name.
-        pub fn name(self) -> &'static str {
-            match self {
-                Encoding::O200kBase => "o200k_base",
-                Encoding::Cl100kBase => "cl100k_base",
-            }
-        }
-
-        fn bpe(self) -> &'static CoreBPE {
-            match self {
-                Encoding::O200kBase => tiktoken_rs::o200k_base_singleton(),
-                Encoding::Cl100kBase => tiktoken_rs::cl100k_base_singleton(),
-            }
-        }
-    }
-
-    /// Exact token counts with tiktoken's BPE tables (compiled in; no network). Tables load on
-    /// first use (70–250 ms) and are shared by every counter in the process.
+impl ModelFamily {
+    /// The family of a model reference: `provider/model`, LiteLLM's keys
+    /// (`anthropic/claude-...`, `bedrock/anthropic.claude-...`, `vertex_ai/gemini-...`) or a
+    /// bare name (`gpt-4o`, `o3`, `claude-sonnet-4-5`, `gemini-2.5-pro`). No table is loaded.
     ///
     /// ```
-    /// use llmops_core::{TokenCounter, Tiktoken};
-    /// let t = Tiktoken::for_model("gpt-4.1-mini");
-    /// assert_eq!(t.id(), "o200k_base");
-    /// assert!(t.exact());
-    /// assert_eq!(t.count("hello world"), 2);
-    /// let toks = t.encode("hello world");
-    /// assert_eq!(t.decode(&toks).unwrap(), "hello world");
-    /// // another family is approximated, and says so
-    /// assert!(!Tiktoken::for_model("claude-sonnet-4-5").exact());
+    /// use llmops_core::tokens::ModelFamily;
+    /// assert_eq!(ModelFamily::of("gpt-4.1-mini"), ModelFamily::OpenAi);
+    /// assert_eq!(ModelFamily::of("azure/my-gpt-4o"), ModelFamily::OpenAi);
+    /// assert_eq!(ModelFamily::of("claude-sonnet-4-5"), ModelFamily::Anthropic);
+    /// assert_eq!(ModelFamily::of("vertex_ai/gemini-2.5-pro"), ModelFamily::Gemini);
+    /// assert_eq!(ModelFamily::of("mistral/mistral-large"), ModelFamily::Other);
     /// ```
-    #[derive(Debug, Clone, Copy)]
-    pub struct Tiktoken {
-        encoding: Encoding,
-        exact: bool,
+    pub fn of(model: &str) -> ModelFamily {
+        let provider = model.split_once('/').map(|(p, _)| p).unwrap_or("");
+        let bare = model.rsplit('/').next().unwrap_or(model);
+        let bare = bare.strip_prefix("ft:").unwrap_or(bare);
+        if provider == "anthropic" || bare.starts_with("claude") || bare.contains(".claude") {
+            return ModelFamily::Anthropic;
+        }
+        if matches!(provider, "gemini" | "vertex_ai" | "google") || bare.starts_with("gemini") {
+            return ModelFamily::Gemini;
+        }
+        const OPENAI: [&str; 10] = [
+            "gpt-",
+            "chatgpt-",
+            "o1",
+            "o3",
+            "o4",
+            "text-embedding-",
+            "codex-",
+            "computer-use",
+            "davinci",
+            "babbage",
+        ];
+        if matches!(provider, "openai" | "azure") || OPENAI.iter().any(|p| bare.starts_with(p)) {
+            return ModelFamily::OpenAi;
+        }
+        ModelFamily::Other
     }
 
-    impl Tiktoken {
-        /// A counter for an encoding.
-        pub fn new(encoding: Encoding) -> Self {
-            Tiktoken {
-                encoding,
-                exact: true,
-            }
+    /// The lower-case name (`openai`, `anthropic`, `gemini`, `other`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelFamily::OpenAi => "openai",
+            ModelFamily::Anthropic => "anthropic",
+            ModelFamily::Gemini => "gemini",
+            ModelFamily::Other => "other",
         }
+    }
+}
 
-        /// The counter for a model: its own encoding for OpenAI models (cl100k for GPT-4 and
-        /// GPT-3.5, o200k otherwise), o200k flagged inexact for other families.
-        pub fn for_model(model: &str) -> Self {
-            let bare = model.rsplit('/').next().unwrap_or(model);
-            match tiktoken_rs::tokenizer::get_tokenizer(bare) {
-                Some(tiktoken_rs::tokenizer::Tokenizer::Cl100kBase) => {
-                    Tiktoken::new(Encoding::Cl100kBase)
-                }
-                Some(tiktoken_rs::tokenizer::Tokenizer::O200kBase) => {
-                    Tiktoken::new(Encoding::O200kBase)
-                }
-                Some(_) | None => Tiktoken {
-                    encoding: Encoding::O200kBase,
-                    exact: false,
-                },
-            }
-        }
+/// A token count and where it came from: [`UsageSource::Counted`] when the model's own
+/// tokenizer and documented format were used throughout, [`UsageSource::Estimated`] when any
+/// part was approximated (another family, an image of unknown size, an undocumented format).
+///
+/// ```
+/// use llmops_core::UsageSource;
+/// use llmops_core::tokens::TokenCount;
+/// let mut c = TokenCount::counted(10);
+/// c.add(TokenCount::estimated(5));
+/// assert_eq!((c.tokens, c.source), (15, UsageSource::Estimated));
+/// assert!(!c.is_exact());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TokenCount {
+    /// The number of tokens.
+    pub tokens: u64,
+    /// `Counted` (exact) or `Estimated`.
+    pub source: UsageSource,
+}
 
-        /// The encoding.
-        pub fn encoding(&self) -> Encoding {
-            self.encoding
+impl TokenCount {
+    /// An exact count.
+    pub fn counted(tokens: u64) -> Self {
+        TokenCount {
+            tokens,
+            source: UsageSource::Counted,
         }
     }
 
-    impl TokenCounter for Tiktoken {
-        fn id(&self) -> &str {
-            self.encoding.name()
+    /// An estimate.
+    pub fn estimated(tokens: u64) -> Self {
+        TokenCount {
+            tokens,
+            source: UsageSource::Estimated,
         }
-        fn exact(&self) -> bool {
-            self.exact
+    }
+
+    /// Whether the count is exact.
+    pub fn is_exact(&self) -> bool {
+        self.source == UsageSource::Counted
+    }
+
+    /// Adds another count: the sum is exact only when both are.
+    pub fn add(&mut self, o: TokenCount) {
+        self.tokens = self.tokens.saturating_add(o.tokens);
+        if o.source != UsageSource::Counted {
+            self.source = UsageSource::Estimated;
         }
-        fn count(&self, text: &str) -> usize {
-            self.encoding.bpe().encode_ordinary(text).len()
+    }
+
+    /// This count, flagged estimated when `exact` is false.
+    #[must_use]
+    pub fn exact_if(mut self, exact: bool) -> Self {
+        if !exact {
+            self.source = UsageSource::Estimated;
         }
-        fn encode(&self, text: &str) -> Vec<u32> {
-            self.encoding.bpe().encode_ordinary(text)
-        }
-        fn decode(&self, tokens: &[u32]) -> Result<String> {
-            self.encoding.bpe().decode(tokens).map_err(|e| {
-                Error::invalid(format!(
-                    "tokens do not decode with {}: {e}",
-                    self.encoding.name()
-                ))
-            })
-        }
-        /// One encode, then each token's byte length from the table: linear in the text.
-        fn token_offsets(&self, text: &str) -> Result<Vec<usize>> {
-            let bpe = self.encoding.bpe();
-            let tokens = bpe.encode_ordinary(text);
-            let mut offsets = Vec::with_capacity(tokens.len());
-            let mut pos = 0usize;
-            for t in &tokens {
-                let mut start = pos.min(text.len());
-                while !text.is_char_boundary(start) {
-                    start -= 1;
-                }
-                offsets.push(start);
-                let bytes = bpe
-                    .decode_bytes(std::slice::from_ref(t))
-                    .map_err(|e| Error::invalid(format!("{}: {e}", self.encoding.name())))?;
-                pos += bytes.len();
-            }
-            if pos != text.len() {
-                return Err(Error::invalid(format!(
-                    "{}: tokens cover {pos} of {} bytes",
-                    self.encoding.name(),
-                    text.len()
-                )));
-            }
-            Ok(offsets)
-        }
+        self
     }
 }
 
