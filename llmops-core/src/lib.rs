@@ -94,7 +94,7 @@ pub use exchange::{
 };
 pub use feedback::{Feedback, FeedbackValue};
 pub use guardrail::{Finding, GuardFinding, GuardInput, Guardrail, TextSource, Verdict};
-pub use money::{Cost, Money};
+pub use money::{Cost, Money, Pricer};
 pub use observer::{MemoryObserver, Observer};
 pub use pipeline::{BoxFuture, CoreStage, Middleware, Next, Stage, from_fn};
 #[cfg(feature = "anthropic")]

@@ -41,6 +41,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     shutdown_timeout: Option<Duration>,
     bridge: Option<Arc<dyn SpanBridge>>,
+    pricer: Option<Arc<dyn crate::Pricer>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -147,6 +148,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Prices every exchange in core's finaliser (see [`Pricer`](crate::Pricer)): the record,
+    /// the response metadata, spans and every observer see the cost.
+    #[must_use]
+    pub fn pricer(mut self, p: Arc<dyn crate::Pricer>) -> Self {
+        self.pricer = Some(p);
+        self
+    }
+
     /// A deadline for every request that sets none.
     #[must_use]
     pub fn timeout(mut self, d: Duration) -> Self {
@@ -200,6 +209,7 @@ impl ClientBuilder {
                 observer_panics: AtomicU64::new(0),
                 resolved: Default::default(),
                 bridge: self.bridge,
+                pricer: self.pricer,
             }),
         })
     }

@@ -143,7 +143,7 @@ impl ExchangeGuard {
             .take()
             .or_else(|| self.request.take())
             .unwrap_or_else(|| ChatRequest::new(ex.model_requested()));
-        let rec = ExchangeRecord {
+        let mut rec = ExchangeRecord {
             schema_version: RECORD_SCHEMA_VERSION,
             request_id: ex.request_id().to_owned(),
             trace_id: ex.trace_id.clone(),
@@ -174,6 +174,27 @@ impl ExchangeGuard {
             scripted: ex.scripted,
             annotations: std::mem::take(&mut ex.annotations),
         };
+        if ex.cost.is_none()
+            && let Some(p) = &self.inner.pricer
+        {
+            match catch_unwind(AssertUnwindSafe(|| p.price(&rec))) {
+                Ok(cost) => rec.cost = cost,
+                Err(_) => {
+                    self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);
+                    rec.cost = crate::Cost::unknown("the pricer panicked");
+                }
+            }
+        }
+        let finishers = match ex.finishers.get_mut() {
+            Ok(v) => std::mem::take(v),
+            Err(p) => std::mem::take(p.into_inner()),
+        };
+        for f in finishers {
+            if catch_unwind(AssertUnwindSafe(|| f(&rec))).is_err() {
+                self.inner.observer_panics.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(request_id = %rec.request_id, "an exchange finisher panicked");
+            }
+        }
         super::span::record_end(&self.span, &rec, ex.server.as_ref());
         if let Some(b) = &ex.bridge
             && catch_unwind(AssertUnwindSafe(|| b.on_end(&self.span, &rec))).is_err()

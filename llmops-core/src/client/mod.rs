@@ -47,6 +47,7 @@ pub(crate) struct ClientInner {
     pub(crate) resolved:
         arc_swap::ArcSwap<std::collections::HashMap<String, Arc<crate::Deployment>>>,
     pub(crate) bridge: Option<Arc<dyn crate::SpanBridge>>,
+    pub(crate) pricer: Option<Arc<dyn crate::Pricer>>,
 }
 
 /// Resolved references kept per client; beyond this, references resolve without caching.

@@ -66,7 +66,11 @@ pub struct Exchange {
     pub(crate) scripted: bool,
     pub(crate) server: Option<(String, u16)>,
     pub(crate) bridge: Option<Arc<dyn crate::telemetry::SpanBridge>>,
+    pub(crate) finishers: Mutex<Vec<Finisher>>,
 }
+
+/// Work a layer leaves for the end of the exchange (see [`Exchange::on_finish`]).
+pub(crate) type Finisher = Box<dyn FnOnce(&ExchangeRecord) + Send>;
 
 impl std::fmt::Debug for Exchange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -113,6 +117,7 @@ impl Exchange {
             scripted: false,
             server: None,
             bridge: None,
+            finishers: Mutex::new(Vec::new()),
         }
     }
 
@@ -131,6 +136,27 @@ impl Exchange {
     #[cfg(feature = "prompts")]
     pub(crate) fn set_model_requested(&mut self, model: &str) {
         model.clone_into(&mut self.model_requested);
+    }
+
+    /// Runs `f` with the finished record when the exchange ends, whatever the ending
+    /// (completed, failed, cut, dropped, cancelled): after the cost is known, before the
+    /// observers. This is how a layer settles what it started (a budget reservation settled
+    /// to the real cost, say) without code after `next.run` — which a dropped future or
+    /// stream would skip. A finisher that panics is caught and counted like an observer.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use llmops_core::{Caller, Exchange};
+    /// let mut cx = Exchange::new("req-1", Arc::new(Caller::default()), "m", false);
+    /// let seen = Arc::new(Mutex::new(None));
+    /// let s = seen.clone();
+    /// cx.on_finish(move |rec| *s.lock().unwrap() = Some(rec.request_id.clone()));
+    /// ```
+    pub fn on_finish(&mut self, f: impl FnOnce(&ExchangeRecord) + Send + 'static) {
+        match self.finishers.get_mut() {
+            Ok(v) => v.push(Box::new(f)),
+            Err(p) => p.into_inner().push(Box::new(f)),
+        }
     }
 
     /// Our request id.

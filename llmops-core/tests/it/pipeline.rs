@@ -703,3 +703,68 @@ fn no_telemetry_name_literal_outside_semconv() {
         "telemetry names belong in semconv.rs: {offenders:?}"
     );
 }
+
+/// Prices every exchange by its output tokens (one micro-dollar each).
+struct PerOutputToken;
+
+impl Pricer for PerOutputToken {
+    fn price(&self, rec: &ExchangeRecord) -> Cost {
+        Cost::Known(Money::from_micros(rec.usage.output_tokens as i64))
+    }
+}
+
+/// A layer that leaves a finisher on every exchange.
+struct Settles(Arc<Mutex<Vec<(String, Option<i64>)>>>);
+
+#[async_trait]
+impl Middleware for Settles {
+    async fn handle(&self, req: ChatRequest, cx: &mut Exchange, next: Next<'_>) -> Result<Reply> {
+        let seen = self.0.clone();
+        cx.on_finish(move |rec| {
+            seen.lock()
+                .unwrap()
+                .push((rec.request_id.clone(), rec.cost.known().map(Money::micros)));
+        });
+        next.run(req, cx).await
+    }
+}
+
+#[tokio::test]
+async fn the_pricer_and_finishers_see_every_ending_once() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let obs = MemoryObserver::new();
+    let c = Client::builder()
+        .provider(
+            ScriptedProvider::new()
+                .reply("one two three")
+                .fail(ProviderErrorKind::Server)
+                .reply("a streamed answer of six words")
+                .chunks(6),
+        )
+        .pricer(Arc::new(PerOutputToken))
+        .layer_at(Stage::BeforeProvider, Settles(seen.clone()))
+        .observer(obs.clone())
+        .build()
+        .unwrap();
+    let r = c.chat(req()).await.unwrap();
+    assert_eq!(r.meta.cost.known().map(Money::micros), Some(3));
+    assert!(c.chat(req()).await.is_err());
+    // a stream dropped after two events: still priced, still settled, once
+    let mut s = c.chat_stream(req()).await.unwrap();
+    s.next().await.unwrap().unwrap();
+    s.next().await.unwrap().unwrap();
+    drop(s);
+    let recs = obs.records();
+    assert_eq!(recs.len(), 3);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "one finisher run per exchange: {seen:?}");
+    for (rec, (id, micros)) in recs.iter().zip(&seen) {
+        assert_eq!(&rec.request_id, id);
+        assert_eq!(
+            rec.cost.known().map(Money::micros),
+            *micros,
+            "finishers see the priced record"
+        );
+        assert!(rec.cost.known().is_some(), "{:?}", rec.outcome);
+    }
+}
