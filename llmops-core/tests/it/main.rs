@@ -10,6 +10,8 @@
 
 #[cfg(feature = "anthropic")]
 mod anthropic;
+#[cfg(feature = "cache")]
+mod cache;
 #[cfg(feature = "openai")]
 mod openai;
 mod pipeline;
