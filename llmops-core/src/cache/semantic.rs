@@ -160,8 +160,23 @@ impl Semantic {
     }
 }
 
+/// Dot product in eight independent lanes (which the compiler turns into SIMD; a plain
+/// `zip().sum()` is one serial chain of additions).
 fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for ((s, p), q) in acc.iter_mut().zip(x).zip(y) {
+            *s += p * q;
+        }
+    }
+    acc.iter().sum::<f32>() + tail
 }
 
 fn normalised(mut v: Vec<f32>) -> Option<Vec<f32>> {
@@ -225,5 +240,8 @@ mod tests {
         assert!(normalised(vec![f32::NAN]).is_none());
         let v = normalised(vec![3.0, 4.0]).unwrap();
         assert!((dot(&v, &v) - 1.0).abs() < 1e-6);
+        let a: Vec<f32> = (0..21).map(|i| i as f32).collect();
+        let plain: f32 = a.iter().map(|x| x * x).sum();
+        assert_eq!(dot(&a, &a), plain);
     }
 }
