@@ -870,3 +870,60 @@ mod property {
         }
     }
 }
+
+/// With the real prompt stage: the version's `config` makes the request deterministic, and
+/// moving the label to another version never serves the old version's answer.
+#[cfg(feature = "prompts")]
+#[tokio::test]
+async fn prompt_versions_from_the_prompt_stage_scope_the_cache() {
+    use llmops_core::prompts::PromptStore;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("greet");
+    std::fs::create_dir_all(&p).unwrap();
+    let file = |v: u32, body: &str| {
+        format!(
+            "---\nmodel: scripted/m\nconfig: {{temperature: 0}}\nversion: {v}\n---\n{body} {{{{who}}}}\n"
+        )
+    };
+    std::fs::write(p.join("1.prompt"), file(1, "Say hello to")).unwrap();
+    std::fs::write(p.join("2.prompt"), file(2, "Say hi to")).unwrap();
+    std::fs::write(p.join("labels.yaml"), "production: 1\n").unwrap();
+    let store = PromptStore::open(dir.path()).unwrap();
+    let cache = Cache::builder().build().unwrap();
+    let provider = ScriptedProvider::new().responder(|r| {
+        Some(Step::Reply(ChatResponse::new(format!(
+            "re: {}",
+            r.last_user_text().unwrap_or_default()
+        ))))
+    });
+    let c = Client::builder()
+        .provider(provider)
+        .prompts(store.clone())
+        .cache(cache.clone())
+        .build()
+        .unwrap();
+    let ask = || {
+        ChatRequest::from_prompt("greet")
+            .var("who", "Ada")
+            .tenant("acme")
+    };
+    let a = c.chat(ask()).await.unwrap();
+    assert_eq!(
+        (a.text().as_str(), a.meta.cache),
+        ("re: Say hello to Ada", Some(CacheOutcome::Miss))
+    );
+    let b = c.chat(ask()).await.unwrap();
+    assert_eq!(b.meta.cache, hit(CacheKind::Exact));
+    assert_eq!(b.meta.prompt.as_ref().map(|p| p.version), Some(1));
+    std::fs::write(p.join("labels.yaml"), "production: 2\n").unwrap();
+    store.reload().unwrap();
+    let v2 = c.chat(ask()).await.unwrap();
+    assert_eq!(
+        (v2.text().as_str(), v2.meta.cache),
+        ("re: Say hi to Ada", Some(CacheOutcome::Miss))
+    );
+    assert_eq!(
+        c.chat(ask()).await.unwrap().meta.cache,
+        hit(CacheKind::Exact)
+    );
+}
