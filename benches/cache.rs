@@ -30,6 +30,28 @@ use payload::{Count, REPLY, request, stream_all};
 /// Writes like the memory store, never finds: every request is a full miss.
 struct Forgetful(MemoryStore);
 
+/// Never finds, drops writes: a miss without the cost of the write.
+struct Nothing;
+
+#[async_trait]
+impl CacheStore for Nothing {
+    fn name(&self) -> &str {
+        "nothing"
+    }
+    async fn get(&self, _key: &CacheKey) -> Result<Option<Arc<CachedAnswer>>> {
+        Ok(None)
+    }
+    async fn put(&self, _key: &CacheKey, _entry: Arc<CachedAnswer>, _ttl: Duration) -> Result<()> {
+        Ok(())
+    }
+    async fn remove(&self, _key: &CacheKey) -> Result<()> {
+        Ok(())
+    }
+    async fn clear(&self, _tenant: Option<Option<&str>>) -> Result<()> {
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl CacheStore for Forgetful {
     fn name(&self) -> &str {
@@ -95,6 +117,19 @@ fn bench(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("client", "miss"), |b| {
         b.to_async(&rt).iter(|| {
             let cl = miss.clone();
+            let req = req.clone();
+            async move {
+                let r = cl.chat(req).await.expect("reply");
+                assert_eq!(r.meta.cache, Some(CacheOutcome::Miss));
+            }
+        })
+    });
+    let nowrite = client(Some(
+        Cache::builder().store(Nothing).build().expect("cache"),
+    ));
+    g.bench_function(BenchmarkId::new("client", "miss_no_write"), |b| {
+        b.to_async(&rt).iter(|| {
+            let cl = nowrite.clone();
             let req = req.clone();
             async move {
                 let r = cl.chat(req).await.expect("reply");
