@@ -1,5 +1,6 @@
 //! The response cache: an exact hit end to end through `client.chat` (and `chat_stream`)
-//! against the same request as a miss (lookup, scripted provider, write) and with no cache;
+//! against the same request as a miss (lookup, scripted provider, write; and with the write
+//! dropped) and with no cache;
 //! the key alone; a semantic hit over 1k and 10k stored questions of one scope with the
 //! hashing embedder.
 //!
