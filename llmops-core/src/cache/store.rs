@@ -343,6 +343,19 @@ mod tests {
         assert!(s.entry_count() <= 10);
     }
 
+    #[test]
+    fn an_entry_survives_serialisation_for_shared_stores() {
+        let mut e = (*entry(7, "acme", "Paris.")).clone();
+        e.events = Some(vec![
+            StreamEvent::ReasoningDelta { text: "hm".into() },
+            StreamEvent::delta("Paris."),
+        ]);
+        let json = serde_json::to_string(&e).unwrap();
+        let back: CachedAnswer = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(back.key.hex().len(), 32);
+    }
+
     #[tokio::test]
     async fn clear_one_tenant() {
         let s = MemoryStore::default();
