@@ -48,6 +48,9 @@
 pub mod alert;
 pub mod approval;
 pub mod audit;
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub mod cache;
 mod client;
 #[cfg(feature = "cost")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cost")))]

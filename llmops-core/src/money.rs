@@ -145,6 +145,26 @@ impl Cost {
     }
 }
 
+/// Prices an exchange from its record: core's finaliser calls it for every exchange (full,
+/// streamed, cut, dropped, failed) before observers see the record, when no layer set
+/// [`Exchange::cost`](crate::Exchange::cost). The cost layer's price table implements it.
+///
+/// ```
+/// use llmops_core::{Cost, ExchangeRecord, Money, Pricer};
+/// /// Every token costs one micro-dollar.
+/// struct Flat;
+/// impl Pricer for Flat {
+///     fn price(&self, rec: &ExchangeRecord) -> Cost {
+///         let tokens = rec.usage.input_tokens + rec.usage.output_tokens;
+///         Cost::Known(Money::from_micros(i64::try_from(tokens).unwrap_or(i64::MAX)))
+///     }
+/// }
+/// ```
+pub trait Pricer: Send + Sync + 'static {
+    /// The cost of the exchange `rec` describes.
+    fn price(&self, rec: &crate::ExchangeRecord) -> Cost;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,24 +202,4 @@ mod tests {
         );
         assert!(Money::usd_str("abc").is_err());
     }
-}
-
-/// Prices an exchange from its record: core's finaliser calls it for every exchange (full,
-/// streamed, cut, dropped, failed) before observers see the record, when no layer set
-/// [`Exchange::cost`](crate::Exchange::cost). The cost layer's price table implements it.
-///
-/// ```
-/// use llmops_core::{Cost, ExchangeRecord, Money, Pricer};
-/// /// Every token costs one micro-dollar.
-/// struct Flat;
-/// impl Pricer for Flat {
-///     fn price(&self, rec: &ExchangeRecord) -> Cost {
-///         let tokens = rec.usage.input_tokens + rec.usage.output_tokens;
-///         Cost::Known(Money::from_micros(i64::try_from(tokens).unwrap_or(i64::MAX)))
-///     }
-/// }
-/// ```
-pub trait Pricer: Send + Sync + 'static {
-    /// The cost of the exchange `rec` describes.
-    fn price(&self, rec: &crate::ExchangeRecord) -> Cost;
 }

@@ -7,6 +7,8 @@
     missing_docs
 )]
 
+#[cfg(all(feature = "cache", feature = "fastembed"))]
+mod cache_semantic;
 #[cfg(feature = "cli")]
 mod cli;
 #[cfg(all(feature = "cli", feature = "eval"))]

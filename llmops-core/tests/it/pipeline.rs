@@ -713,8 +713,11 @@ impl Pricer for PerOutputToken {
     }
 }
 
+/// What the finishers saw: request id and priced micro-dollars.
+type Settled = Arc<Mutex<Vec<(String, Option<i64>)>>>;
+
 /// A layer that leaves a finisher on every exchange.
-struct Settles(Arc<Mutex<Vec<(String, Option<i64>)>>>);
+struct Settles(Settled);
 
 #[async_trait]
 impl Middleware for Settles {
