@@ -69,6 +69,9 @@ pub mod pipeline;
 pub mod prompts;
 pub mod provider;
 pub mod redact;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod redis;
 pub mod retrieval;
 #[cfg(feature = "routing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "routing")))]

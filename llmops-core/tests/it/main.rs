@@ -19,6 +19,8 @@ mod openai;
 mod pipeline;
 #[cfg(feature = "prompts")]
 mod prompts;
+#[cfg(feature = "redis")]
+mod redis;
 #[cfg(feature = "routing")]
 mod routing;
 mod support;
