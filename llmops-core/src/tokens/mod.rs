@@ -3,11 +3,11 @@
 //! - [`TokenCounter`]: tokens of raw text. With the `tokens` feature, [`Tiktoken`] counts with
 //!   OpenAI's encodings (o200k_base or cl100k_base, picked per model), loaded once per process
 //!   and shared.
-//! - [`RequestCounter`] (feature `tokens`): the input tokens of a whole [`ChatRequest`] as the
+//! - [`RequestCounter`] (feature `tokens`): the input tokens of a whole [`ChatRequest`](crate::ChatRequest) as the
 //!   provider bills them — chat-format overhead per message, tool definitions, images, the
 //!   reply's priming — as a [`TokenCount`] flagged [`UsageSource::Counted`] or
-//!   [`UsageSource::Estimated`]. [`ChatRequest::count_tokens`] is the short form.
-//! - [`ChatRequest::token_upper_bound`]: a [`TokenBound`] that needs no tokenizer (bytes ≥
+//!   [`UsageSource::Estimated`]. [`ChatRequest::count_tokens`](crate::ChatRequest::count_tokens) is the short form.
+//! - [`ChatRequest::token_upper_bound`](crate::ChatRequest::token_upper_bound): a [`TokenBound`] that needs no tokenizer (bytes ≥
 //!   tokens for byte-level BPE), for budgets on the hot path.
 //!
 //! docs/cost.md ("Tokens") gives the rules and what each approximation is.
