@@ -604,3 +604,50 @@ async fn urgent_requests_bypass_the_queue_and_non_urgent_streams_are_refused() {
     assert_eq!(recs.len(), 2);
     assert!(recs.iter().all(|r| !r.annotations.contains_key("batch")));
 }
+
+/// The seam the ledger uses: a pricer reading `annotations["batch"]` charges the batch price
+/// (half of gpt-3.5-turbo-0125's standard price in the bundled table).
+#[cfg(feature = "cost")]
+#[tokio::test]
+async fn the_batch_annotation_lets_the_pricer_charge_the_batch_price() {
+    use llmops_core::cost::{PriceTable, Pricing};
+    struct ByAnnotation(Arc<PriceTable>);
+    impl Pricer for ByAnnotation {
+        fn price(&self, rec: &ExchangeRecord) -> Cost {
+            let pricing = if rec.annotations.get("batch") == Some(&json!(true)) {
+                Pricing::Batch
+            } else {
+                Pricing::Standard
+            };
+            let model = rec.model_answered.as_deref().unwrap_or("");
+            self.0.cost(model, &rec.usage, pricing)
+        }
+    }
+    let table = PriceTable::bundled().unwrap();
+    let s = server(
+        &["batch_completed.json"],
+        None,
+        &[
+            ("file-cvaTdG", "output.jsonl"),
+            ("file-HOWS94", "errors.jsonl"),
+        ],
+    )
+    .await;
+    let obs = MemoryObserver::new();
+    let c = Client::builder()
+        .batch(batcher(&s.mock).max_requests(1))
+        .pricer(Arc::new(ByAnnotation(table.clone())))
+        .observer(obs.clone())
+        .build()
+        .unwrap();
+    let r = c.chat(request(1)).await.unwrap();
+    let usage = Usage::new(20, 9);
+    let batch = table.cost("gpt-3.5-turbo-0125", &usage, Pricing::Batch);
+    let standard = table.cost("gpt-3.5-turbo-0125", &usage, Pricing::Standard);
+    assert_eq!(r.meta.cost, batch);
+    assert_ne!(batch, standard);
+    // 20 × 2.5e-7 + 9 × 7.5e-7
+    assert_eq!(batch.known(), Some(&Money::usd_str("0.00001175").unwrap()));
+    c.flush().await.unwrap();
+    assert_eq!(obs.records()[0].cost, batch);
+}
