@@ -49,7 +49,7 @@
 //! removed from any error message or body a server echoes it in (keys of 8 characters or
 //! more).
 
-mod batch;
+pub mod batch;
 mod embed;
 mod error;
 mod preset;

@@ -52,10 +52,10 @@
 //! # Deadlines, streams, errors
 //!
 //! A caller waits until its result arrives or its exchange deadline passes
-//! ([`Error::Deadline`](crate::Error::Deadline)); the batch goes on for the others. Give
+//! ([`Error::Deadline`]); the batch goes on for the others. Give
 //! non-urgent requests a deadline that fits the 24-hour window (a client-wide timeout applies
 //! to them too). A non-urgent *stream* request is refused with
-//! [`Error::InvalidRequest`](crate::Error::InvalidRequest): the Batch API does not stream.
+//! [`Error::InvalidRequest`]: the Batch API does not stream.
 //! A batch that fails, expires or is cancelled, an upload or create call that is refused, or
 //! a result missing from both files gives each waiting caller a typed
 //! [`ProviderError`](crate::ProviderError) (codes `batch_failed`, `batch_expired`,
@@ -132,7 +132,7 @@ impl NonUrgent for ChatRequest {
 ///
 /// Register it with [`ClientBuilder::batch`] *instead of* the [`OpenAi`] it wraps (it takes
 /// that provider's name). Urgent requests go to the wrapped provider unchanged; non-urgent
-/// ones are queued and sent as batches (see the [module docs](self)). One worker task per
+/// ones are queued and sent as batches (see the [module docs](crate::provider::openai::batch)). One worker task per
 /// batcher (clones share it) runs on the Tokio runtime of the first non-urgent request;
 /// configure the batcher before its first use.
 ///
@@ -200,7 +200,7 @@ impl OpenAiBatch {
 
     /// The largest input file, in bytes (at most OpenAI's 200 MB; lower it to split sooner).
     /// A single request larger than this is refused with
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+    /// [`Error::InvalidRequest`].
     #[must_use]
     pub fn max_file_bytes(mut self, n: usize) -> Self {
         self.limits.max_file_bytes = n.clamp(1, queue::MAX_FILE_BYTES);
