@@ -524,7 +524,6 @@ async fn batches_are_split_by_count_and_by_size_and_flushed_by_age() {
         .mount(&s.mock)
         .await;
 
-    // by count: five requests, at most two per batch (the last one leaves by age)
     let reqs = |n: usize| -> Vec<ChatRequest> {
         (0..n)
             .map(|i| {
@@ -534,21 +533,26 @@ async fn batches_are_split_by_count_and_by_size_and_flushed_by_age() {
             })
             .collect()
     };
-    let (c, _) = client(
-        batcher(&s.mock)
-            .max_requests(2)
-            .max_wait(Duration::from_millis(50)),
-    );
-    let res = send_all(&c, reqs(5)).await;
+    let sizes = |seen: &Seen| {
+        let mut v: Vec<usize> = seen
+            .uploads()
+            .iter()
+            .map(|u| u.jsonl.lines().count())
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    // by count: four requests, two per batch (no age flush: the wait is an hour)
+    let (c, _) = client(batcher(&s.mock).max_requests(2));
+    let res = send_all(&c, reqs(4)).await;
     assert!(res.iter().all(Result::is_ok), "{res:?}");
-    let mut sizes: Vec<usize> = s
-        .seen
-        .uploads()
-        .iter()
-        .map(|u| u.jsonl.lines().count())
-        .collect();
-    sizes.sort_unstable();
-    assert_eq!(sizes, [1, 2, 2]);
+    assert_eq!(sizes(&s.seen), [2, 2]);
+
+    // by age: one request, far below max_requests, leaves after max_wait
+    s.seen.uploads.lock().unwrap().clear();
+    let (c, _) = client(batcher(&s.mock).max_wait(Duration::from_millis(20)));
+    assert!(c.chat(reqs(1).remove(0)).await.is_ok());
+    assert_eq!(sizes(&s.seen), [1]);
 
     // by size: room for two lines per file, however many requests are allowed
     s.seen.uploads.lock().unwrap().clear();
@@ -558,15 +562,18 @@ async fn batches_are_split_by_count_and_by_size_and_flushed_by_age() {
         batcher(&s.mock)
             .max_requests(100)
             .max_file_bytes(2 * one_line + 10)
-            .max_wait(Duration::from_millis(50)),
+            // the last request leaves by age; the first two arrive well within a second
+            .max_wait(Duration::from_secs(1)),
     );
     let res = send_all(&c, reqs(3)).await;
     assert!(res.iter().all(Result::is_ok), "{res:?}");
-    let ups = s.seen.uploads();
-    let mut sizes: Vec<usize> = ups.iter().map(|u| u.jsonl.lines().count()).collect();
-    sizes.sort_unstable();
-    assert_eq!(sizes, [1, 2]);
-    assert!(ups.iter().all(|u| u.jsonl.len() <= 2 * one_line + 10));
+    assert_eq!(sizes(&s.seen), [1, 2]);
+    assert!(
+        s.seen
+            .uploads()
+            .iter()
+            .all(|u| u.jsonl.len() <= 2 * one_line + 10)
+    );
 }
 
 #[tokio::test]

@@ -380,7 +380,7 @@ fn batch_error(provider: &str, api: ApiError, status: Option<u16>) -> ProviderEr
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -407,6 +407,38 @@ mod tests {
         );
         let e = batch_error("openai", ApiError::default(), None);
         assert!(!e.message.is_empty());
+    }
+
+    #[test]
+    fn a_validation_error_naming_a_line_goes_to_that_line_only() {
+        let p = OpenAi::compatible("http://127.0.0.1:9/v1");
+        let limits = Limits::default();
+        let b = Batch {
+            p: &p,
+            model: "m",
+            dep: None,
+            key: None,
+            limits: &limits,
+        };
+        let (ta, mut ra) = oneshot::channel();
+        let (tb, mut rb) = oneshot::channel();
+        let mut c = Callers {
+            waiting: [("a".to_owned(), ta), ("b".to_owned(), tb)].into(),
+            lines: vec!["a".into(), "b".into()],
+        };
+        let e = BatchError {
+            code: Some("invalid_request".into()),
+            message: Some("bad line".into()),
+            line: Some(2),
+        };
+        b.deliver_validation_errors("batch_1", &[e], &mut c);
+        assert!(ra.try_recv().is_err(), "line 1 is still waiting");
+        let Err(Error::Provider(pe)) = rb.try_recv().unwrap() else {
+            panic!("line 2 gets a provider error")
+        };
+        assert_eq!(pe.kind, ProviderErrorKind::BadRequest);
+        assert!(pe.message.contains("batch_1") && pe.message.contains("bad line"));
+        assert_eq!(c.waiting.len(), 1);
     }
 
     #[test]
