@@ -106,7 +106,7 @@ pub use pipeline::{BoxFuture, CoreStage, Middleware, Next, Stage, from_fn};
 #[cfg(feature = "anthropic")]
 pub use provider::anthropic::Anthropic;
 #[cfg(feature = "openai")]
-pub use provider::openai::{OpenAi, OpenAiEmbedder};
+pub use provider::openai::{NonUrgent, OpenAi, OpenAiBatch, OpenAiEmbedder};
 pub use provider::{ApiKey, Capabilities, Deployment, ModelRegistry, Provider, ScriptedProvider};
 pub use redact::{Redactor, SecretRedactor};
 pub use retrieval::{Chunk, ChunkRef, Query, Retriever};

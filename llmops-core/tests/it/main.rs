@@ -10,6 +10,8 @@
 
 #[cfg(feature = "anthropic")]
 mod anthropic;
+#[cfg(feature = "openai")]
+mod batch;
 #[cfg(feature = "cache")]
 mod cache;
 #[cfg(all(feature = "routing", feature = "openai"))]

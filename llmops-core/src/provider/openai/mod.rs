@@ -49,6 +49,7 @@
 //! removed from any error message or body a server echoes it in (keys of 8 characters or
 //! more).
 
+pub mod batch;
 mod embed;
 mod error;
 mod preset;
@@ -57,6 +58,7 @@ mod wire;
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
+pub use batch::{BATCH_ANNOTATION, BatchLayer, NonUrgent, OpenAiBatch};
 pub use embed::OpenAiEmbedder;
 pub use preset::{Preset, Quirks, presets};
 
@@ -397,8 +399,14 @@ impl OpenAi {
     }
 
     fn request(&self, url: &str, key: Option<&ApiKey>) -> Result<reqwest::RequestBuilder> {
-        let mut headers = self.headers.clone();
+        let mut headers = self.auth_headers(key)?;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(self.client()?.post(url).headers(headers))
+    }
+
+    /// The provider's extra headers plus the key's authentication header.
+    fn auth_headers(&self, key: Option<&ApiKey>) -> Result<HeaderMap> {
+        let mut headers = self.headers.clone();
         if let Some(k) = key {
             let (name, value) = match self.auth {
                 Auth::Bearer => (
@@ -418,7 +426,7 @@ impl OpenAi {
             })?;
             headers.insert(name, value);
         }
-        Ok(self.client()?.post(url).headers(headers))
+        Ok(headers)
     }
 
     /// Posts a JSON body; a non-2xx answer becomes a classified error, with the key removed
@@ -527,19 +535,27 @@ impl Provider for OpenAi {
             .bytes()
             .await
             .map_err(|e| http::transport_error(&self.name, &e))?;
+        self.read_full(&bytes, key).map(Reply::Full)
+    }
+}
+
+impl OpenAi {
+    /// A complete (non-streamed) chat completion body: the answer, or the classified error a
+    /// 200 body may carry (also what the Batch API's result lines hold).
+    fn read_full(&self, bytes: &[u8], key: Option<&ApiKey>) -> Result<crate::ChatResponse> {
         let decode_error = |msg: String| {
             let e = ProviderError::new(ProviderErrorKind::Decode, self.name.clone(), msg)
-                .with_body(&String::from_utf8_lossy(&bytes));
+                .with_body(&String::from_utf8_lossy(bytes));
             Error::from(scrub(e, key))
         };
-        let wire: wire::WireResponse = serde_json::from_slice(&bytes)
+        let wire: wire::WireResponse = serde_json::from_slice(bytes)
             .map_err(|e| decode_error(format!("the response is not a chat completion: {e}")))?;
         if wire.error.as_ref().is_some_and(|e| !e.is_null()) {
-            let raw = String::from_utf8_lossy(&bytes);
+            let raw = String::from_utf8_lossy(bytes);
             return Err(scrub(error::from_payload(&self.name, &raw), key).into());
         }
         match wire.into_response() {
-            Some(r) => Ok(Reply::Full(r)),
+            Some(r) => Ok(r),
             None => Err(decode_error(
                 "the response has no choices: there is no answer in it".to_owned(),
             )),
