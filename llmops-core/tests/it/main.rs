@@ -14,6 +14,8 @@ mod anthropic;
 mod cache;
 #[cfg(all(feature = "routing", feature = "openai"))]
 mod faults;
+#[cfg(feature = "cost")]
+mod ledger;
 #[cfg(feature = "openai")]
 mod openai;
 mod pipeline;
