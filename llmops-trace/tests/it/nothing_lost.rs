@@ -176,7 +176,10 @@ async fn ten_thousand_exchanges_each_recorded_exactly_once() {
 
     // the ledger: one entry per exchange, its totals the sum of the records' costs
     let totals = ledger.totals();
-    assert_eq!(totals.requests as usize, N, "ledger: none missing, none twice");
+    assert_eq!(
+        totals.requests as usize, N,
+        "ledger: none missing, none twice"
+    );
     let mut known = Money::zero();
     let mut unknown = 0;
     for r in &recs {
@@ -187,7 +190,10 @@ async fn ten_thousand_exchanges_each_recorded_exactly_once() {
     }
     assert_eq!(unknown, 0, "every exchange priced");
     assert!(known.amount > Default::default());
-    assert_eq!(totals.cost.amount, known.amount, "ledger = sum of the records");
+    assert_eq!(
+        totals.cost.amount, known.amount,
+        "ledger = sum of the records"
+    );
     assert_eq!(totals.unknown_cost_requests, 0);
     let attempts: usize = recs.iter().map(|r| r.attempts.len()).sum();
     assert_eq!(totals.attempts as usize, attempts);
