@@ -183,25 +183,15 @@ impl TablePricer {
             (UsageSource::Provider, Some(u)) => (u, UsageSource::Provider),
             (_, recorded) => count_usage(rec, a, recorded, is_last),
         };
-        let answered = if is_last {
-            rec.model_answered
-                .as_deref()
-                .map(|m| format!("{}/{}", a.provider, m))
-        } else {
-            None
-        };
-        let candidates = [
-            answered,
-            Some(format!("{}/{}", a.provider, a.model)),
-            Some(a.deployment.clone()),
-            Some(rec.model_requested.clone()),
-        ];
-        let found = candidates
-            .iter()
-            .flatten()
-            .find_map(|m| self.table.lookup(m).map(|(k, p)| (m, k, p)));
+        // candidates built one at a time: most exchanges stop at the first
+        let answered = rec.model_answered.as_deref().filter(|_| is_last);
+        let found = answered
+            .and_then(|m| self.find(format!("{}/{m}", a.provider)))
+            .or_else(|| self.find(format!("{}/{}", a.provider, a.model)))
+            .or_else(|| self.find(a.deployment.clone()))
+            .or_else(|| self.find(rec.model_requested.clone()));
         let (priced_as, cost) = match found {
-            Some((m, key, p)) => (Some(key.to_owned()), p.cost(m, &usage, pricing)),
+            Some((m, key, p)) => (Some(key), p.cost(&m, &usage, pricing)),
             None => {
                 let reason = format!("`{}/{}` is not in the price table", a.provider, a.model);
                 (None, Cost::unknown(reason))
@@ -223,6 +213,15 @@ impl TablePricer {
             source,
             cost,
         }
+    }
+}
+
+impl TablePricer {
+    /// The entry for `model`, with the model and the key it was found under.
+    fn find(&self, model: String) -> Option<(String, String, &super::ModelPrice)> {
+        let (key, price) = self.table.lookup(&model)?;
+        let key = key.to_owned();
+        Some((model, key, price))
     }
 }
 
