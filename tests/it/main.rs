@@ -11,6 +11,8 @@
 mod cache_semantic;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(all(feature = "cli", feature = "cost", feature = "trace"))]
+mod cli_cost;
 #[cfg(all(feature = "cli", feature = "eval"))]
 mod cli_eval;
 #[cfg(all(feature = "cli", feature = "prompts"))]

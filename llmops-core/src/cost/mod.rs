@@ -12,13 +12,27 @@
 //!   cached input at the cache rates; [`PriceTable::max_cost`] bounds a request before the
 //!   call from [`ChatRequest::token_upper_bound`](crate::ChatRequest::token_upper_bound).
 //!
-//! docs/cost.md ("Prices") has the look-up rules and the file format.
+//! - [`TablePricer`]: core's [`Pricer`](crate::Pricer) on a table — every exchange priced,
+//!   attempt by attempt, counted tokens when the provider reported none
+//!   ([`ClientBuilder::prices`](crate::ClientBuilder::prices)).
+//! - [`CostLedger`]: an [`Observer`](crate::Observer) attributing every exchange's cost to
+//!   tenant, user, API key, feature, model, deployment, prompt version and day; reports
+//!   ([`GroupBy`], [`Query`], [`Report`]) and the per-prompt-version report
+//!   ([`PromptVersionRow`]).
+//!
+//! docs/cost.md ("Prices", "Ledger") has the look-up rules, the file format and the ledger.
 
+mod ledger;
+mod pricer;
 mod prices;
 mod pricing;
+mod report;
 
+pub use ledger::CostLedger;
+pub use pricer::{BATCH_ANNOTATION, PricedAttempt, PricedExchange, TablePricer};
 pub use prices::{ModelPrice, PriceSource, PriceTable, PriceTier};
 pub use pricing::Pricing;
+pub use report::{Bucket, GroupBy, PromptVersionRow, Query, Report, UnknownCost};
 
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,8 @@ mod batch;
 mod cache;
 #[cfg(all(feature = "routing", feature = "openai"))]
 mod faults;
+#[cfg(feature = "cost")]
+mod ledger;
 #[cfg(feature = "openai")]
 mod openai;
 mod pipeline;

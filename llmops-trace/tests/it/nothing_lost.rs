@@ -1,11 +1,13 @@
 //! Nothing lost: 10,000 exchanges with every kind of ending (completed, provider failures,
 //! cancelled futures, dropped and cut streams) each appear exactly once in the request log and
-//! in the audit trail after `flush()`.
+//! in the audit trail after `flush()`, and in the cost ledger: its totals are the sum of the
+//! records' costs, no exchange twice, none missing.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use llmops_core::cost::{CostLedger, PriceTable, TablePricer};
 use llmops_core::*;
 use llmops_trace::{AuditLog, Metrics, RequestLog, RequestLogOptions, WhenFull, audit};
 
@@ -59,6 +61,14 @@ async fn ten_thousand_exchanges_each_recorded_exactly_once() {
     .unwrap();
     let trail = AuditLog::open(&audit_path).unwrap();
     let metrics = Metrics::new().unwrap();
+    let prices = PriceTable::from_json_str(
+        r#"{"flaky/m": {"litellm_provider": "flaky", "input_cost_per_token": "0.000001", "output_cost_per_token": "0.000002"}}"#,
+        "test prices",
+    )
+    .unwrap();
+    let ledger = CostLedger::new(std::sync::Arc::new(TablePricer::new(std::sync::Arc::new(
+        PriceTable::bundled().unwrap().merged(&prices),
+    ))));
     let provider = Flaky(
         Default::default(),
         ScriptedProvider::new()
@@ -70,6 +80,7 @@ async fn ten_thousand_exchanges_each_recorded_exactly_once() {
         .observer(log.clone())
         .observer(metrics.clone())
         .observer(trail.exchange_observer().unwrap())
+        .cost_ledger(ledger.clone())
         // requests that ask for it get a tap that cuts their stream
         .layer_at(
             Stage::BeforeProvider,
@@ -162,6 +173,30 @@ async fn ten_thousand_exchanges_each_recorded_exactly_once() {
         );
     }
     assert_eq!(metrics.dropped(), 0);
+
+    // the ledger: one entry per exchange, its totals the sum of the records' costs
+    let totals = ledger.totals();
+    assert_eq!(
+        totals.requests as usize, N,
+        "ledger: none missing, none twice"
+    );
+    let mut known = Money::zero();
+    let mut unknown = 0;
+    for r in &recs {
+        match &r.cost {
+            Cost::Known(m) => known = known.checked_add(m).unwrap(),
+            Cost::Unknown { .. } => unknown += 1,
+        }
+    }
+    assert_eq!(unknown, 0, "every exchange priced");
+    assert!(known.amount > Default::default());
+    assert_eq!(
+        totals.cost.amount, known.amount,
+        "ledger = sum of the records"
+    );
+    assert_eq!(totals.unknown_cost_requests, 0);
+    let attempts: usize = recs.iter().map(|r| r.attempts.len()).sum();
+    assert_eq!(totals.attempts as usize, attempts);
 
     let v = audit::verify(&audit_path).unwrap();
     assert_eq!(v.records as usize, N, "audit trail");

@@ -11,6 +11,8 @@
 mod audit;
 mod chat;
 mod config;
+#[cfg(feature = "cost")]
+mod cost;
 #[cfg(feature = "eval")]
 mod eval;
 #[cfg(feature = "trace")]
@@ -78,6 +80,9 @@ enum Command {
     /// Retrieval quality: score retrievers on a labelled (BEIR-layout) set.
     #[cfg(feature = "rag")]
     Rag(rag::RagArgs),
+    /// Cost: the price of a prospective request; spend from the request log.
+    #[cfg(feature = "cost")]
+    Cost(cost::CostArgs),
     /// Tokens: count the tokens of raw text for a model.
     #[cfg(feature = "tokens")]
     Tokens(tokens::TokensArgs),
@@ -116,6 +121,8 @@ fn main() -> ExitCode {
             Command::Prompt(args) => prompt::run(args, &cfg, cli.json).await,
             #[cfg(feature = "rag")]
             Command::Rag(args) => rag::run(args, cli.json).await,
+            #[cfg(feature = "cost")]
+            Command::Cost(args) => cost::run(args, &cfg, cli.json),
             #[cfg(feature = "tokens")]
             Command::Tokens(args) => tokens::run(args, cli.json),
         }
