@@ -95,8 +95,8 @@ pub use embed::{Embedder, HashingEmbedder};
 pub use error::{Error, ErrorClass, ProviderError, ProviderErrorKind, Result};
 pub use eval::{EvalCase, EvalOutput, EvalRecord, EvaluationResult, Evaluator, Score};
 pub use exchange::{
-    AttemptOutcome, AttemptRecord, CacheKind, CacheOutcome, Exchange, ExchangeRecord, Outcome,
-    ResponseRecord,
+    AttemptOutcome, AttemptRecord, BATCH_ANNOTATION, CacheKind, CacheOutcome, Exchange,
+    ExchangeRecord, Outcome, ResponseRecord,
 };
 pub use feedback::{Feedback, FeedbackValue};
 pub use guardrail::{Finding, GuardFinding, GuardInput, Guardrail, TextSource, Verdict};

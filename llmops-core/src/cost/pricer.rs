@@ -12,10 +12,7 @@ use crate::exchange::{AttemptRecord, CacheOutcome, ExchangeRecord};
 use crate::tokens::{RequestCounter, Tiktoken, TokenCount, TokenCounter};
 use crate::{ClientBuilder, Cost, Money, Pricer, Result, Usage, UsageSource};
 
-/// The annotation key that marks an exchange as sent through a provider's Batch API
-/// (`cx.annotations.insert(BATCH_ANNOTATION.into(), true.into())`): it is priced at
-/// [`Pricing::Batch`]. Any value but `false` and `null` counts.
-pub const BATCH_ANNOTATION: &str = "batch";
+pub use crate::exchange::BATCH_ANNOTATION;
 
 /// One provider attempt, priced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

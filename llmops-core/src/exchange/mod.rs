@@ -14,6 +14,11 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+/// The [`Exchange::annotations`] key that marks an exchange sent through a provider's Batch
+/// API (`true`): the cost layer prices it at the batch rate. Any value but `false` and `null`
+/// counts.
+pub const BATCH_ANNOTATION: &str = "batch";
+
 pub use record::{
     AttemptOutcome, AttemptRecord, CacheKind, CacheOutcome, ExchangeRecord, Outcome,
     RECORD_SCHEMA_VERSION, ResponseRecord,

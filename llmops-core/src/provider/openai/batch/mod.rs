@@ -84,10 +84,7 @@ use crate::stream::Reply;
 use crate::types::ChatRequest;
 use crate::{Error, Result};
 
-/// The [`Exchange::annotations`] key set to `true` on an exchange whose attempt went through
-/// the Batch API: the pricer and the cost ledger (feature `cost`) charge `Pricing::Batch` for
-/// it.
-pub const BATCH_ANNOTATION: &str = "batch";
+pub use crate::exchange::BATCH_ANNOTATION;
 
 /// The caller tag that marks a request non-urgent, and its value.
 const URGENCY_TAG: &str = "urgency";
