@@ -11,9 +11,13 @@
 //!   `Cost::Unknown`, never zero), at [`Pricing::Standard`] or [`Pricing::Batch`] prices,
 //!   cached input at the cache rates; [`PriceTable::max_cost`] bounds a request before the
 //!   call from [`ChatRequest::token_upper_bound`](crate::ChatRequest::token_upper_bound).
+//! - [`budget`]: limits per scope and window, reserved before the call and settled after it
+//!   (the pipeline's budget stage).
 //!
-//! docs/cost.md ("Prices") has the look-up rules and the file format.
+//! docs/cost.md ("Prices", "Budgets") has the look-up rules, the file formats and the
+//! budget guide.
 
+pub mod budget;
 mod prices;
 mod pricing;
 

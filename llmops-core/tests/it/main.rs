@@ -10,6 +10,8 @@
 
 #[cfg(feature = "anthropic")]
 mod anthropic;
+#[cfg(feature = "cost")]
+mod budget;
 #[cfg(feature = "cache")]
 mod cache;
 #[cfg(all(feature = "routing", feature = "openai"))]
