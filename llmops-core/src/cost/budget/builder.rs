@@ -6,7 +6,11 @@ use std::time::Duration;
 
 use super::alerts::Fired;
 use super::file::BudgetFile;
-use super::layer::{Budgets, Clock, Counters, Entry, Inner, StoreFailure, Unpriced, nanos_down};
+use arc_swap::ArcSwap;
+
+use super::layer::{
+    Budgets, Clock, Counters, Current, Entry, Inner, StoreFailure, Unpriced, nanos_down,
+};
 use super::limits::{Limit, LimitAmount, TokenCap};
 use super::store::{BudgetStore, MemoryBudgetStore};
 use crate::cost::{PriceTable, Pricing};
@@ -193,6 +197,7 @@ impl BudgetsBuilder {
                 LimitAmount::Tokens(n) => (i64::try_from(*n).unwrap_or(i64::MAX), true),
             };
             limits.push(Entry {
+                current: ArcSwap::from_pointee(Current::of(&l, chrono::Utc::now())),
                 limit: l,
                 units,
                 tokens,

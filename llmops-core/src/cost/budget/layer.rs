@@ -5,27 +5,29 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
+
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::alerts::{self, ALERT_RULE, Fired};
+use super::alerts::Fired;
 use super::limits::{Limit, TokenCap, Window};
-use super::reservation::{Held, Reservation, drive};
+use super::reservation::{Held, Reservation};
 use super::store::{BudgetStore, Charge, CounterState, Reserve};
 use super::{ANNOTATION, token_cap};
 use crate::cost::{ModelPrice, PriceTable, Pricing};
 use crate::error::{BudgetAmount, BudgetRefusal};
-use crate::exchange::{Exchange, ExchangeRecord};
+use crate::exchange::Exchange;
 use crate::pipeline::{Middleware, Next};
 use crate::provider::ModelRegistry;
 use crate::stream::Reply;
 use crate::tokens::TokenBound;
 use crate::trim::TrimPolicy;
-use crate::types::{Caller, ChatRequest, UsageSource};
-use crate::{Alert, AlertSink, Cost, Error, Money, Result};
+use crate::types::{Caller, ChatRequest};
+use crate::{AlertSink, Cost, Error, Money, Result};
 
 /// What to do with a request the price table cannot price (a model it does not know, or no
 /// `max_tokens` and no output limit for a token or money bound).
@@ -91,23 +93,23 @@ pub struct BudgetStats {
 
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
-    granted: AtomicU64,
-    refused: AtomicU64,
-    recounted: AtomicU64,
-    granted_on_recount: AtomicU64,
-    settled: AtomicU64,
-    settled_unknown: AtomicU64,
-    released: AtomicU64,
-    unpriced_allowed: AtomicU64,
-    store_errors: AtomicU64,
-    store_failed_open: AtomicU64,
-    stranded: AtomicU64,
-    trimmed: AtomicU64,
-    alerts_sent: AtomicU64,
-    alert_errors: AtomicU64,
+    pub(crate) granted: AtomicU64,
+    pub(crate) refused: AtomicU64,
+    pub(crate) recounted: AtomicU64,
+    pub(crate) granted_on_recount: AtomicU64,
+    pub(crate) settled: AtomicU64,
+    pub(crate) settled_unknown: AtomicU64,
+    pub(crate) released: AtomicU64,
+    pub(crate) unpriced_allowed: AtomicU64,
+    pub(crate) store_errors: AtomicU64,
+    pub(crate) store_failed_open: AtomicU64,
+    pub(crate) stranded: AtomicU64,
+    pub(crate) trimmed: AtomicU64,
+    pub(crate) alerts_sent: AtomicU64,
+    pub(crate) alert_errors: AtomicU64,
 }
 
-fn bump(c: &AtomicU64) {
+pub(crate) fn bump(c: &AtomicU64) {
     c.fetch_add(1, Ordering::Relaxed);
 }
 
@@ -118,6 +120,56 @@ pub(crate) struct Entry {
     /// Nano-dollars or tokens.
     pub(crate) units: i64,
     pub(crate) tokens: bool,
+    /// The current window: start, end, and the counter-key prefix (`name|start|`), swapped
+    /// when a window ends, so a request formats no date.
+    pub(crate) current: ArcSwap<Current>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Current {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    prefix: String,
+}
+
+impl Current {
+    pub(crate) fn of(limit: &Limit, at: DateTime<Utc>) -> Self {
+        let start = limit.window.start(at);
+        Current {
+            start,
+            end: limit.window.end(at),
+            prefix: counter_key(&limit.name, start, ""),
+        }
+    }
+}
+
+impl Entry {
+    /// The start and end of the window containing `at`.
+    fn window_at(&self, at: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let c = self.current.load();
+        if c.start <= at && at < c.end {
+            return (c.start, c.end);
+        }
+        let next = Current::of(&self.limit, at);
+        let w = (next.start, next.end);
+        // only a later window replaces the cached one (a clock that runs back does not thrash)
+        if next.start > c.start {
+            self.current.store(Arc::new(next));
+        }
+        w
+    }
+
+    /// The counter key of `value` in the window starting at `start`.
+    fn key(&self, start: DateTime<Utc>, value: &str) -> String {
+        let c = self.current.load();
+        if c.start == start {
+            let mut k = String::with_capacity(c.prefix.len() + value.len());
+            k.push_str(&c.prefix);
+            k.push_str(value);
+            return k;
+        }
+        counter_key(&self.limit.name, start, value)
+    }
 }
 
 pub(crate) struct Inner {
@@ -331,11 +383,11 @@ pub(crate) fn nanos_down(m: &Money) -> i64 {
         .unwrap_or(i64::MAX)
 }
 
-fn money(nanos: i64) -> Money {
+pub(crate) fn money(nanos: i64) -> Money {
     Money::usd(Decimal::new(nanos, 9).normalize())
 }
 
-fn amount(tokens: bool, n: i64) -> BudgetAmount {
+pub(crate) fn amount(tokens: bool, n: i64) -> BudgetAmount {
     if tokens {
         BudgetAmount::Tokens(u64::try_from(n).unwrap_or(0))
     } else {
@@ -398,11 +450,17 @@ impl Inner {
         Ok(Amounts { nanos, tokens })
     }
 
-    fn refusal(&self, held: &Held, state: CounterState, requested: Option<i64>) -> BudgetRefusal {
+    fn refusal(
+        &self,
+        charge: &Charge,
+        held: &Held,
+        state: CounterState,
+        requested: Option<i64>,
+    ) -> BudgetRefusal {
         let e = self.limits.get(held.limit);
         let name = e.map_or("", |e| e.limit.name.as_str());
         let scope = e.map_or_else(String::new, |e| {
-            e.limit.scope.describe(scope_value(&held.charge.key))
+            e.limit.scope.describe(scope_value(&charge.key))
         });
         BudgetRefusal::new(
             name,
@@ -412,7 +470,7 @@ impl Inner {
                 held.window,
                 held.window_start.format("%Y-%m-%dT%H:%MZ")
             ),
-            amount(held.tokens, held.charge.limit),
+            amount(held.tokens, charge.limit),
         )
         .with_figures(
             amount(held.tokens, state.spent),
@@ -420,165 +478,10 @@ impl Inner {
             requested.map(|n| amount(held.tokens, n)),
         )
     }
-
-    /// The real spend of a finished exchange: (nano-dollars, tokens); `None` when unknown.
-    fn actual(&self, rec: &ExchangeRecord) -> (Option<i64>, Option<i64>) {
-        let nanos = match &rec.cost {
-            Cost::Known(m) if m.currency == "USD" => Some(nanos_near(m)),
-            _ => self.price_attempts(rec),
-        };
-        let tokens = if rec.attempts.is_empty() {
-            Some(0)
-        } else if rec.usage_source == UsageSource::Missing {
-            None
-        } else {
-            i64::try_from(
-                rec.usage
-                    .input_tokens
-                    .saturating_add(rec.usage.output_tokens),
-            )
-            .ok()
-        };
-        (nanos, tokens)
-    }
-
-    /// Every attempt's usage at the table's prices (when no pricer priced the record).
-    fn price_attempts(&self, rec: &ExchangeRecord) -> Option<i64> {
-        let mut total = Decimal::ZERO;
-        for a in &rec.attempts {
-            let usage = a.usage.as_ref()?;
-            let full = format!("{}/{}", a.provider, a.model);
-            let (model, p) = [full.as_str(), a.deployment.as_str(), a.model.as_str()]
-                .into_iter()
-                .find_map(|m| self.prices.get(m).map(|p| (m, p)))?;
-            match p.cost(model, usage, self.pricing) {
-                Cost::Known(m) => total = total.checked_add(m.amount)?,
-                Cost::Unknown { .. } => return None,
-            }
-        }
-        Some(nanos_near(&Money::usd(total)))
-    }
-
-    pub(crate) fn settle(
-        self: Arc<Self>,
-        id: String,
-        held: Vec<Held>,
-        nanos: Option<i64>,
-        tokens: Option<i64>,
-    ) {
-        bump(&self.counters.settled);
-        let mut unknown = false;
-        let charges: Vec<Charge> = held
-            .iter()
-            .map(|h| {
-                let real = if h.tokens { tokens } else { nanos };
-                unknown |= real.is_none();
-                let mut c = h.charge.clone();
-                c.amount = real.unwrap_or(h.charge.amount);
-                c
-            })
-            .collect();
-        if unknown {
-            bump(&self.counters.settled_unknown);
-            tracing::warn!(reservation = %id, "budget: real cost unknown; the reservation is kept as the spend");
-        }
-        let this = self.clone();
-        let done = drive(async move {
-            match this.store.settle(&id, &charges).await {
-                Ok(states) => this.alert(&held, &states).await,
-                Err(e) => {
-                    bump(&this.counters.store_errors);
-                    tracing::warn!(reservation = %id, error = %e, "budget: settling failed");
-                }
-            }
-        });
-        if !done {
-            bump(&self.counters.stranded);
-        }
-    }
-
-    pub(crate) fn release(self: Arc<Self>, id: String, held: Vec<Held>) {
-        bump(&self.counters.released);
-        let this = self.clone();
-        let done = drive(async move {
-            let charges: Vec<Charge> = held.into_iter().map(|h| h.charge).collect();
-            if let Err(e) = this.store.release(&id, &charges).await {
-                bump(&this.counters.store_errors);
-                tracing::warn!(reservation = %id, error = %e, "budget: release failed");
-            }
-        });
-        if !done {
-            bump(&self.counters.stranded);
-        }
-    }
-
-    async fn alert(&self, held: &[Held], states: &[CounterState]) {
-        let Some(sink) = &self.alerts else {
-            return;
-        };
-        for (h, st) in held.iter().zip(states) {
-            let Some(e) = self.limits.get(h.limit) else {
-                continue;
-            };
-            if e.limit.alerts.is_empty() {
-                continue;
-            }
-            let new = self.fired.mark(
-                &h.charge.key,
-                alerts::reached(&e.limit.alerts, st.spent, e.units),
-                h.charge.window_end,
-            );
-            for p in new {
-                match self
-                    .store
-                    .claim_alert(&h.charge.key, p, h.charge.window_end)
-                    .await
-                {
-                    Ok(true) => {}
-                    Ok(false) => continue,
-                    Err(err) => {
-                        bump(&self.counters.store_errors);
-                        tracing::warn!(error = %err, "budget: alert claim failed");
-                        continue;
-                    }
-                }
-                let scope = e.limit.scope.describe(scope_value(&h.charge.key));
-                let spent = amount(h.tokens, st.spent);
-                let mut a = Alert::now(
-                    ALERT_RULE,
-                    alerts::severity(p),
-                    format!(
-                        "budget `{}` ({scope}): {p}% of {} reached in the {} from {} ({spent} spent)",
-                        e.limit.name,
-                        e.limit.amount.as_budget_amount(),
-                        h.window,
-                        h.window_start.format("%Y-%m-%dT%H:%MZ"),
-                    ),
-                );
-                a.data = json!({
-                    "budget": e.limit.name,
-                    "scope": scope,
-                    "window": h.window,
-                    "window_start": h.window_start,
-                    "window_end": h.charge.window_end,
-                    "percent": p,
-                    "limit": e.limit.amount.as_budget_amount().to_string(),
-                    "spent": spent.to_string(),
-                });
-                match sink.send(&a).await {
-                    Ok(()) => bump(&self.counters.alerts_sent),
-                    Err(err) => {
-                        bump(&self.counters.alert_errors);
-                        tracing::warn!(error = %err, "budget: alert not delivered");
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// The scope value of a counter key (after its second `|`).
-fn scope_value(key: &str) -> &str {
+pub(crate) fn scope_value(key: &str) -> &str {
     key.splitn(3, '|').nth(2).unwrap_or_default()
 }
 
@@ -671,32 +574,31 @@ impl Middleware for Budgets {
                 ));
             }
         };
-        let mut held: Vec<Held> = applicable
-            .iter()
-            .map(|(i, e, v)| {
-                let start = e.limit.window.start(now);
-                let end = e.limit.window.end(now);
-                Held {
-                    charge: Charge::new(
-                        counter_key(&e.limit.name, start, v),
-                        e.units,
-                        if e.tokens {
-                            amounts.tokens
-                        } else {
-                            amounts.nanos
-                        },
-                        end,
-                    ),
-                    limit: *i,
-                    tokens: e.tokens,
-                    window: e.limit.window,
-                    window_start: start,
-                }
-            })
-            .collect();
+        let mut charges = Vec::with_capacity(applicable.len());
+        let mut held = Vec::with_capacity(applicable.len());
+        for (i, e, v) in &applicable {
+            let (start, end) = e.window_at(now);
+            charges.push(Charge::new(
+                e.key(start, v),
+                e.units,
+                if e.tokens {
+                    amounts.tokens
+                } else {
+                    amounts.nanos
+                },
+                end,
+            ));
+            held.push(Held {
+                limit: *i,
+                tokens: e.tokens,
+                window: e.limit.window,
+                window_start: start,
+            });
+        }
         drop(applicable);
-        let id = format!("{}#budget", cx.request_id());
-        let mut charges: Vec<Charge> = held.iter().map(|h| h.charge.clone()).collect();
+        let mut id = String::with_capacity(cx.request_id().len() + 7);
+        id.push_str(cx.request_id());
+        id.push_str("#budget");
         let mut outcome = inner.store.reserve(&id, &charges, inner.ttl).await;
         let mut recounted = false;
         if let Ok(Reserve::Refused { .. }) = outcome {
@@ -709,9 +611,8 @@ impl Middleware for Budgets {
                     output_tokens: bound.output_tokens,
                 };
                 if let Ok(a) = inner.amounts(price, &req.model, &tight, money, tokens) {
-                    for (h, c) in held.iter_mut().zip(charges.iter_mut()) {
+                    for (h, c) in held.iter().zip(charges.iter_mut()) {
                         c.amount = if h.tokens { a.tokens } else { a.nanos };
-                        h.charge.amount = c.amount;
                     }
                     recounted = true;
                     outcome = inner.store.reserve(&id, &charges, inner.ttl).await;
@@ -724,11 +625,11 @@ impl Middleware for Budgets {
         match outcome {
             Ok(Reserve::Granted) => {}
             Ok(Reserve::Refused { index, state }) => {
-                let h = held
-                    .get(index)
-                    .or(held.first())
-                    .ok_or_else(|| Error::config("no limit"))?;
-                let r = inner.refusal(h, state, Some(h.charge.amount));
+                let i = if index < held.len() { index } else { 0 };
+                let (Some(c), Some(h)) = (charges.get(i), held.get(i)) else {
+                    return Err(Error::config("budget: no limit applied"));
+                };
+                let r = inner.refusal(c, h, state, Some(c.amount));
                 return Err(refuse(
                     cx,
                     &inner.counters,
@@ -758,33 +659,33 @@ impl Middleware for Budgets {
         if money {
             note.insert(
                 "reserved_usd".to_owned(),
-                json!(money_str(amounts_of(&held, false))),
+                json!(money_str(amounts_of(&charges, &held, false))),
             );
         }
         if tokens {
-            note.insert("reserved_tokens".to_owned(), json!(amounts_of(&held, true)));
+            note.insert(
+                "reserved_tokens".to_owned(),
+                json!(amounts_of(&charges, &held, true)),
+            );
         }
         note.insert("input_tokens_bound".to_owned(), json!(bound.input_tokens));
         if recounted {
             note.insert("recounted".to_owned(), json!(true));
         }
-        note.insert("counters".to_owned(), json!(held.len()));
         cx.annotations
             .insert(ANNOTATION.to_owned(), serde_json::Value::Object(note));
-        let reservation = Reservation::new(id, held, self.inner.clone());
-        let settle_with = self.inner.clone();
-        cx.on_finish(move |rec| {
-            let (nanos, tokens) = settle_with.actual(rec);
-            reservation.settle(nanos, tokens);
-        });
+        let reservation = Reservation::new(id, charges, held, self.inner.clone());
+        cx.on_finish(move |rec| reservation.settle_from(rec));
         next.run(req, cx).await
     }
 }
 
-fn amounts_of(held: &[Held], tokens: bool) -> i64 {
-    held.iter()
-        .find(|h| h.tokens == tokens)
-        .map_or(0, |h| h.charge.amount)
+fn amounts_of(charges: &[Charge], held: &[Held], tokens: bool) -> i64 {
+    charges
+        .iter()
+        .zip(held)
+        .find(|(_, h)| h.tokens == tokens)
+        .map_or(0, |(c, _)| c.amount)
 }
 
 fn money_str(nanos: i64) -> String {

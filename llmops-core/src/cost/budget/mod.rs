@@ -25,6 +25,7 @@ mod file;
 mod layer;
 mod limits;
 mod reservation;
+mod settle;
 mod store;
 mod token_cap;
 
@@ -37,7 +38,7 @@ pub use reservation::Reservation;
 pub use store::{BudgetStore, Charge, CounterState, MemoryBudgetStore, Reserve};
 
 /// The exchange annotation the budget stage writes: what it reserved (`reserved_usd`,
-/// `reserved_tokens`, `input_tokens_bound`, `recounted`), or the figures of a refusal
+/// `reserved_tokens`, `input_tokens_bound`, `recounted` when the exact count was needed), or the figures of a refusal
 /// (`refused: true` and the fields of [`BudgetRefusal`](crate::error::BudgetRefusal)), or
 /// `uncounted: true` with the reason.
 pub const ANNOTATION: &str = "budget";

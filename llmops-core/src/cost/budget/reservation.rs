@@ -12,11 +12,9 @@ use super::layer::Inner;
 use super::limits::Window;
 use super::store::Charge;
 
-/// What one counter of a reservation is for.
-#[derive(Debug, Clone)]
+/// What one counter of a reservation is for (beside its [`Charge`]).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Held {
-    /// The charge as reserved (its amount is the hold).
-    pub(crate) charge: Charge,
     /// Index of the limit in the budget.
     pub(crate) limit: usize,
     /// Whether the limit counts tokens (else nano-dollars).
@@ -31,6 +29,8 @@ pub(crate) struct Held {
 /// hold (a shared store's TTL covers a process that dies first).
 pub struct Reservation {
     id: String,
+    /// As reserved (their amounts are the holds).
+    charges: Vec<Charge>,
     held: Vec<Held>,
     inner: Option<Arc<Inner>>,
 }
@@ -46,9 +46,15 @@ impl std::fmt::Debug for Reservation {
 }
 
 impl Reservation {
-    pub(crate) fn new(id: String, held: Vec<Held>, inner: Arc<Inner>) -> Self {
+    pub(crate) fn new(
+        id: String,
+        charges: Vec<Charge>,
+        held: Vec<Held>,
+        inner: Arc<Inner>,
+    ) -> Self {
         Reservation {
             id,
+            charges,
             held,
             inner: Some(inner),
         }
@@ -61,7 +67,17 @@ impl Reservation {
 
     /// The keys of the counters it holds.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.held.iter().map(|h| h.charge.key.as_str())
+        self.charges.iter().map(|c| c.key.as_str())
+    }
+
+    /// Settles to the real spend of the finished exchange `rec` (see
+    /// [`Budgets`](super::Budgets): its cost when known, else its attempts' usage priced).
+    pub(crate) fn settle_from(self, rec: &crate::ExchangeRecord) {
+        let Some(inner) = &self.inner else {
+            return;
+        };
+        let (nanos, tokens) = inner.actual(rec);
+        self.settle(nanos, tokens);
     }
 
     /// Settles to the real spend: `nanos` (nano-dollars) on money counters, `tokens` on
@@ -70,9 +86,10 @@ impl Reservation {
         let Some(inner) = self.inner.take() else {
             return;
         };
+        let charges = std::mem::take(&mut self.charges);
         let held = std::mem::take(&mut self.held);
         let id = std::mem::take(&mut self.id);
-        inner.settle(id, held, nanos, tokens);
+        inner.settle(id, charges, held, nanos, tokens);
     }
 
     /// Releases the hold without spending.
@@ -84,9 +101,9 @@ impl Reservation {
         let Some(inner) = self.inner.take() else {
             return;
         };
-        let held = std::mem::take(&mut self.held);
+        let charges = std::mem::take(&mut self.charges);
         let id = std::mem::take(&mut self.id);
-        inner.release(id, held);
+        inner.release(id, charges);
     }
 }
 
@@ -144,18 +161,22 @@ mod tests {
             .build()
             .unwrap();
         let now = Utc::now();
+        let charges = vec![Charge::new(
+            "global/day|x|",
+            1_000,
+            400,
+            Window::Day.end(now),
+        )];
         let held = vec![Held {
-            charge: Charge::new("global/day|x|", 1_000, 400, Window::Day.end(now)),
             limit: 0,
             tokens: false,
             window: Window::Day,
             window_start: Window::Day.start(now),
         }];
-        let charges: Vec<Charge> = held.iter().map(|h| h.charge.clone()).collect();
         let store = b.store().clone();
         let ttl = std::time::Duration::from_secs(60);
         store.reserve("r1", &charges, ttl).await.unwrap();
-        let r = Reservation::new("r1".into(), held.clone(), b.inner.clone());
+        let r = Reservation::new("r1".into(), charges.clone(), held.clone(), b.inner.clone());
         assert_eq!(r.keys().collect::<Vec<_>>(), ["global/day|x|"]);
         assert_eq!(store.state("global/day|x|").await.unwrap().reserved, 400);
         drop(r);
@@ -163,7 +184,7 @@ mod tests {
         assert_eq!(b.stats().released, 1);
         // settled: the real spend replaces the hold
         store.reserve("r2", &charges, ttl).await.unwrap();
-        Reservation::new("r2".into(), held, b.inner.clone()).settle(Some(150), None);
+        Reservation::new("r2".into(), charges, held, b.inner.clone()).settle(Some(150), None);
         let st = store.state("global/day|x|").await.unwrap();
         assert_eq!((st.spent, st.reserved), (150, 0));
         assert_eq!(b.stats().released, 1);

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
@@ -315,32 +316,38 @@ impl MemoryBudgetStore {
         )
     }
 
-    /// The counters of `charges`, each once, sorted by key (the lock order), with the
-    /// charges' indices and summed amounts.
-    fn slots(&self, charges: &[Charge]) -> Vec<(Arc<Slot>, Vec<usize>)> {
+    /// The counters of `charges`, each once, sorted by key (the lock order): the charge
+    /// indices in key order, and per counter its slot and its range of those indices (a key
+    /// named twice is one counter with the amounts summed).
+    fn slots(&self, charges: &[Charge]) -> (Vec<usize>, Vec<Group>) {
         let mut order: Vec<usize> = (0..charges.len()).collect();
-        order.sort_by(|a, b| {
-            let ka = charges.get(*a).map(|c| c.key.as_str());
-            let kb = charges.get(*b).map(|c| c.key.as_str());
-            ka.cmp(&kb)
-        });
-        let mut out: Vec<(Arc<Slot>, Vec<usize>)> = Vec::with_capacity(order.len());
-        let mut last_key: Option<&str> = None;
-        for i in order {
-            let Some(c) = charges.get(i) else { continue };
-            if last_key == Some(c.key.as_str()) {
-                if let Some((_, idx)) = out.last_mut() {
-                    idx.push(i);
-                }
-                continue;
+        let key = |i: &usize| charges.get(*i).map(|c| c.key.as_str());
+        order.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+        let mut out: Vec<Group> = Vec::with_capacity(order.len());
+        let mut pos = 0;
+        while pos < order.len() {
+            let first = order.get(pos).and_then(|i| charges.get(*i));
+            let mut end = pos + 1;
+            while order
+                .get(end)
+                .is_some_and(|i| key(i) == first.map(|c| c.key.as_str()))
+            {
+                end += 1;
             }
-            if let Some(s) = self.slot(c) {
-                out.push((s, vec![i]));
-                last_key = Some(c.key.as_str());
+            if let Some(s) = first.and_then(|c| self.slot(c)) {
+                out.push((s, pos..end));
             }
+            pos = end;
         }
-        out
+        (order, out)
     }
+}
+
+/// A counter and the range of charge indices (in key order) that name it.
+type Group = (Arc<Slot>, Range<usize>);
+
+fn group<'a>(order: &'a [usize], r: &Range<usize>) -> &'a [usize] {
+    order.get(r.clone()).unwrap_or_default()
 }
 
 fn amount_of(charges: &[Charge], idx: &[usize]) -> i64 {
@@ -364,12 +371,41 @@ impl BudgetStore for MemoryBudgetStore {
     }
 
     async fn reserve(&self, id: &str, charges: &[Charge], ttl: Duration) -> Result<Reserve> {
-        let slots = self.slots(charges);
         let now = Instant::now();
+        if let [c] = charges {
+            // one counter (the common case): no lock ordering, no bookkeeping vectors
+            let Some(slot) = self.slot(c) else {
+                return Ok(Reserve::Granted);
+            };
+            let mut g = lock(&slot.state);
+            let amount = c.amount.max(0);
+            if !g.has_room(amount, c.limit) {
+                g.sweep(now);
+                if !g.has_room(amount, c.limit) {
+                    return Ok(Reserve::Refused {
+                        index: 0,
+                        state: g.figures(),
+                    });
+                }
+            }
+            g.reserved = g.reserved.saturating_add(amount);
+            if let Some(old) = g.holds.insert(
+                id.into(),
+                Hold {
+                    amount,
+                    expires: now + ttl,
+                },
+            ) {
+                g.reserved = g.reserved.saturating_sub(old.amount).max(0);
+            }
+            return Ok(Reserve::Granted);
+        }
+        let (order, slots) = self.slots(charges);
         // locks in key order: concurrent reservations over overlapping counters cannot deadlock
         let mut guards: Vec<MutexGuard<'_, SlotState>> =
             slots.iter().map(|(s, _)| lock(&s.state)).collect();
-        for (g, (_, idx)) in guards.iter_mut().zip(&slots) {
+        for (g, (_, r)) in guards.iter_mut().zip(&slots) {
+            let idx = group(&order, r);
             let (amount, limit) = (amount_of(charges, idx), limit_of(charges, idx));
             if !g.has_room(amount, limit) {
                 g.sweep(now);
@@ -382,8 +418,8 @@ impl BudgetStore for MemoryBudgetStore {
             }
         }
         let expires = now + ttl;
-        for (g, (_, idx)) in guards.iter_mut().zip(&slots) {
-            let amount = amount_of(charges, idx);
+        for (g, (_, r)) in guards.iter_mut().zip(&slots) {
+            let amount = amount_of(charges, group(&order, r));
             g.reserved = g.reserved.saturating_add(amount);
             if let Some(old) = g.holds.insert(id.into(), Hold { amount, expires }) {
                 // the same id reserved twice: the newer hold replaces the older
@@ -394,14 +430,25 @@ impl BudgetStore for MemoryBudgetStore {
     }
 
     async fn settle(&self, id: &str, charges: &[Charge]) -> Result<Vec<CounterState>> {
-        let mut out = vec![CounterState::default(); charges.len()];
-        for (slot, idx) in self.slots(charges) {
+        if let [c] = charges {
+            let Some(slot) = self.slot(c) else {
+                return Ok(vec![CounterState::default()]);
+            };
             let mut g = lock(&slot.state);
             g.end_hold(id);
-            g.spent = g.spent.saturating_add(amount_of(charges, &idx));
+            g.spent = g.spent.saturating_add(c.amount.max(0));
+            return Ok(vec![g.figures()]);
+        }
+        let mut out = vec![CounterState::default(); charges.len()];
+        let (order, slots) = self.slots(charges);
+        for (slot, r) in &slots {
+            let idx = group(&order, r);
+            let mut g = lock(&slot.state);
+            g.end_hold(id);
+            g.spent = g.spent.saturating_add(amount_of(charges, idx));
             let f = g.figures();
             for i in idx {
-                if let Some(o) = out.get_mut(i) {
+                if let Some(o) = out.get_mut(*i) {
                     *o = f;
                 }
             }
