@@ -1,33 +1,4 @@
 //! [`BudgetFile`]: limits, token caps and policies from a TOML file.
-//!
-//! ```toml
-//! unpriced = "refuse"          # or "allow" (let through uncounted)
-//! on_store_error = "fail_closed"
-//! reservation_ttl_secs = 600
-//!
-//! [[limit]]
-//! scope = "global"             # global | tenant | feature | user | api_key
-//! window = "month"             # minute | hour | day | month (calendar, UTC)
-//! usd = "500"                  # exact: a string (or an integer)
-//! alerts = [50, 80, 100]       # percent, each alerted once per window
-//!
-//! [[limit]]
-//! name = "acme-daily"          # optional; default `tenant=acme/day`
-//! scope = "tenant"
-//! only = "acme"                # optional: this tenant only (else one counter per tenant)
-//! window = "day"
-//! tokens = 2_000_000           # a token limit instead of money
-//!
-//! [[request_tokens]]
-//! scope = "feature"            # optional (default global)
-//! only = "search"
-//! route = "gpt-4o"             # optional: requests for this model reference
-//! max_input_tokens = 8000
-//! on_exceed = "trim"           # or "refuse"
-//!
-//! [trim]                       # how caps trim (optional)
-//! keep_turns = 1
-//! ```
 
 use std::path::Path;
 use std::str::FromStr;
@@ -43,7 +14,36 @@ use crate::cost::Pricing;
 use crate::trim::{TrimPolicy, TrimStep};
 use crate::{Error, Money, Result};
 
-/// What a budget file holds (see the [module docs](self) for the format).
+/// What a budget file holds. The format:
+///
+/// ```toml
+/// unpriced = "refuse"          # or "allow" (let through uncounted)
+/// on_store_error = "fail_closed"
+/// reservation_ttl_secs = 600
+///
+/// [[limit]]
+/// scope = "global"             # global | tenant | feature | user | api_key
+/// window = "month"             # minute | hour | day | month (calendar, UTC)
+/// usd = "500"                  # exact: a string (or an integer)
+/// alerts = [50, 80, 100]       # percent, each alerted once per window
+///
+/// [[limit]]
+/// name = "acme-daily"          # optional; default `tenant=acme/day`
+/// scope = "tenant"
+/// only = "acme"                # optional: this tenant only (else one counter per tenant)
+/// window = "day"
+/// tokens = 2_000_000           # a token limit instead of money
+///
+/// [[request_tokens]]
+/// scope = "feature"            # optional (default global)
+/// only = "search"
+/// route = "gpt-4o"             # optional: requests for this model reference
+/// max_input_tokens = 8000
+/// on_exceed = "trim"           # or "refuse"
+///
+/// [trim]                       # how caps trim (optional)
+/// keep_turns = 1
+/// ```
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BudgetFile {
