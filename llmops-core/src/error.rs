@@ -122,6 +122,11 @@ pub enum Error {
         /// The failure.
         cause: Box<Error>,
     },
+    /// A budget refused the request: no room left in a limit's window, a request it cannot
+    /// price (fail closed), or input over a per-request token cap that trimming cannot meet.
+    /// Nothing was sent. Audited through the exchange record's class `budget_exceeded`.
+    #[error("{0}")]
+    BudgetExceeded(Box<BudgetRefusal>),
 }
 
 impl Error {
@@ -173,6 +178,7 @@ impl Error {
             Error::LocalRateLimit { .. } => ErrorClass::LocalRateLimit,
             Error::Unsupported { .. } => ErrorClass::Unsupported,
             Error::StreamInterrupted { .. } => ErrorClass::StreamInterrupted,
+            Error::BudgetExceeded(_) => ErrorClass::BudgetExceeded,
         }
     }
 
@@ -197,6 +203,8 @@ impl Error {
             | Error::Extension { .. }
             | Error::Json(_)
             | Error::Io(_) => false,
+            // the window must roll over or the limit change: retrying now spends nothing
+            Error::BudgetExceeded(_) => false,
         }
     }
 
@@ -219,6 +227,7 @@ impl Error {
             | Error::Extension { .. }
             | Error::Json(_)
             | Error::Io(_) => None,
+            Error::BudgetExceeded(_) => None,
         }
     }
 }
@@ -429,6 +438,138 @@ impl fmt::Debug for ProviderError {
     }
 }
 
+/// An amount a budget counts: money (exact) or tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BudgetAmount {
+    /// Money, in the limit's currency.
+    Money(crate::Money),
+    /// Tokens (input plus output).
+    Tokens(u64),
+}
+
+impl fmt::Display for BudgetAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BudgetAmount::Money(m) => m.fmt(f),
+            BudgetAmount::Tokens(n) => write!(f, "{n} tokens"),
+        }
+    }
+}
+
+/// Why a budget refused a request: the figures of [`Error::BudgetExceeded`].
+///
+/// ```
+/// use llmops_core::error::{BudgetAmount, BudgetRefusal};
+/// use llmops_core::{Error, Money};
+/// let r = BudgetRefusal::new(
+///     "tenant/day", "tenant=acme", "day from 2026-01-02T00:00:00Z",
+///     BudgetAmount::Money(Money::usd_str("10").unwrap()),
+/// )
+/// .with_figures(
+///     BudgetAmount::Money(Money::usd_str("9.9").unwrap()),
+///     BudgetAmount::Money(Money::usd_str("0.05").unwrap()),
+///     Some(BudgetAmount::Money(Money::usd_str("0.2").unwrap())),
+/// );
+/// let e = Error::BudgetExceeded(Box::new(r));
+/// assert_eq!(e.class().as_str(), "budget_exceeded");
+/// assert!(!e.is_retryable());
+/// assert!(e.to_string().contains("9.9 USD spent + 0.05 USD reserved + 0.2 USD requested > limit 10 USD"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BudgetRefusal {
+    /// The limit's name (`tenant/day`, or the name it was given).
+    pub budget: String,
+    /// Whose counter: `global`, `tenant=acme`, `user=u-1`, `feature=search`, `api_key=k-1`.
+    pub scope: String,
+    /// The window: `day from 2026-01-02T00:00:00Z` ..., or `request` for a per-request cap.
+    pub window: String,
+    /// The limit.
+    pub limit: BudgetAmount,
+    /// Settled spend in the window so far.
+    pub spent: BudgetAmount,
+    /// Reserved by requests in flight.
+    pub reserved: BudgetAmount,
+    /// What this request needed (its upper bound, or its exact input tokens for a token
+    /// cap); `None` when it could not be priced.
+    pub requested: Option<BudgetAmount>,
+    /// Why it could not be priced, or what trimming could not do.
+    pub note: Option<String>,
+}
+
+impl BudgetRefusal {
+    /// A refusal by the limit `budget` of `scope` in `window`; figures zero until set.
+    pub fn new(
+        budget: impl Into<String>,
+        scope: impl Into<String>,
+        window: impl Into<String>,
+        limit: BudgetAmount,
+    ) -> Self {
+        let zero = match &limit {
+            BudgetAmount::Money(m) => BudgetAmount::Money(crate::Money {
+                amount: rust_decimal::Decimal::ZERO,
+                currency: m.currency.clone(),
+            }),
+            BudgetAmount::Tokens(_) => BudgetAmount::Tokens(0),
+        };
+        BudgetRefusal {
+            budget: budget.into(),
+            scope: scope.into(),
+            window: window.into(),
+            limit,
+            spent: zero.clone(),
+            reserved: zero,
+            requested: None,
+            note: None,
+        }
+    }
+
+    /// With the spent, reserved and requested figures.
+    #[must_use]
+    pub fn with_figures(
+        mut self,
+        spent: BudgetAmount,
+        reserved: BudgetAmount,
+        requested: Option<BudgetAmount>,
+    ) -> Self {
+        self.spent = spent;
+        self.reserved = reserved;
+        self.requested = requested;
+        self
+    }
+
+    /// With a note (why the request could not be priced or trimmed).
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+impl fmt::Display for BudgetRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "budget `{}` ({}, {}) refused the request: ",
+            self.budget, self.scope, self.window
+        )?;
+        match &self.requested {
+            Some(req) => write!(
+                f,
+                "{} spent + {} reserved + {} requested > limit {}",
+                self.spent, self.reserved, req, self.limit
+            )?,
+            None => write!(f, "it cannot be priced (limit {})", self.limit)?,
+        }
+        if let Some(n) = &self.note {
+            write!(f, "; {n}")?;
+        }
+        Ok(())
+    }
+}
+
 /// The class of an [`Error`], as recorded (`error.type` on spans, `outcome.error` in records).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -466,6 +607,8 @@ pub enum ErrorClass {
     Unsupported,
     /// See [`Error::StreamInterrupted`].
     StreamInterrupted,
+    /// See [`Error::BudgetExceeded`].
+    BudgetExceeded,
     /// A class added by a later layer (budget refused, guard blocked ...).
     Other(String),
 }
@@ -490,6 +633,7 @@ impl ErrorClass {
             ErrorClass::LocalRateLimit => "local_rate_limit",
             ErrorClass::Unsupported => "unsupported",
             ErrorClass::StreamInterrupted => "stream_interrupted",
+            ErrorClass::BudgetExceeded => "budget_exceeded",
             ErrorClass::Other(s) => s,
         }
     }

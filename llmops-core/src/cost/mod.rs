@@ -11,7 +11,8 @@
 //!   `Cost::Unknown`, never zero), at [`Pricing::Standard`] or [`Pricing::Batch`] prices,
 //!   cached input at the cache rates; [`PriceTable::max_cost`] bounds a request before the
 //!   call from [`ChatRequest::token_upper_bound`](crate::ChatRequest::token_upper_bound).
-//!
+//! - [`budget`]: limits per scope and window, reserved before the call and settled after it
+//!   (the pipeline's budget stage).
 //! - [`TablePricer`]: core's [`Pricer`](crate::Pricer) on a table — every exchange priced,
 //!   attempt by attempt, counted tokens when the provider reported none
 //!   ([`ClientBuilder::prices`](crate::ClientBuilder::prices)).
@@ -20,8 +21,10 @@
 //!   ([`GroupBy`], [`Query`], [`Report`]) and the per-prompt-version report
 //!   ([`PromptVersionRow`]).
 //!
-//! docs/cost.md ("Prices", "Ledger") has the look-up rules, the file format and the ledger.
+//! docs/cost.md ("Prices", "Ledger", "Budgets") has the look-up rules, the file formats, the
+//! ledger and the budget guide.
 
+pub mod budget;
 mod ledger;
 mod pricer;
 mod prices;

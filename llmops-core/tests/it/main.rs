@@ -12,6 +12,8 @@
 mod anthropic;
 #[cfg(feature = "openai")]
 mod batch;
+#[cfg(feature = "cost")]
+mod budget;
 #[cfg(feature = "cache")]
 mod cache;
 #[cfg(all(feature = "routing", feature = "openai"))]
