@@ -6,7 +6,6 @@
 //! an unreadable log (`report`). Unknown costs in a report are not an error: they are listed
 //! apart with their request counts, never added as zero.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -72,20 +71,6 @@ pub(crate) fn run(args: CostArgs, cfg: &Config, json: bool) -> Result<u8> {
     .map(|()| OK)
 }
 
-fn read(path: &Path) -> Result<String> {
-    let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::invalid(format!("cannot read stdin: {e}")))?;
-    } else {
-        bytes = std::fs::read(path)
-            .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| Error::invalid(format!("{} is not UTF-8 text: {e}", path.display())))
-}
-
 fn estimate(a: EstimateArgs, table: &PriceTable, json: bool) -> Result<()> {
     let model = a.model.trim();
     let Some((key, price)) = table.lookup(model) else {
@@ -103,7 +88,7 @@ fn estimate(a: EstimateArgs, table: &PriceTable, json: bool) -> Result<()> {
             };
             let mut req = ChatRequest::new(model);
             for f in &files {
-                req = req.user(read(f)?);
+                req = req.user(crate::tokens::read_text(f)?);
             }
             let n = req.count_tokens();
             (n.tokens, if n.is_exact() { "counted" } else { "estimated" })

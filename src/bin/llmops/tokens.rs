@@ -8,7 +8,7 @@
 //! `"source": "estimated"`); it is not an error. Exit codes: 0 = ok, 1 = usage or I/O error.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use llmops::{Error, Result, Tiktoken, TokenCounter};
@@ -46,7 +46,8 @@ pub(crate) fn run(args: TokensArgs, json: bool) -> Result<u8> {
     }
 }
 
-fn read(path: &PathBuf) -> Result<String> {
+/// Reads a UTF-8 text file, or standard input for `-` (shared with `llmops cost`).
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin()
@@ -72,7 +73,7 @@ fn count(a: CountArgs, json: bool) -> Result<u8> {
     };
     let mut counts = Vec::with_capacity(files.len());
     for f in &files {
-        let text = read(f)?;
+        let text = read_text(f)?;
         counts.push((f.display().to_string(), counter.count(&text) as u64));
     }
     let total: u64 = counts.iter().map(|(_, n)| n).sum();
