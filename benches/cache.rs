@@ -181,7 +181,14 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("cache/semantic");
     g.sample_size(30);
-    for n in [1_000usize, 10_000] {
+    // Filling the cache goes through the client, one semantic miss (a full scan) per question:
+    // quadratic, so in test mode (`cargo test --benches`, a debug build) one small size only.
+    let sizes: &[usize] = if std::env::args().any(|a| a == "--bench") {
+        &[1_000, 10_000]
+    } else {
+        &[100]
+    };
+    for &n in sizes {
         let cache = Cache::builder()
             .max_size(20_000, 256 << 20)
             .semantic(0.85)
