@@ -32,6 +32,7 @@ use std::sync::Arc;
 use crate::Result;
 use crate::client::ClientInner;
 use crate::exchange::Exchange;
+use crate::provider::{Deployment, ModelRegistry};
 use crate::stream::Reply;
 use crate::types::ChatRequest;
 
@@ -127,6 +128,22 @@ pub trait Middleware: Send + Sync + 'static {
     }
     /// Handles one request: call `next.run(req, cx)` to continue, or return a reply yourself.
     async fn handle(&self, req: ChatRequest, cx: &mut Exchange, next: Next<'_>) -> Result<Reply>;
+
+    /// The deployments this middleware would send `req` to, in the order it would try them,
+    /// when it is the one that chooses (a router: the route its rules pick and the
+    /// fallbacks). Stages before it look past a route name through [`Next::candidates`]: the
+    /// budget stage prices a request's upper bound on the dearest of them. `Some(Err(_))`:
+    /// the request cannot be routed (this middleware will refuse it). The default, `None`:
+    /// this middleware does not choose deployments.
+    fn candidates(
+        &self,
+        req: &ChatRequest,
+        cx: &Exchange,
+        models: &ModelRegistry,
+    ) -> Option<Result<Vec<Arc<Deployment>>>> {
+        let _ = (req, cx, models);
+        None
+    }
 }
 
 #[async_trait::async_trait]
@@ -137,6 +154,14 @@ impl<T: Middleware + ?Sized> Middleware for Arc<T> {
     async fn handle(&self, req: ChatRequest, cx: &mut Exchange, next: Next<'_>) -> Result<Reply> {
         (**self).handle(req, cx, next).await
     }
+    fn candidates(
+        &self,
+        req: &ChatRequest,
+        cx: &Exchange,
+        models: &ModelRegistry,
+    ) -> Option<Result<Vec<Arc<Deployment>>>> {
+        (**self).candidates(req, cx, models)
+    }
 }
 
 #[async_trait::async_trait]
@@ -146,6 +171,14 @@ impl<T: Middleware + ?Sized> Middleware for Box<T> {
     }
     async fn handle(&self, req: ChatRequest, cx: &mut Exchange, next: Next<'_>) -> Result<Reply> {
         (**self).handle(req, cx, next).await
+    }
+    fn candidates(
+        &self,
+        req: &ChatRequest,
+        cx: &Exchange,
+        models: &ModelRegistry,
+    ) -> Option<Result<Vec<Arc<Deployment>>>> {
+        (**self).candidates(req, cx, models)
     }
 }
 
@@ -185,6 +218,19 @@ impl<'a> Next<'a> {
             }
             None => self.client.call_provider(req, cx).await,
         }
+    }
+
+    /// The deployments the rest of the pipeline would send `req` to, asked of the first
+    /// remaining middleware that chooses them (see [`Middleware::candidates`]); `None` when
+    /// none does (the request's model is resolved by the client alone).
+    pub fn candidates(
+        &self,
+        req: &ChatRequest,
+        cx: &Exchange,
+    ) -> Option<Result<Vec<Arc<Deployment>>>> {
+        self.chain
+            .iter()
+            .find_map(|m| m.candidates(req, cx, &self.client.registry))
     }
 
     /// The providers, deployments and aliases of the client running this pipeline (a router

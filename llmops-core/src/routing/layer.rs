@@ -244,6 +244,15 @@ impl RouterInner {
         Ok(r)
     }
 
+    /// The request's size, measured only when a rule needs it.
+    fn size(&self, req: &ChatRequest) -> RequestSize {
+        if self.needs_size {
+            RequestSize::of(req)
+        } else {
+            RequestSize::default()
+        }
+    }
+
     fn balanced(&self, group: &str, members: &[Member]) -> Vec<Member> {
         let mut v = members.to_vec();
         let how = self.balances.get(group).copied().unwrap_or(self.balance);
@@ -312,15 +321,35 @@ impl Middleware for Router {
         "router"
     }
 
+    /// The plan's candidates, route and fallbacks, before policy, capability and breaker
+    /// skips (a superset of what an attempt may reach).
+    fn candidates(
+        &self,
+        req: &ChatRequest,
+        cx: &Exchange,
+        models: &ModelRegistry,
+    ) -> Option<Result<Vec<Arc<Deployment>>>> {
+        let inner = &*self.inner;
+        let planned = inner.resolved(models).and_then(|resolved| {
+            let size = inner.size(req);
+            let prompt = cx.prompt.as_ref().map(|p| p.name.as_str());
+            let input = RouteInput {
+                model: &req.model,
+                prompt,
+                caller: &req.caller,
+                input_tokens_upper: size.input_upper,
+                stream: req.stream,
+            };
+            inner.plan(req, &input, &resolved, models)
+        });
+        Some(planned.map(|p| p.candidates.into_iter().map(|m| m.dep).collect()))
+    }
+
     async fn handle(&self, req: ChatRequest, cx: &mut Exchange, next: Next<'_>) -> Result<Reply> {
         let inner = &*self.inner;
         let models = next.models();
         let resolved = inner.resolved(models)?;
-        let size = if inner.needs_size {
-            RequestSize::of(&req)
-        } else {
-            RequestSize::default()
-        };
+        let size = inner.size(&req);
         let caller = req.caller.clone();
         let prompt = cx.prompt.as_ref().map(|p| p.name.clone());
         let input = RouteInput {

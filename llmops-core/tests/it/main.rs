@@ -16,6 +16,8 @@ mod batch;
 mod budget;
 #[cfg(feature = "cache")]
 mod cache;
+#[cfg(all(feature = "cost", feature = "routing"))]
+mod fault_costs;
 #[cfg(all(feature = "routing", feature = "openai"))]
 mod faults;
 #[cfg(feature = "cost")]

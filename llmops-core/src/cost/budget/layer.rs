@@ -22,7 +22,7 @@ use crate::cost::{ModelPrice, PriceTable, Pricing};
 use crate::error::{BudgetAmount, BudgetRefusal};
 use crate::exchange::Exchange;
 use crate::pipeline::{Middleware, Next};
-use crate::provider::ModelRegistry;
+use crate::provider::{Deployment, ModelRegistry};
 use crate::stream::Reply;
 use crate::tokens::TokenBound;
 use crate::trim::TrimPolicy;
@@ -401,6 +401,14 @@ struct Amounts {
     tokens: i64,
 }
 
+/// Whose prices bound a request.
+enum Targets {
+    /// The request's model (an id, alias or `provider/model` of the client).
+    Model,
+    /// The deployments a router after the budget stage may try.
+    Deployments(Vec<Arc<Deployment>>),
+}
+
 impl Inner {
     fn now(&self) -> DateTime<Utc> {
         self.clock.as_ref().map_or_else(Utc::now, |c| c())
@@ -413,6 +421,36 @@ impl Inner {
                 .ok()
                 .and_then(|d| self.prices.get_deployment(&d))
         })
+    }
+
+    /// The bound's amounts on the dearest of the targets.
+    fn bound_amounts(
+        &self,
+        targets: &Targets,
+        model: &str,
+        registry: &ModelRegistry,
+        bound: &TokenBound,
+        money: bool,
+        tokens: bool,
+    ) -> std::result::Result<Amounts, String> {
+        match targets {
+            Targets::Model => {
+                self.amounts(self.price_of(model, registry), model, bound, money, tokens)
+            }
+            Targets::Deployments(deps) => {
+                let mut most = Amounts {
+                    nanos: 0,
+                    tokens: 0,
+                };
+                for d in deps {
+                    let a =
+                        self.amounts(self.prices.get_deployment(d), &d.id, bound, money, tokens)?;
+                    most.nanos = most.nanos.max(a.nanos);
+                    most.tokens = most.tokens.max(a.tokens);
+                }
+                Ok(most)
+            }
+        }
     }
 
     fn amounts(
@@ -540,8 +578,17 @@ impl Middleware for Budgets {
         let bound = bound.unwrap_or_else(|| req.token_upper_bound());
         let money = applicable.iter().any(|(_, e, _)| !e.tokens);
         let tokens = applicable.iter().any(|(_, e, _)| e.tokens);
-        let price = inner.price_of(&req.model, next.models());
-        let amounts = match inner.amounts(price, &req.model, &bound, money, tokens) {
+        // What bounds the cost: the deployments a router after this stage may try (a route
+        // name is not a model, and a fallback may be dearer), else the request's model.
+        let targets = match next.candidates(&req, cx) {
+            Some(Ok(deps)) if !deps.is_empty() => Targets::Deployments(deps),
+            // the router refuses it before any provider call: nothing to reserve
+            Some(Err(_)) => return next.run(req, cx).await,
+            _ => Targets::Model,
+        };
+        let models = next.models();
+        let amounts = match inner.bound_amounts(&targets, &req.model, models, &bound, money, tokens)
+        {
             Ok(a) => a,
             Err(reason) => {
                 if inner.unpriced == Unpriced::Allow {
@@ -610,7 +657,9 @@ impl Middleware for Budgets {
                     input_tokens: exact.tokens,
                     output_tokens: bound.output_tokens,
                 };
-                if let Ok(a) = inner.amounts(price, &req.model, &tight, money, tokens) {
+                if let Ok(a) =
+                    inner.bound_amounts(&targets, &req.model, models, &tight, money, tokens)
+                {
                     for (h, c) in held.iter().zip(charges.iter_mut()) {
                         c.amount = if h.tokens { a.tokens } else { a.nanos };
                     }
