@@ -118,6 +118,39 @@ fn estimate_refuses_unknown_models_and_accepts_a_price_file() {
         "5",
     ]));
     assert_eq!(v["cost"], "0.00002");
+
+    // the same file named by `prices =` in llmops.toml
+    let toml = dir.path().join("llmops.toml");
+    std::fs::write(&toml, format!("prices = {:?}\n", prices.to_str().unwrap())).unwrap();
+    let v = json_of(&llmops(&[
+        "--json",
+        "--config",
+        toml.to_str().unwrap(),
+        "cost",
+        "estimate",
+        "-m",
+        "acme/house",
+        "--input-tokens",
+        "10",
+    ]));
+    assert_eq!(v["cost"], "0.00001");
+    // a malformed price file named there is an error naming the file
+    std::fs::write(&prices, "{\"acme/house\": {\"input_cost_per_token\": \"ten\"}}").unwrap();
+    let out = llmops(&[
+        "--config",
+        toml.to_str().unwrap(),
+        "cost",
+        "estimate",
+        "-m",
+        "acme/house",
+        "--input-tokens",
+        "10",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("prices.json"),
+        "{out:?}"
+    );
 }
 
 /// Writes a request log: 3 acme requests (2 on gpt-4o-mini, 1 on gpt-4o), 2 globex ones, one

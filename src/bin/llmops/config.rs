@@ -5,6 +5,7 @@
 //! log = "requests.jsonl"
 //! audit = "audit.jsonl"
 //! prompts = "prompts"           # the prompt directory (`llmops prompt …`; default ./prompts)
+//! prices = "prices.json"        # LiteLLM-format prices merged over the bundled table (`llmops cost …`)
 //!
 //! [providers.openai]            # the table name is the provider name (`openai/...`)
 //! kind = "openai"               # openai | anthropic
@@ -50,6 +51,10 @@ pub(crate) struct Config {
     #[serde(default)]
     #[cfg_attr(not(feature = "prompts"), allow(dead_code))]
     pub(crate) prompts: Option<std::path::PathBuf>,
+    /// A price file in LiteLLM's format merged over the bundled table (`llmops cost …`).
+    #[serde(default)]
+    #[cfg_attr(not(feature = "cost"), allow(dead_code))]
+    pub(crate) prices: Option<std::path::PathBuf>,
     #[serde(default)]
     providers: BTreeMap<String, ProviderConfig>,
     #[serde(default)]

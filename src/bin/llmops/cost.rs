@@ -20,7 +20,8 @@ use crate::config::Config;
 /// Arguments of `llmops cost`.
 #[derive(Debug, Args)]
 pub(crate) struct CostArgs {
-    /// A price file in LiteLLM's format, merged over the bundled table.
+    /// A price file in LiteLLM's format, merged over the bundled table (default: `prices` in
+    /// llmops.toml, else the bundled table alone).
     #[arg(long, global = true, value_name = "FILE")]
     prices: Option<PathBuf>,
     #[command(subcommand)]
@@ -57,9 +58,8 @@ struct EstimateArgs {
     files: Vec<PathBuf>,
 }
 
-#[cfg_attr(not(feature = "trace"), allow(unused_variables))]
 pub(crate) fn run(args: CostArgs, cfg: &Config, json: bool) -> Result<u8> {
-    let table = match &args.prices {
+    let table = match args.prices.as_ref().or(cfg.prices.as_ref()) {
         Some(p) => Arc::new(PriceTable::bundled_with(p)?),
         None => PriceTable::bundled()?,
     };
