@@ -425,7 +425,12 @@ async fn measure(o: &Options) -> Res<Value> {
         o.proxy_pid.clone(),
     ];
     let mut out = serde_json::Map::new();
-    for c in [1, o.concurrency] {
+    let levels = if o.concurrency == 1 {
+        vec![1]
+    } else {
+        vec![1, o.concurrency]
+    };
+    for c in levels {
         let per_round = o.n.div_ceil(o.rounds);
         let mut lat: Vec<Vec<u64>> = vec![Vec::new(); cases.len()];
         let mut wall = vec![Duration::ZERO; cases.len()];

@@ -75,6 +75,12 @@ echo "llmops client and raw HTTP (a, b, d, e) ..." >&2
     --upstream-pid "$UPSTREAM_PID" --proxy-pid "$PROXY_PID" \
     --n "$N" --warmup "$WARMUP" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" >"$WORK/rust.json"
 
+# 4b. what each layer adds alone (concurrency 1, no proxy)
+for layer in router budget cache ledger; do
+    "$BIN" "$UPSTREAM" --layers "$layer" --upstream-pid "$UPSTREAM_PID" \
+        --n "$N" --warmup "$WARMUP" --rounds "$ROUNDS" --concurrency 1 >"$WORK/layer-$layer.json"
+done
+
 # 5. (c) LiteLLM as a library vs the bare OpenAI SDK / httpx
 echo "LiteLLM library (c) ..." >&2
 "$VENV/bin/python" "$HERE/bench_library.py" --upstream "$UPSTREAM" --upstream-pid "$UPSTREAM_PID" \
@@ -105,7 +111,13 @@ res = {
                  "rustc": sh("rustc", "--version"), "llmops_commit": sh("git", "rev-parse", "--short", "HEAD")},
     "llmops_and_proxy": json.load(open(rust)),
     "litellm_library": json.load(open(lib)),
+    "llmops_one_layer_at_a_time": {},
 }
+for layer in ("router", "budget", "cache", "ledger"):
+    d = json.load(open(os.path.join(os.path.dirname(rust), f"layer-{layer}.json")))["concurrency_1"]
+    res["llmops_one_layer_at_a_time"][layer] = {
+        "client_bare": d["client_bare"], "client_layer": d["client_layers"],
+        "added": d["added"]["client_layers_minus_client_bare"]}
 json.dump(res, open(out, "w"), indent=2)
 open(out, "a").write("\n")
 
@@ -123,5 +135,7 @@ for side in ("llmops_and_proxy", "litellm_library"):
                     print(row("+ " + kk, ff))
             else:
                 print(row(k, f) + f"  {f['rps']:>8.1f} req/s")
+for layer, d in res["llmops_one_layer_at_a_time"].items():
+    print(row(f"+ {layer} alone (concurrency 1)", d["added"]))
 print(f"load average {load_start} → {load_end}; results in {out}")
 PY
