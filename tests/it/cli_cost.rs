@@ -135,7 +135,11 @@ fn estimate_refuses_unknown_models_and_accepts_a_price_file() {
     ]));
     assert_eq!(v["cost"], "0.00001");
     // a malformed price file named there is an error naming the file
-    std::fs::write(&prices, "{\"acme/house\": {\"input_cost_per_token\": \"ten\"}}").unwrap();
+    std::fs::write(
+        &prices,
+        "{\"acme/house\": {\"input_cost_per_token\": \"ten\"}}",
+    )
+    .unwrap();
     let out = llmops(&[
         "--config",
         toml.to_str().unwrap(),
