@@ -320,6 +320,13 @@ impl RedisBudgetStore {
     }
 }
 
+impl crate::StoreCounters for RedisBudgetStore {
+    /// Calls and failures (a failure refuses the request unless the budget fails open).
+    fn store_counts(&self) -> crate::StoreCounts {
+        self.stats().store_counts()
+    }
+}
+
 #[async_trait::async_trait]
 impl BudgetStore for RedisBudgetStore {
     fn name(&self) -> &str {

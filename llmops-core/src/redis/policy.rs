@@ -23,6 +23,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::StoreCounts;
+
 /// Timeouts and key layout shared by the stores of one
 /// [`RedisConnection`](super::RedisConnection).
 ///
@@ -138,6 +140,12 @@ impl RedisStats {
     /// Failed calls of every kind (`errors + timeouts + unavailable`).
     pub fn failures(&self) -> u64 {
         self.errors + self.timeouts + self.unavailable
+    }
+
+    /// The calls and failures as [`StoreCounts`], with no events (each store adds those
+    /// that concern it when it implements [`StoreCounters`](crate::StoreCounters)).
+    pub fn store_counts(&self) -> StoreCounts {
+        StoreCounts::new(self.calls, self.errors, self.timeouts, self.unavailable)
     }
 }
 
