@@ -459,3 +459,53 @@ async fn an_unreachable_redis_refuses_with_a_typed_error_unless_told_to_fail_ope
     assert_eq!(p.calls(), 1);
     assert_eq!(open.stats().store_failed_open, 1);
 }
+
+/// `rediss://`: the store works over TLS, and the server's certificate is verified (the
+/// system's roots do not know a private CA). Needs a TLS redis-server at
+/// `LLMOPS_REDIS_TLS_URL` (e.g. `rediss://localhost:6392/`) and its CA's PEM file at
+/// `LLMOPS_REDIS_TLS_CA`.
+#[tokio::test]
+async fn backend_redis_tls_budget_store_round_trip() {
+    let Some(url) = llmops_core::testing::backend("LLMOPS_REDIS_TLS_URL", "Redis over TLS") else {
+        return;
+    };
+    let ca = std::env::var("LLMOPS_REDIS_TLS_CA")
+        .unwrap_or_else(|_| panic!("LLMOPS_REDIS_TLS_URL is set: set LLMOPS_REDIS_TLS_CA too"));
+    let pem = std::fs::read(&ca).unwrap_or_else(|e| panic!("LLMOPS_REDIS_TLS_CA={ca}: {e}"));
+    let p = prefix("budget-tls");
+    let options = || {
+        RedisOptions::default()
+            .timeout(Duration::from_secs(5))
+            .prefix(p.clone())
+    };
+    let conn = RedisConnection::with_root_certs(&url, options(), &pem).unwrap();
+    assert!(conn.is_tls());
+    conn.ping().await.unwrap();
+    let s = RedisBudgetStore::new(conn);
+    // a window ending soon: the keys expire an hour after it (this test cleans up nothing)
+    let c = [Charge::new(
+        "k",
+        10,
+        4,
+        Utc::now() + chrono::Duration::minutes(1),
+    )];
+    assert_eq!(s.reserve("1", &c, TTL).await.unwrap(), Reserve::Granted);
+    assert_eq!(
+        s.settle("1", &c).await.unwrap(),
+        vec![CounterState::new(4, 0)]
+    );
+    s.release("1", &c).await.unwrap();
+    // an unknown CA: the handshake fails, a typed error
+    let untrusted = RedisConnection::with_options(&url, options()).unwrap();
+    let e = untrusted.ping().await.unwrap_err();
+    assert!(matches!(e, Error::Extension { .. }), "{e:?}");
+    let e = RedisBudgetStore::new(untrusted)
+        .state("k")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Extension { .. }), "{e:?}");
+    // another process over TLS sees the counter
+    let s2 =
+        RedisBudgetStore::new(RedisConnection::with_root_certs(&url, options(), &pem).unwrap());
+    assert_eq!(s2.state("k").await.unwrap(), CounterState::new(4, 0));
+}
