@@ -130,6 +130,17 @@ pub const LLMOPS_CLIENT_COST: &str = "llmops.client.cost";
 pub const LLMOPS_CLIENT_EVENTS: &str = "llmops.client.events";
 /// Label of `llmops.client.events`.
 pub const LLMOPS_EVENT: &str = "llmops.event";
+/// Metric: calls a shared store (Redis) sent to its backend (counter by `llmops.store`).
+pub const LLMOPS_STORE_CALLS: &str = "llmops.store.calls";
+/// Metric: a shared store's failed calls (counter by `llmops.store` and `error.type`:
+/// `error`, `timeout`, `unavailable`).
+pub const LLMOPS_STORE_FAILURES: &str = "llmops.store.failures";
+/// Metric: a shared store's own events (counter by `llmops.store` and `llmops.event`:
+/// `too_large`, `decode_errors`, `failed_closed`, `dropped_adjustments`).
+pub const LLMOPS_STORE_EVENTS: &str = "llmops.store.events";
+/// Label of the `llmops.store.*` metrics: the name the store was registered under
+/// (`redis-cache`, `redis-limits`, `redis-budget` ...).
+pub const LLMOPS_STORE: &str = "llmops.store";
 
 /// The pipeline stage of an opt-in DEBUG stage span.
 pub const LLMOPS_STAGE: &str = "llmops.stage";

@@ -15,7 +15,8 @@
 //! - [`Metrics`]: `gen_ai.client.operation.duration` and `gen_ai.client.token.usage` with the
 //!   GenAI bucket boundaries, time to first token, overhead, cost, errors by class, cache hits
 //!   and guard blocks; p50/p95/p99 per model, feature and prompt version from HDR histograms;
-//!   Prometheus text for a `/metrics` route. No lock on the request path.
+//!   Prometheus text for a `/metrics` route, with the calls and failures of shared (Redis)
+//!   stores ([`Metrics::watch_store`]). No lock on the request path.
 //!
 //! - [`ModelDrift`]: the model a provider actually answered with (and its system fingerprint)
 //!   is tracked per requested model; a change raises a `model_drift` alert through an
@@ -51,6 +52,7 @@ pub mod otel;
 mod queue;
 pub mod replay;
 mod request_log;
+mod store_metrics;
 mod webhook;
 
 pub use alerts::{AlertRules, Rule};

@@ -14,6 +14,12 @@
 //! [`REPLAY_TAG`](crate::replay::REPLAY_TAG)) count as exchanges and also as `replays`, so
 //! user traffic is `requests - replays`.
 //!
+//! Shared stores (the Redis cache, rate-limit and budget stores) are watched with
+//! [`Metrics::watch_store`]: their calls, failures (errors, timeouts, calls refused during a
+//! cool-down) and own events are read at snapshot time ([`MetricsSnapshot::stores`]) and
+//! exported as `llmops_store_calls_total`, `llmops_store_failures_total` and
+//! `llmops_store_events_total`.
+//!
 //! ```
 //! use llmops_core::{ChatRequest, Client, ScriptedProvider};
 //! use llmops_trace::Metrics;
@@ -33,10 +39,13 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 use hdrhistogram::Histogram;
-use llmops_core::{ExchangeRecord, Feedback, FeedbackValue, Observer, Outcome, semconv};
+use llmops_core::{
+    ExchangeRecord, Feedback, FeedbackValue, Observer, Outcome, StoreCounts, semconv,
+};
 
 use crate::error::Result;
 use crate::queue::{Queue, WhenFull};
+use crate::store_metrics::{self, Watched};
 
 /// `gen_ai.client.token.usage` bucket boundaries (tokens), as the GenAI conventions advise.
 pub const TOKEN_BUCKETS: [f64; 14] = [
@@ -355,6 +364,8 @@ impl Series {
 pub struct MetricsSnapshot {
     /// Per series.
     pub series: BTreeMap<SeriesKey, Series>,
+    /// The counters of every watched store ([`Metrics::watch_store`]), by name.
+    pub stores: BTreeMap<String, StoreCounts>,
 }
 
 impl MetricsSnapshot {
@@ -510,6 +521,7 @@ impl Sample {
 pub struct Metrics {
     queue: Arc<Queue<Event>>,
     state: Arc<Mutex<State>>,
+    pub(crate) stores: Arc<Watched>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -540,6 +552,7 @@ impl Metrics {
         Ok(Metrics {
             queue: Arc::new(queue),
             state,
+            stores: Arc::default(),
         })
     }
 
@@ -551,14 +564,18 @@ impl Metrics {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// A copy of every series (after `client.flush()`, everything finished so far).
+    /// A copy of every series (after `client.flush()`, everything finished so far) and of the
+    /// watched stores' counters.
     pub fn snapshot(&self) -> MetricsSnapshot {
         let m = match self.state.lock() {
             Ok(m) => m,
             Err(p) => p.into_inner(),
         };
+        let series = m.series.clone();
+        drop(m);
         MetricsSnapshot {
-            series: m.series.clone(),
+            series,
+            stores: self.stores.counts(),
         }
     }
 
@@ -740,6 +757,7 @@ impl Metrics {
                 d.count, d.sum, d.count
             );
         }
+        store_metrics::prometheus(&mut out, &snap.stores, escape);
         out
     }
 }

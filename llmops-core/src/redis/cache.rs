@@ -127,6 +127,16 @@ impl RedisCacheStore {
     }
 }
 
+impl crate::StoreCounters for RedisCacheStore {
+    /// Calls and failures, and the events `too_large` and `decode_errors`.
+    fn store_counts(&self) -> crate::StoreCounts {
+        let s = self.stats();
+        s.store_counts()
+            .event("too_large", s.too_large)
+            .event("decode_errors", s.decode_errors)
+    }
+}
+
 /// The tenant part of a key: `-` without a tenant, else the tenant with every byte outside
 /// `[A-Za-z0-9_.]` written `%XX` (injective, and free of `:` and glob characters).
 pub(crate) fn scope(tenant: Option<&str>) -> String {

@@ -22,8 +22,16 @@ use crate::{Error, Result};
 /// call over one TCP connection and opens a fresh one after a failure (once the cool-down of
 /// [`RedisOptions::cooldown`] is over). Needs a Tokio runtime (with timers) when used.
 ///
-/// The URL is `redis://[[user]:password@]host[:port][/db]` (or `redis+unix:///path`); its
-/// password never appears in `Debug` output or errors. TLS (`rediss://`) is not built in.
+/// The URL is `redis://[[user]:password@]host[:port][/db]`, `rediss://...` for TLS, or
+/// `redis+unix:///path`; its password never appears in `Debug` output or errors.
+///
+/// **TLS** (`rediss://`) runs on rustls, verifying the server against the system's root
+/// certificates (`SSL_CERT_FILE` / `SSL_CERT_DIR` are honoured), or against a private CA
+/// given to [`with_root_certs`](Self::with_root_certs). The host name must match the
+/// server's certificate (`rediss://127.0.0.1` needs an IP address in it). When the process
+/// has installed no rustls crypto provider, the first TLS connection installs aws-lc-rs's as
+/// the process default (as rustls does when it is the only one built in). Client
+/// certificates (mutual TLS) and skipping verification are not offered.
 ///
 /// ```
 /// use llmops_core::redis::{RedisConnection, RedisOptions};
@@ -74,12 +82,60 @@ impl RedisConnection {
     /// # Errors
     /// [`Error::Config`] when the URL is not a Redis URL, or the key prefix is empty.
     pub fn with_options(url: &str, options: RedisOptions) -> Result<Self> {
+        Self::build(url, options, None)
+    }
+
+    /// A TLS connection (`rediss://`) to a server whose certificate a private CA signed:
+    /// `pem` holds that CA's certificate(s), which replace the system's roots.
+    ///
+    /// ```
+    /// use llmops_core::redis::{RedisConnection, RedisOptions};
+    /// // not a certificate: a typed error, and so is a plain `redis://` URL
+    /// let e = RedisConnection::with_root_certs("rediss://localhost/", RedisOptions::default(), b"junk");
+    /// assert!(e.is_err());
+    /// let e = RedisConnection::with_root_certs("redis://localhost/", RedisOptions::default(), b"");
+    /// assert!(e.unwrap_err().to_string().contains("rediss://"));
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the URL is not a `rediss://` URL, the key prefix is empty, or
+    /// `pem` holds no usable certificate.
+    pub fn with_root_certs(url: &str, options: RedisOptions, pem: &[u8]) -> Result<Self> {
+        Self::build(url, options, Some(pem))
+    }
+
+    fn build(url: &str, options: RedisOptions, roots: Option<&[u8]>) -> Result<Self> {
         if options.prefix.is_empty() {
             return Err(Error::config("the Redis key prefix must not be empty"));
         }
         // the error says what is wrong, never the URL (it may hold a password)
-        let client = redis::Client::open(url)
+        let info = redis::IntoConnectionInfo::into_connection_info(url)
             .map_err(|e| Error::config(format!("not a usable Redis URL: {e}")))?;
+        let tls = matches!(info.addr(), redis::ConnectionAddr::TcpTls { .. });
+        if tls {
+            crypto_provider();
+        }
+        let client = match roots {
+            None => redis::Client::open(info),
+            Some(_) if !tls => {
+                return Err(Error::config(
+                    "root certificates need a TLS URL (rediss://...)",
+                ));
+            }
+            Some(pem) if !holds_certificates(pem) => {
+                return Err(Error::config(
+                    "the root certificates are not PEM certificates (-----BEGIN CERTIFICATE-----)",
+                ));
+            }
+            Some(pem) => redis::Client::build_with_tls(
+                info,
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem.to_vec()),
+                },
+            ),
+        }
+        .map_err(|e| Error::config(format!("not a usable Redis URL or certificate: {e}")))?;
         let addr = client.get_connection_info().addr().to_string();
         Ok(RedisConnection {
             inner: Arc::new(Shared {
@@ -91,6 +147,14 @@ impl RedisConnection {
                 down_until: AtomicU64::new(0),
             }),
         })
+    }
+
+    /// Whether it uses TLS (`rediss://`).
+    pub fn is_tls(&self) -> bool {
+        matches!(
+            self.inner.client.get_connection_info().addr(),
+            redis::ConnectionAddr::TcpTls { .. }
+        )
     }
 
     /// The options it was opened with.
@@ -241,6 +305,29 @@ impl RedisConnection {
     }
 }
 
+/// Whether `pem` holds at least one certificate and nothing unreadable.
+fn holds_certificates(pem: &[u8]) -> bool {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut n = 0usize;
+    for c in CertificateDer::pem_slice_iter(pem) {
+        if c.is_err() {
+            return false;
+        }
+        n += 1;
+    }
+    n > 0
+}
+
+/// Makes sure rustls has a process-wide crypto provider before the redis crate builds a TLS
+/// configuration (it would panic without one): aws-lc-rs's, unless the host installed one.
+fn crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // losing a race to another installer is fine: a provider is there either way
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +346,28 @@ mod tests {
             RedisConnection::with_options("redis://localhost/", RedisOptions::default().prefix(""))
                 .unwrap_err();
         assert!(matches!(e, Error::Config(_)));
+    }
+
+    #[test]
+    fn tls_urls_open_and_say_so() {
+        let c = RedisConnection::open("rediss://:hunter2@redis.example.com:6380/0").unwrap();
+        assert!(c.is_tls());
+        assert_eq!(c.addr(), "redis.example.com:6380");
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(
+            !RedisConnection::open("redis://localhost/")
+                .unwrap()
+                .is_tls()
+        );
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+        let o = RedisOptions::default;
+        for (url, pem) in [
+            ("redis://localhost/", &b""[..]),
+            ("rediss://localhost/", b"not a certificate"),
+        ] {
+            let e = RedisConnection::with_root_certs(url, o(), pem).unwrap_err();
+            assert!(matches!(e, Error::Config(_)), "{url}: {e:?}");
+        }
     }
 
     #[test]

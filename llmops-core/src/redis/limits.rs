@@ -185,6 +185,16 @@ impl RedisLimitStore {
     }
 }
 
+impl crate::StoreCounters for RedisLimitStore {
+    /// Calls and failures, and the events `failed_closed` and `dropped_adjustments`.
+    fn store_counts(&self) -> crate::StoreCounts {
+        let s = self.stats();
+        s.store_counts()
+            .event("failed_closed", s.failed_closed)
+            .event("dropped_adjustments", s.dropped_adjustments)
+    }
+}
+
 #[async_trait::async_trait]
 impl LimitStore for RedisLimitStore {
     fn name(&self) -> &str {

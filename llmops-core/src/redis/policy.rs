@@ -16,12 +16,14 @@
 //! |---|---|---|
 //! | [`RedisCacheStore`](super::RedisCacheStore) | a miss, a dropped write (fails **open**) | [`CacheBuilder::on_store_error`](crate::cache::CacheBuilder::on_store_error) |
 //! | [`RedisLimitStore`](super::RedisLimitStore) | the request goes through, recorded as a `LimitStoreError` decision (fails **open**) | [`RedisLimitStore::on_failure`](super::RedisLimitStore::on_failure) |
-//! | budgets (a later store) | the request is refused (fails **closed**) | |
+//! | [`RedisBudgetStore`](super::RedisBudgetStore) (feature `cost`) | the request is refused with the store's error (fails **closed**) | [`BudgetsBuilder::on_store_error`](crate::cost::budget::BudgetsBuilder::on_store_error) |
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::StoreCounts;
 
 /// Timeouts and key layout shared by the stores of one
 /// [`RedisConnection`](super::RedisConnection).
@@ -42,9 +44,9 @@ pub struct RedisOptions {
     /// After a transport failure or a timeout, calls fail at once for this long (default
     /// 500 ms; zero turns the cool-down off, so every call tries Redis again).
     pub cooldown: Duration,
-    /// The first part of every key (default `llmops`): keys are `<prefix>:cache:...` and
-    /// `<prefix>:limit:...`. Processes that share state use the same prefix; separate
-    /// applications on one Redis use different ones.
+    /// The first part of every key (default `llmops`): keys are `<prefix>:cache:...`,
+    /// `<prefix>:limit:...` and `<prefix>:budget...`. Processes that share state use the
+    /// same prefix; separate applications on one Redis use different ones.
     pub prefix: String,
 }
 
@@ -138,6 +140,12 @@ impl RedisStats {
     /// Failed calls of every kind (`errors + timeouts + unavailable`).
     pub fn failures(&self) -> u64 {
         self.errors + self.timeouts + self.unavailable
+    }
+
+    /// The calls and failures as [`StoreCounts`], with no events (each store adds those
+    /// that concern it when it implements [`StoreCounters`](crate::StoreCounters)).
+    pub fn store_counts(&self) -> StoreCounts {
+        StoreCounts::new(self.calls, self.errors, self.timeouts, self.unavailable)
     }
 }
 

@@ -29,6 +29,8 @@ mod pipeline;
 mod prompts;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(all(feature = "redis", feature = "cost"))]
+mod redis_budget;
 #[cfg(feature = "routing")]
 mod routing;
 mod support;

@@ -226,3 +226,61 @@ async fn feedback_labels_are_bounded_and_replays_counted() {
     assert_eq!((m.requests, m.replays), (2, 1));
     assert!(metrics.prometheus().contains("llmops_event=\"replay\"} 1"));
 }
+
+/// A Redis budget store on a port nobody listens on: the request is refused (budgets fail
+/// closed), and the store's calls and failures are in the snapshot and the Prometheus text.
+#[tokio::test]
+async fn redis_store_failures_are_counted_in_the_metrics() {
+    use llmops_core::cost::budget::{Budgets, Limit, Scope, Window};
+    use llmops_core::redis::{RedisBudgetStore, RedisCacheStore, RedisConnection};
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let conn = RedisConnection::open(&format!("redis://127.0.0.1:{port}/")).unwrap();
+    let store = RedisBudgetStore::new(conn.clone());
+    let metrics = Metrics::new().unwrap();
+    metrics.watch_store("redis-budget", store.clone());
+    metrics.watch_store("redis-cache", RedisCacheStore::new(conn));
+    let budgets = Budgets::builder()
+        .limit(Limit::tokens(Scope::Global, Window::Day, 1_000))
+        .store(store)
+        .build()
+        .unwrap();
+    let c = Client::builder()
+        .provider(ScriptedProvider::new().repeat("ok"))
+        .budgets(budgets)
+        .observer(metrics.clone())
+        .build()
+        .unwrap();
+    let req = || ChatRequest::new("scripted/m").user("hi").max_tokens(5);
+    // the first call is refused by the network, the second by the cool-down
+    for _ in 0..2 {
+        let err = c.chat(req()).await.unwrap_err();
+        assert!(matches!(err, Error::Extension { .. }), "{err:?}");
+    }
+    c.flush().await.unwrap();
+    let snap = metrics.snapshot();
+    let b = &snap.stores["redis-budget"];
+    assert_eq!((b.calls, b.failures(), b.unavailable), (1, 2, 1), "{b:?}");
+    assert_eq!(snap.stores["redis-cache"].calls, 0);
+    let text = metrics.prometheus();
+    assert!(
+        text.contains("llmops_store_calls_total{llmops_store=\"redis-budget\"} 1\n"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "llmops_store_failures_total{llmops_store=\"redis-budget\",error_type=\"unavailable\"} 1\n"
+    ));
+    let failed = text
+        .lines()
+        .filter(|l| l.starts_with("llmops_store_failures_total{llmops_store=\"redis-budget\""))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum::<u64>();
+    assert_eq!(failed, 2);
+    assert!(text.contains(
+        "llmops_store_events_total{llmops_store=\"redis-cache\",llmops_event=\"too_large\"} 0\n"
+    ));
+    // the refusals are exchanges too, failed with the store's class
+    assert_eq!(snap.by_model()["scripted/m"].outcomes["failed"], 2);
+}
