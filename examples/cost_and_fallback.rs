@@ -241,6 +241,11 @@ async fn run() -> Res<()> {
         openai.calls() == calls,
         "a replay must not call the provider",
     )?;
+    let stats = cache.stats();
+    println!(
+        "   cache: {} exact hits, {} misses",
+        stats.exact_hits, stats.misses
+    );
 
     // 3. The primary fails: a 429 with Retry-After, then 500s. The router waits what the
     // provider asked, backs off with jitter, then falls back.
