@@ -1,6 +1,9 @@
 //! The cost of the exchange pipeline: a 3-message ~1 KB request through the client with 0, 1
 //! and 8 no-op middlewares and one observer, against calling the scripted provider directly;
-//! full replies and streams of 20 chunks.
+//! full replies and streams of 20 chunks. With the `prompts`, `cost`, `cache` and `routing`
+//! features (all default), `pipeline/layers`: the same payload with each issue-7 layer alone
+//! and with every layer on (prompt render, budgets, an exact-cache miss, the router, the
+//! ledger and its pricer), against the bare pipeline.
 //!
 //! `cargo bench --bench pipeline`; figures in docs/benchmarks.md.
 // A bench that cannot set up must stop loudly; asserts inside the timed closures keep a broken
@@ -14,6 +17,15 @@
 
 #[path = "common/payload.rs"]
 mod payload;
+
+#[cfg(all(
+    feature = "prompts",
+    feature = "cost",
+    feature = "cache",
+    feature = "routing"
+))]
+#[path = "common/layers.rs"]
+mod layers;
 
 use std::sync::Arc;
 
@@ -118,6 +130,14 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    #[cfg(all(
+        feature = "prompts",
+        feature = "cost",
+        feature = "cache",
+        feature = "routing"
+    ))]
+    layers::bench(c, &rt);
 }
 
 criterion_group!(benches, bench);

@@ -178,6 +178,71 @@ struct Slot {
 
 struct PerEntryTtl;
 
+/// moka's hasher for the store's keys. They are xxh3-128 digests already, so a keyed folded
+/// multiply (foldhash's core) spreads them as well as std's SipHash at a fraction of the cost:
+/// moka hashes on every read and write and rehashes every entry when its table grows or
+/// sweeps the tombstones evictions leave (a full cache, on every miss). The two keys are
+/// random per store, so a request cannot be crafted to land in a chosen bucket.
+#[derive(Clone)]
+struct KeyHasher {
+    k1: u64,
+    k2: u64,
+}
+
+impl KeyHasher {
+    fn new() -> Self {
+        use std::hash::BuildHasher;
+        let seed = std::collections::hash_map::RandomState::new();
+        // odd, so that neither factor is zero for a zero digest
+        KeyHasher {
+            k1: seed.hash_one(1u8) | 1,
+            k2: seed.hash_one(2u8) | 1,
+        }
+    }
+}
+
+impl std::hash::BuildHasher for KeyHasher {
+    type Hasher = KeyHash;
+    fn build_hasher(&self) -> KeyHash {
+        KeyHash {
+            k1: self.k1,
+            k2: self.k2,
+            h: 0,
+        }
+    }
+}
+
+struct KeyHash {
+    k1: u64,
+    k2: u64,
+    h: u64,
+}
+
+fn folded_multiply(a: u64, b: u64) -> u64 {
+    let full = u128::from(a).wrapping_mul(u128::from(b));
+    (full as u64) ^ ((full >> 64) as u64)
+}
+
+impl std::hash::Hasher for KeyHash {
+    fn write_u128(&mut self, n: u128) {
+        let (lo, hi) = (n as u64, (n >> 64) as u64);
+        self.h = folded_multiply(lo ^ self.k1 ^ self.h, hi ^ self.k2);
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // not used for `u128` keys; any other input folds in eight bytes at a time
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (w, b) in word.iter_mut().zip(chunk) {
+                *w = *b;
+            }
+            self.write_u128(u128::from(u64::from_le_bytes(word)));
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.h
+    }
+}
+
 impl moka::Expiry<u128, Slot> for PerEntryTtl {
     fn expire_after_create(&self, _k: &u128, v: &Slot, _at: Instant) -> Option<Duration> {
         Some(v.ttl)
@@ -207,7 +272,7 @@ impl moka::Expiry<u128, Slot> for PerEntryTtl {
 /// ```
 #[derive(Clone)]
 pub struct MemoryStore {
-    inner: moka::sync::Cache<u128, Slot>,
+    inner: moka::sync::Cache<u128, Slot, KeyHasher>,
     max_entries: u64,
     max_bytes: u64,
 }
@@ -243,7 +308,7 @@ impl MemoryStore {
             })
             .expire_after(PerEntryTtl)
             .support_invalidation_closures()
-            .build();
+            .build_with_hasher(KeyHasher::new());
         MemoryStore {
             inner,
             max_entries,
@@ -341,6 +406,26 @@ mod tests {
         }
         assert!(s.weighted_size() <= 20_000, "{}", s.weighted_size());
         assert!(s.entry_count() <= 10);
+    }
+
+    #[test]
+    fn the_key_hasher_spreads_digests_and_is_keyed_per_store() {
+        use std::hash::BuildHasher;
+        let a = KeyHasher::new();
+        let b = KeyHasher::new();
+        // sequential digests (the worst case for a plain fold) over 1,024 buckets: even
+        let mut buckets = vec![0u32; 1024];
+        for i in 0..16_384u128 {
+            let h = a.hash_one(i << 64 | i);
+            let slot = buckets.get_mut((h % 1024) as usize).unwrap();
+            *slot += 1;
+        }
+        let max = buckets.iter().copied().max().unwrap();
+        assert!(max < 40, "a bucket got {max} of 16 on average");
+        assert_eq!(a.hash_one(42u128), a.hash_one(42u128));
+        assert_ne!(a.hash_one(42u128), b.hash_one(42u128));
+        assert_ne!(a.hash_one(0u128), 0);
+        assert_ne!(a.hash_one("x"), a.hash_one("y"));
     }
 
     #[test]
