@@ -178,70 +178,12 @@ struct Slot {
 
 struct PerEntryTtl;
 
-/// moka's hasher for the store's keys. They are xxh3-128 digests already, so a keyed folded
-/// multiply (foldhash's core) spreads them as well as std's SipHash at a fraction of the cost:
-/// moka hashes on every read and write and rehashes every entry when its table grows or
-/// sweeps the tombstones evictions leave (a full cache, on every miss). The two keys are
-/// random per store, so a request cannot be crafted to land in a chosen bucket.
-#[derive(Clone)]
-struct KeyHasher {
-    k1: u64,
-    k2: u64,
-}
-
-impl KeyHasher {
-    fn new() -> Self {
-        use std::hash::BuildHasher;
-        let seed = std::collections::hash_map::RandomState::new();
-        // odd, so that neither factor is zero for a zero digest
-        KeyHasher {
-            k1: seed.hash_one(1u8) | 1,
-            k2: seed.hash_one(2u8) | 1,
-        }
-    }
-}
-
-impl std::hash::BuildHasher for KeyHasher {
-    type Hasher = KeyHash;
-    fn build_hasher(&self) -> KeyHash {
-        KeyHash {
-            k1: self.k1,
-            k2: self.k2,
-            h: 0,
-        }
-    }
-}
-
-struct KeyHash {
-    k1: u64,
-    k2: u64,
-    h: u64,
-}
-
-fn folded_multiply(a: u64, b: u64) -> u64 {
-    let full = u128::from(a).wrapping_mul(u128::from(b));
-    (full as u64) ^ ((full >> 64) as u64)
-}
-
-impl std::hash::Hasher for KeyHash {
-    fn write_u128(&mut self, n: u128) {
-        let (lo, hi) = (n as u64, (n >> 64) as u64);
-        self.h = folded_multiply(lo ^ self.k1 ^ self.h, hi ^ self.k2);
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // not used for `u128` keys; any other input folds in eight bytes at a time
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            for (w, b) in word.iter_mut().zip(chunk) {
-                *w = *b;
-            }
-            self.write_u128(u128::from(u64::from_le_bytes(word)));
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.h
-    }
-}
+/// moka's hasher for the store's keys: foldhash's fast hasher, seeded at random per store.
+/// The keys are xxh3-128 digests already, so a folded multiply spreads them as well as std's
+/// SipHash at a fraction of the cost: moka hashes on every read and write and rehashes every
+/// entry when its table grows or sweeps the tombstones evictions leave (a full cache, on every
+/// miss). The random seed keeps a request from being crafted to land in a chosen bucket.
+type KeyHasher = foldhash::fast::RandomState;
 
 impl moka::Expiry<u128, Slot> for PerEntryTtl {
     fn expire_after_create(&self, _k: &u128, v: &Slot, _at: Instant) -> Option<Duration> {
@@ -308,7 +250,7 @@ impl MemoryStore {
             })
             .expire_after(PerEntryTtl)
             .support_invalidation_closures()
-            .build_with_hasher(KeyHasher::new());
+            .build_with_hasher(KeyHasher::default());
         MemoryStore {
             inner,
             max_entries,
@@ -411,8 +353,8 @@ mod tests {
     #[test]
     fn the_key_hasher_spreads_digests_and_is_keyed_per_store() {
         use std::hash::BuildHasher;
-        let a = KeyHasher::new();
-        let b = KeyHasher::new();
+        let a = KeyHasher::default();
+        let b = KeyHasher::default();
         // sequential digests (the worst case for a plain fold) over 1,024 buckets: even
         let mut buckets = vec![0u32; 1024];
         for i in 0..16_384u128 {
