@@ -32,8 +32,9 @@ use llmops::{
     Tiktoken, TokenCounter, Usage, async_trait,
 };
 
-/// The route callers name; the router's group of the same name lists the primary deployment,
-/// and the budget prices requests by it (it is also a model in the price table).
+/// The route callers name; the router's group of the same name lists the primary deployment.
+/// The budget reserves on the dearest deployment the router may try for it (the primary or
+/// the fallback).
 const ROUTE: &str = "gpt-4o-mini";
 const PRIMARY: &str = "openai/gpt-4o-mini";
 const FALLBACK: &str = "anthropic/claude-haiku-4-5";

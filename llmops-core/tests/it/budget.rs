@@ -20,7 +20,7 @@ use llmops_core::{
 };
 
 /// $1 per million input tokens, $2 per million output tokens.
-fn prices() -> Arc<PriceTable> {
+pub fn prices() -> Arc<PriceTable> {
     Arc::new(
         PriceTable::from_json_str(
             r#"{"scripted/m": {"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6,
@@ -31,11 +31,11 @@ fn prices() -> Arc<PriceTable> {
     )
 }
 
-fn usd(s: &str) -> Money {
+pub fn usd(s: &str) -> Money {
     Money::usd_str(s).unwrap()
 }
 
-fn req() -> ChatRequest {
+pub fn req() -> ChatRequest {
     ChatRequest::new("scripted/m")
         .user("What is the capital of France?")
         .max_tokens(100)

@@ -9,9 +9,10 @@ use std::time::Duration;
 use llmops_core::cost::budget::{Budgets, Limit, Scope, Window};
 use llmops_core::cost::{CostLedger, GroupBy, PriceTable, Pricing, TablePricer};
 use llmops_core::error::BudgetAmount;
-use llmops_core::provider::scripted::Step;
 use llmops_core::routing::*;
 use llmops_core::*;
+
+use super::support::chaos;
 
 /// primary: $1/$2 per million tokens; backup: $3/$6 (a dearer fallback).
 fn prices() -> Arc<PriceTable> {
@@ -27,42 +28,10 @@ fn prices() -> Arc<PriceTable> {
     )
 }
 
-/// Fails with the fault the request's last word names; `partial` streams two chunks (tokens
-/// consumed and charged) and then cuts the connection.
+/// Fails with the fault the request's last word names (`support::chaos`); `partial` streams
+/// two chunks (tokens consumed and charged) and then cuts the connection.
 fn primary() -> ScriptedProvider {
-    ScriptedProvider::named("primary")
-        .repeat_with(ChatResponse::new("primary ok").with_usage(Usage::new(20, 4)))
-        .responder(|r| {
-            let q = r.last_user_text()?;
-            let fail = |k: ProviderErrorKind| {
-                Some(Step::Fail(
-                    ProviderError::new(k, "primary", "injected").into(),
-                ))
-            };
-            match q.rsplit(' ').next()? {
-                "rate" => Some(Step::Fail(
-                    ProviderError::new(ProviderErrorKind::RateLimited, "primary", "injected")
-                        .with_status(429)
-                        .with_retry_after(Some(Duration::from_millis(300)))
-                        .into(),
-                )),
-                "quota" => fail(ProviderErrorKind::QuotaExhausted),
-                "server" => fail(ProviderErrorKind::Server),
-                "decode" => fail(ProviderErrorKind::Decode),
-                "hang" => Some(Step::Hang),
-                "cut0" => Some(Step::FailMidStream {
-                    response: ChatResponse::new("lost"),
-                    after: 0,
-                    error: ProviderError::new(ProviderErrorKind::Network, "primary", "cut").into(),
-                }),
-                "partial" => Some(Step::FailMidStream {
-                    response: ChatResponse::new("one two three four five six seven"),
-                    after: 2,
-                    error: ProviderError::new(ProviderErrorKind::Network, "primary", "cut").into(),
-                }),
-                _ => None,
-            }
-        })
+    chaos("primary").repeat_with(ChatResponse::new("primary ok").with_usage(Usage::new(20, 4)))
 }
 
 fn backup() -> ScriptedProvider {

@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use llmops_core::provider::scripted::Step;
 use llmops_core::routing::*;
 use llmops_core::*;
+
+use super::support::chaos;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -215,37 +216,6 @@ async fn a_streamed_500_before_any_chunk_falls_back() {
     let rec = &obs.records()[0];
     assert_eq!(rec.outcome, Outcome::Completed);
     assert_eq!(rec.attempts.len(), 2);
-}
-
-/// A scripted provider that fails with whatever `fault` the request's last word names.
-fn chaos(name: &str) -> ScriptedProvider {
-    let n = name.to_owned();
-    ScriptedProvider::named(name).responder(move |r| {
-        let q = r.last_user_text()?;
-        let fail = |k: ProviderErrorKind| {
-            Some(Step::Fail(
-                ProviderError::new(k, n.clone(), "injected").into(),
-            ))
-        };
-        match q.rsplit(' ').next()? {
-            "rate" => Some(Step::Fail(
-                ProviderError::new(ProviderErrorKind::RateLimited, n.clone(), "injected")
-                    .with_status(429)
-                    .with_retry_after(Some(Duration::from_millis(500)))
-                    .into(),
-            )),
-            "quota" => fail(ProviderErrorKind::QuotaExhausted),
-            "server" => fail(ProviderErrorKind::Server),
-            "decode" => fail(ProviderErrorKind::Decode),
-            "hang" => Some(Step::Hang),
-            "cut0" => Some(Step::FailMidStream {
-                response: ChatResponse::new("lost"),
-                after: 0,
-                error: ProviderError::new(ProviderErrorKind::Network, n.clone(), "cut").into(),
-            }),
-            _ => None,
-        }
-    })
 }
 
 #[tokio::test(start_paused = true)]

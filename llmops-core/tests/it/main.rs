@@ -31,6 +31,8 @@ mod prompts;
 mod redis;
 #[cfg(all(feature = "redis", feature = "cost"))]
 mod redis_budget;
+#[cfg(feature = "redis")]
+mod redis_support;
 #[cfg(feature = "routing")]
 mod routing;
 mod support;

@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use llmops_core::cost::PriceTable;
 use llmops_core::cost::Pricing;
 use llmops_core::cost::budget::{
     ANNOTATION, BudgetStore, Budgets, Charge, CounterState, Limit, MemoryBudgetStore, Reserve,
@@ -20,65 +19,14 @@ use llmops_core::cost::budget::{
 use llmops_core::error::BudgetAmount;
 use llmops_core::redis::{RedisBudgetStore, RedisConnection, RedisOptions};
 use llmops_core::{
-    Caller, ChatRequest, ChatResponse, Client, Error, MemoryObserver, Money, ScriptedProvider,
-    Usage,
+    Caller, ChatResponse, Client, Error, MemoryObserver, Money, ScriptedProvider, Usage,
 };
 
-const VAR: &str = "LLMOPS_REDIS_URL";
-
-fn redis_url() -> Option<String> {
-    llmops_core::testing::backend(VAR, "Redis")
-}
-
-/// A key prefix of its own, so tests sharing one server never see each other's keys.
-fn prefix(test: &str) -> String {
-    format!("llmops-it:{test}:{}", uuid::Uuid::now_v7().simple())
-}
-
-/// A connection with a generous timeout: these tests are about sharing, not slowness (a
-/// loaded CI machine must not turn a Redis answer into a refusal).
-fn conn(url: &str, prefix: &str) -> RedisConnection {
-    RedisConnection::with_options(
-        url,
-        RedisOptions::default()
-            .timeout(Duration::from_secs(5))
-            .prefix(prefix),
-    )
-    .unwrap()
-}
+use super::budget::{prices, req, usd};
+use super::redis_support::*;
 
 fn store(url: &str, prefix: &str) -> RedisBudgetStore {
     RedisBudgetStore::new(conn(url, prefix))
-}
-
-/// A raw connection for checks and clean-up; failing here means the server is unreachable.
-async fn raw(url: &str) -> ::redis::aio::MultiplexedConnection {
-    let c = ::redis::Client::open(url).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), c.get_multiplexed_async_connection())
-        .await
-        .unwrap_or_else(|_| panic!("{VAR}={url}: no answer within 5 s"))
-        .unwrap_or_else(|e| panic!("{VAR}={url}: {e}"))
-}
-
-async fn keys(r: &mut ::redis::aio::MultiplexedConnection, prefix: &str) -> Vec<String> {
-    let mut out: Vec<String> = ::redis::cmd("KEYS")
-        .arg(format!("{prefix}:*"))
-        .query_async(r)
-        .await
-        .unwrap();
-    out.sort();
-    out
-}
-
-async fn cleanup(r: &mut ::redis::aio::MultiplexedConnection, prefix: &str) {
-    let ks = keys(r, prefix).await;
-    if !ks.is_empty() {
-        ::redis::cmd("DEL")
-            .arg(ks)
-            .query_async::<()>(r)
-            .await
-            .unwrap();
-    }
 }
 
 fn end() -> DateTime<Utc> {
@@ -275,29 +223,6 @@ async fn backend_redis_budget_store_never_overshoots_under_contention() {
     }
     assert!(stores[0].stats().calls > 0 && stores[1].stats().calls > 0);
     cleanup(&mut r, &p).await;
-}
-
-/// $1 per million input tokens, $2 per million output tokens.
-fn prices() -> Arc<PriceTable> {
-    Arc::new(
-        PriceTable::from_json_str(
-            r#"{"scripted/m": {"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6,
-                "litellm_provider": "scripted", "max_output_tokens": 4096}}"#,
-            "test-prices.json",
-        )
-        .unwrap(),
-    )
-}
-
-fn usd(s: &str) -> Money {
-    Money::usd_str(s).unwrap()
-}
-
-fn req() -> ChatRequest {
-    ChatRequest::new("scripted/m")
-        .user("What is the capital of France?")
-        .max_tokens(100)
-        .tenant("acme")
 }
 
 /// One "process": a client with its own connection, store and budget stage.

@@ -54,3 +54,44 @@ pub async fn cutting_server(body: String) -> String {
     });
     format!("http://{addr}")
 }
+
+#[cfg(feature = "routing")]
+/// A scripted provider named `name` that fails with the fault the request's last word names:
+/// `rate` (429 with Retry-After 500 ms), `quota`, `server`, `decode`, `hang`, `cut0` (a stream
+/// cut before its first event), `partial` (two events, then the connection cut); any other
+/// word is left to the provider's queue or `repeat` reply.
+pub fn chaos(name: &str) -> llmops_core::ScriptedProvider {
+    use llmops_core::provider::scripted::Step;
+    use llmops_core::{ChatResponse, ProviderError, ProviderErrorKind};
+    let n = name.to_owned();
+    llmops_core::ScriptedProvider::named(name).responder(move |r| {
+        let q = r.last_user_text()?;
+        let err = |k: ProviderErrorKind, m: &str| ProviderError::new(k, n.clone(), m);
+        let cut = |text: &str, after: usize| Step::FailMidStream {
+            response: ChatResponse::new(text),
+            after,
+            error: err(ProviderErrorKind::Network, "cut").into(),
+        };
+        match q.rsplit(' ').next()? {
+            "rate" => Some(Step::Fail(
+                err(ProviderErrorKind::RateLimited, "injected")
+                    .with_status(429)
+                    .with_retry_after(Some(Duration::from_millis(500)))
+                    .into(),
+            )),
+            "quota" => Some(Step::Fail(
+                err(ProviderErrorKind::QuotaExhausted, "injected").into(),
+            )),
+            "server" => Some(Step::Fail(
+                err(ProviderErrorKind::Server, "injected").into(),
+            )),
+            "decode" => Some(Step::Fail(
+                err(ProviderErrorKind::Decode, "injected").into(),
+            )),
+            "hang" => Some(Step::Hang),
+            "cut0" => Some(cut("lost", 0)),
+            "partial" => Some(cut("one two three four five six seven", 2)),
+            _ => None,
+        }
+    })
+}
