@@ -574,18 +574,18 @@ async fn a_failing_store_fails_closed_unless_told_otherwise() {
     assert_eq!((s.store_failed_open, s.store_errors), (1, 1));
 }
 
-/// 1,000 concurrent requests against one limit: spend never exceeds it by more than one
-/// request's bound, and the overflow is refused.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_thousand_concurrent_requests_never_overspend() {
-    let limit = usd("0.05");
-    let b = Budgets::builder()
+/// A client whose budget has a tenant limit of `limit` (and a global one out of reach) on
+/// `store` (the memory store when `None`), in front of a provider whose replies cost 95 % of
+/// their bound ($0.00023 of $0.000241) after 30 ms: concurrent requests contend for the limit.
+pub fn contended(limit: &Money, store: Option<Arc<dyn BudgetStore>>) -> (Client, Budgets) {
+    let mut b = Budgets::builder()
         .prices(prices())
         .limit(Limit::money(Scope::Tenant, Window::Day, limit.clone()))
-        .limit(Limit::money(Scope::Global, Window::Day, usd("100")))
-        .build()
-        .unwrap();
-    // each reply costs 95 % of its bound ($0.00023 of $0.000241), so the limit binds
+        .limit(Limit::money(Scope::Global, Window::Day, usd("100")));
+    if let Some(s) = store {
+        b = b.store_arc(s);
+    }
+    let b = b.build().unwrap();
     let p = ScriptedProvider::new()
         .responder(|_| {
             Some(llmops_core::provider::scripted::Step::Reply(
@@ -598,6 +598,15 @@ async fn a_thousand_concurrent_requests_never_overspend() {
         .budgets(b.clone())
         .build()
         .unwrap();
+    (c, b)
+}
+
+/// 1,000 concurrent requests against one limit: spend never exceeds it by more than one
+/// request's bound, and the overflow is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_requests_never_overspend() {
+    let limit = usd("0.05");
+    let (c, b) = contended(&limit, None);
     let bound = prices()
         .max_cost("scripted/m", &req().token_upper_bound(), Pricing::Standard)
         .known()

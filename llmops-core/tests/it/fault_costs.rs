@@ -9,10 +9,9 @@ use std::time::Duration;
 use llmops_core::cost::budget::{Budgets, Limit, Scope, Window};
 use llmops_core::cost::{CostLedger, GroupBy, PriceTable, Pricing, TablePricer};
 use llmops_core::error::BudgetAmount;
-use llmops_core::routing::*;
 use llmops_core::*;
 
-use super::support::chaos;
+use super::support::{chaos, fault_router};
 
 /// primary: $1/$2 per million tokens; backup: $3/$6 (a dearer fallback).
 fn prices() -> Arc<PriceTable> {
@@ -47,17 +46,7 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let router = Router::builder()
-        .group("chat", ["primary/m"])
-        .fallback("chat", ["backup/m"])
-        .retry(
-            RetryPolicy::default()
-                .max_attempts(3)
-                .attempt_timeout(Duration::from_secs(5)),
-        )
-        .breaker(BreakerPolicy::disabled())
-        .build()
-        .unwrap();
+    let router = fault_router(Duration::from_secs(5));
     let budgets = Budgets::builder()
         .prices(prices())
         .limit(Limit::money(

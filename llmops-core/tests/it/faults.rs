@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use llmops_core::routing::*;
 use llmops_core::*;
 
-use super::support::chaos;
+use super::support::{chaos, fault_router};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -222,17 +222,7 @@ async fn a_streamed_500_before_any_chunk_falls_back() {
 async fn every_fault_leaves_exactly_one_record_and_answers_from_the_fallback() {
     let primary = Arc::new(chaos("primary").repeat("primary ok"));
     let backup = Arc::new(ScriptedProvider::named("backup").repeat("backup ok"));
-    let router = Router::builder()
-        .group("chat", ["primary/m"])
-        .fallback("chat", ["backup/m"])
-        .retry(
-            RetryPolicy::default()
-                .max_attempts(3)
-                .attempt_timeout(Duration::from_secs(10)),
-        )
-        .breaker(BreakerPolicy::disabled())
-        .build()
-        .unwrap();
+    let router = fault_router(Duration::from_secs(10));
     let (c, obs) = client(router, vec![primary.clone(), backup.clone()]);
     let faults = ["rate", "server", "decode", "hang", "cut0", "fine", "quota"];
     let mut outcomes = Vec::new();

@@ -18,11 +18,9 @@ use llmops_core::cost::budget::{
 };
 use llmops_core::error::BudgetAmount;
 use llmops_core::redis::{RedisBudgetStore, RedisConnection, RedisOptions};
-use llmops_core::{
-    Caller, ChatResponse, Client, Error, MemoryObserver, Money, ScriptedProvider, Usage,
-};
+use llmops_core::{Caller, Client, Error, MemoryObserver, Money, ScriptedProvider};
 
-use super::budget::{prices, req, usd};
+use super::budget::{contended, prices, req, usd};
 use super::redis_support::*;
 
 fn store(url: &str, prefix: &str) -> RedisBudgetStore {
@@ -227,27 +225,7 @@ async fn backend_redis_budget_store_never_overshoots_under_contention() {
 
 /// One "process": a client with its own connection, store and budget stage.
 fn process(url: &str, prefix: &str, limit: &Money) -> (Client, Budgets) {
-    let b = Budgets::builder()
-        .prices(prices())
-        .limit(Limit::money(Scope::Tenant, Window::Day, limit.clone()))
-        .limit(Limit::money(Scope::Global, Window::Day, usd("100")))
-        .store(store(url, prefix))
-        .build()
-        .unwrap();
-    // each reply costs 95 % of its bound ($0.00023 of $0.000241), so the limit binds
-    let p = ScriptedProvider::new()
-        .responder(|_| {
-            Some(llmops_core::provider::scripted::Step::Reply(
-                ChatResponse::new("ok").with_usage(Usage::new(30, 100)),
-            ))
-        })
-        .latency(Duration::from_millis(30));
-    let c = Client::builder()
-        .provider(p)
-        .budgets(b.clone())
-        .build()
-        .unwrap();
-    (c, b)
+    contended(limit, Some(Arc::new(store(url, prefix))))
 }
 
 /// The concurrency test across processes: 1,000 concurrent requests through two

@@ -95,3 +95,21 @@ pub fn chaos(name: &str) -> llmops_core::ScriptedProvider {
         }
     })
 }
+
+/// The router of the fault tests: group `chat` = `primary/m`, fallback `backup/m`, at most
+/// three attempts of `attempt_timeout` each, breakers off.
+#[cfg(feature = "routing")]
+pub fn fault_router(attempt_timeout: Duration) -> llmops_core::routing::Router {
+    use llmops_core::routing::{BreakerPolicy, RetryPolicy, Router};
+    Router::builder()
+        .group("chat", ["primary/m"])
+        .fallback("chat", ["backup/m"])
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .attempt_timeout(attempt_timeout),
+        )
+        .breaker(BreakerPolicy::disabled())
+        .build()
+        .unwrap()
+}
