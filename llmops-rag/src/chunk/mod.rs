@@ -200,6 +200,21 @@ impl Measure {
     pub(crate) fn additive(&self) -> bool {
         matches!(self, Measure::Chars)
     }
+
+    /// The size of `text[s..e]` as a unit a chunker groups. A unit that ends up alone in a
+    /// piece is emitted trimmed, and BPE counts are not monotonic under trimming
+    /// (" Longerword" is fewer tokens than "Longerword"), so for tokens a unit counts as the
+    /// larger of its counts with and without the surrounding whitespace.
+    pub(crate) fn unit_len(&self, text: &str, s: usize, e: usize) -> usize {
+        let whole = text.get(s..e).map_or(0, |p| self.len(p));
+        if self.additive() {
+            return whole;
+        }
+        let trimmed = trim_span(text, s, e)
+            .and_then(|(a, b)| text.get(a..b))
+            .map_or(0, |p| self.len(p));
+        whole.max(trimmed)
+    }
 }
 
 impl fmt::Debug for Measure {

@@ -186,7 +186,7 @@ impl RecursiveChunker {
         let mut good: Vec<Unit> = Vec::new();
         for (s, e) in parts {
             let (s, e) = (start + s, start + e);
-            let len = text.get(s..e).map_or(0, |p| self.measure.len(p));
+            let len = self.measure.unit_len(text, s, e);
             if len <= self.max {
                 good.push(Unit {
                     start: s,
@@ -378,6 +378,22 @@ mod tests {
         let c = RecursiveChunker::new(2, 0).unwrap();
         let out = texts(&c, "🧑‍🚀x");
         assert_eq!(out, ["🧑‍🚀", "x"]);
+    }
+
+    #[test]
+    fn a_unit_that_trimming_makes_longer_in_tokens_is_split() {
+        // found by the proptest: untrimmed 14 tokens or fewer, trimmed 15
+        let text = " LongerwordLongerwordLongerword. \tword\t\u{feff}---\n";
+        let t: Arc<dyn TokenCounter> = Arc::new(Tiktoken::new(llmops_core::Encoding::Cl100kBase));
+        let c = RecursiveChunker::new(14, 0).unwrap().with_tokens(t.clone());
+        for (s, e) in c.spans(text, 0, text.len()) {
+            let piece = &text[s..e];
+            assert!(
+                t.count(piece) <= 14,
+                "{piece:?} has {} tokens",
+                t.count(piece)
+            );
+        }
     }
 
     #[test]

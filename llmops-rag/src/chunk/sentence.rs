@@ -131,7 +131,7 @@ impl Chunker for SentenceChunker {
         let mut run: Vec<Unit> = Vec::new();
         for (start, sentence) in text.split_sentence_bound_indices() {
             let end = start + sentence.len();
-            let len = measure.len(sentence);
+            let len = measure.unit_len(text, start, end);
             if len <= self.max {
                 run.push(Unit { start, end, len });
                 continue;
