@@ -15,6 +15,9 @@
     missing_docs
 )]
 
+#[path = "common/minilm.rs"]
+mod minilm;
+
 use std::sync::{Arc, OnceLock};
 
 use llmops::eval::{AssertionSpec, BuildContext, Registry};
@@ -61,27 +64,7 @@ const TRIPLES: &[(&str, &str, &str)] = &[
 ];
 
 fn setup() -> Option<(RuntimeOptions, ModelFiles)> {
-    let dylib = llmops_core::testing::backend(
-        "LLMOPS_TEST_ORT_DYLIB",
-        "ONNX Runtime with all-MiniLM-L6-v2 (similar assertion)",
-    )?;
-    let var = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| {
-                panic!(
-                    "{name} must be set with LLMOPS_TEST_ORT_DYLIB (.ci/run start_onnx sets both)"
-                )
-            })
-    };
-    Some((
-        RuntimeOptions::new(dylib),
-        ModelFiles::new(
-            var("LLMOPS_TEST_EMBED_ONNX"),
-            var("LLMOPS_TEST_EMBED_TOKENIZER_DIR"),
-        ),
-    ))
+    minilm::minilm("ONNX Runtime with all-MiniLM-L6-v2 (similar assertion)")
 }
 
 /// The embedder shared by every test (loading takes a few hundred ms).

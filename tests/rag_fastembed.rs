@@ -19,6 +19,9 @@
     missing_docs
 )]
 
+#[path = "common/minilm.rs"]
+mod minilm;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -37,27 +40,8 @@ struct Setup {
 }
 
 fn setup() -> Option<Setup> {
-    let dylib = llmops_core::testing::backend(
-        "LLMOPS_TEST_ORT_DYLIB",
-        "ONNX Runtime with all-MiniLM-L6-v2",
-    )?;
-    let var = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| {
-                panic!(
-                    "{name} must be set with LLMOPS_TEST_ORT_DYLIB (.ci/run start_onnx sets both)"
-                )
-            })
-    };
-    Some(Setup {
-        runtime: RuntimeOptions::new(dylib),
-        files: ModelFiles::new(
-            var("LLMOPS_TEST_EMBED_ONNX"),
-            var("LLMOPS_TEST_EMBED_TOKENIZER_DIR"),
-        ),
-    })
+    let (runtime, files) = minilm::minilm("ONNX Runtime with all-MiniLM-L6-v2")?;
+    Some(Setup { runtime, files })
 }
 
 /// The embedder shared by every test (built once: loading takes a few hundred ms).

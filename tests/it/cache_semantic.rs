@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use llmops::cache::Cache;
 use llmops::provider::scripted::Step;
-use llmops::rag::{LocalEmbedder, ModelFiles, RuntimeOptions};
+use llmops::rag::LocalEmbedder;
 use llmops::{
     CacheKind, CacheOutcome, ChatRequest, ChatResponse, Client, Embedder, ScriptedProvider,
 };
@@ -19,32 +19,14 @@ use llmops::{
 const THRESHOLD: f32 = 0.9;
 
 fn embedder() -> Option<&'static LocalEmbedder> {
-    let dylib = llmops_core::testing::backend(
-        "LLMOPS_TEST_ORT_DYLIB",
-        "ONNX Runtime with all-MiniLM-L6-v2 (semantic cache)",
-    )?;
-    let var = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| {
-                panic!(
-                    "{name} must be set with LLMOPS_TEST_ORT_DYLIB (.ci/run start_onnx sets both)"
-                )
-            })
-    };
+    let (runtime, files) =
+        super::minilm::minilm("ONNX Runtime with all-MiniLM-L6-v2 (semantic cache)")?;
     static E: OnceLock<LocalEmbedder> = OnceLock::new();
     Some(E.get_or_init(|| {
-        LocalEmbedder::builder(
-            ModelFiles::new(
-                var("LLMOPS_TEST_EMBED_ONNX"),
-                var("LLMOPS_TEST_EMBED_TOKENIZER_DIR"),
-            ),
-            RuntimeOptions::new(dylib),
-        )
-        .with_name("all-MiniLM-L6-v2-int8")
-        .build()
-        .unwrap()
+        LocalEmbedder::builder(files, runtime)
+            .with_name("all-MiniLM-L6-v2-int8")
+            .build()
+            .unwrap()
     }))
 }
 

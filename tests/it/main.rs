@@ -22,3 +22,6 @@ mod cli_rag;
 #[cfg(all(feature = "cli", feature = "tokens"))]
 mod cli_tokens;
 mod facade;
+#[cfg(all(feature = "cache", feature = "fastembed"))]
+#[path = "../common/minilm.rs"]
+mod minilm;
