@@ -63,6 +63,12 @@ fn bench(c: &mut Criterion) {
         scanner.scan(&clean)
     );
     assert!(n_dirty >= 6, "{n_dirty}");
+    let mut cats: Vec<_> = scanner.scan(&dirty).iter().map(|f| f.category).collect();
+    cats.dedup();
+    eprintln!(
+        "pii_4k: {} bytes, {n_dirty} findings; categories in order: {cats:?}",
+        dirty.len()
+    );
 
     let mut g = c.benchmark_group("guard_pii");
     g.throughput(Throughput::Bytes(clean.len() as u64));
