@@ -4,7 +4,7 @@
 //!   (Luhn and issuer prefix), IBANs (country length and mod-97), US SSNs (valid ranges),
 //!   IPv4/IPv6 addresses (std's parsers) and dates of birth (only next to "born", "DOB",
 //!   "date of birth", "geboren", "né le" ...). Linear-time patterns, one combined pass, no
-//!   allocation when nothing is found.
+//!   allocation when the text holds nothing shaped like personal data.
 //! - [`redact`] replaces findings by a [`RedactionMode`]: a mask, a typed placeholder
 //!   (`<EMAIL_1>`), or a keyed pseudonym (`<EMAIL_3f9a1c2b>`, [`Pseudonymizer`]); [`restore`]
 //!   puts values back into the model's answer from the [`Mapping`].

@@ -338,6 +338,20 @@ fn guard_as_log_redactor() {
     ));
 }
 
+#[test]
+fn plugs_into_core_seams() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<PiiGuard>();
+    send_sync::<Mapping>();
+    send_sync::<PiiScanner>();
+    let guard: std::sync::Arc<dyn Guardrail> = std::sync::Arc::new(PiiGuard::new().named("pii-in"));
+    assert_eq!(guard.name(), "pii-in");
+    let input = GuardInput::new("a@example.com", TextSource::Retrieved);
+    assert_eq!(block_on(guard.check(&input)).unwrap().action(), "redact");
+    let log: std::sync::Arc<dyn Redactor> = std::sync::Arc::new(PiiGuard::new());
+    assert_eq!(log.redact("to a@example.com"), "to <EMAIL_1>");
+}
+
 /// Values the scanner must find, one per category.
 const VALUES: &[&str] = &[
     "jane.doe@example.com",
