@@ -61,6 +61,19 @@ pub struct Finding {
     pub score: f32,
 }
 
+impl Finding {
+    /// A finding of `category` over `start..end` with confidence `score` (guards outside core
+    /// build findings through this, as the struct is `#[non_exhaustive]`).
+    pub fn new(category: impl Into<String>, start: usize, end: usize, score: f32) -> Self {
+        Finding {
+            category: category.into(),
+            start,
+            end,
+            score,
+        }
+    }
+}
+
 /// What a guard decided.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]

@@ -1,0 +1,457 @@
+//! [`PiiScanner`]: the recognizers, one combined pass, then validation and overlap resolution.
+//!
+//! All patterns run on the `regex` crate (finite automata: time linear in the text for each
+//! search, no backtracking) with ASCII word boundaries so the lazy DFA never falls back to the
+//! slower engines on non-ASCII text. A [`RegexSet`] answers "anything at all?" in one pass
+//! before any per-recognizer search; a text without candidates costs that pass (plus, for
+//! dates of birth, one Aho-Corasick pass over the context keywords) and allocates nothing;
+//! a text with candidates that validation rejects (`4471-2209`) pays one small allocation for
+//! the set's answer and the search of the recognizers concerned.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexSet};
+
+use super::category::{PiiCategory, PiiFinding};
+use super::validate;
+
+/// The candidate patterns, in the order of [`KINDS`].
+const PATTERNS: [&str; 8] = [
+    // e-mail: local part, @, dotted domain, alphabetic TLD
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?-u:\b)",
+    // phone, international: + or 00, country code, groups
+    r"(?:\+|(?-u:\b)00)[1-9][0-9]{0,3}(?:[ .\-]?(?:\([0-9]{1,4}\)|[0-9]{1,6})){1,6}(?-u:\b)",
+    // phone, national: an area code (bracketed or not), then separated groups
+    r"(?:\([0-9]{2,5}\) ?|(?-u:\b)[0-9]{2,5}[ .\-])[0-9]{2,8}(?:[ .\-][0-9]{2,8}){0,3}(?-u:\b)",
+    // payment card: 13-19 digits, single spaces or dashes between
+    r"(?-u:\b)[0-9](?:[ \-]?[0-9]){12,18}(?-u:\b)",
+    // IBAN: country, check digits, 11-30 alphanumerics, optionally grouped by spaces
+    r"(?-u:\b)[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}(?-u:\b)",
+    // US SSN
+    r"(?-u:\b)[0-9]{3}-[0-9]{2}-[0-9]{4}(?-u:\b)",
+    // IPv4
+    r"(?-u:\b)[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?-u:\b)",
+    // IPv6 (shape only; std's parser decides)
+    r"[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*",
+];
+
+/// What each pattern recognizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Email,
+    PhoneIntl,
+    PhoneNational,
+    Card,
+    Iban,
+    Ssn,
+    Ipv4,
+    Ipv6,
+}
+
+const KINDS: [Kind; 8] = [
+    Kind::Email,
+    Kind::PhoneIntl,
+    Kind::PhoneNational,
+    Kind::Card,
+    Kind::Iban,
+    Kind::Ssn,
+    Kind::Ipv4,
+    Kind::Ipv6,
+];
+
+impl Kind {
+    fn category(self) -> PiiCategory {
+        match self {
+            Kind::Email => PiiCategory::Email,
+            Kind::PhoneIntl | Kind::PhoneNational => PiiCategory::Phone,
+            Kind::Card => PiiCategory::CreditCard,
+            Kind::Iban => PiiCategory::Iban,
+            Kind::Ssn => PiiCategory::UsSsn,
+            Kind::Ipv4 | Kind::Ipv6 => PiiCategory::IpAddress,
+        }
+    }
+}
+
+#[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
+static SET: LazyLock<RegexSet> =
+    LazyLock::new(|| RegexSet::new(PATTERNS).expect("PII patterns compile"));
+
+#[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
+static REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    PATTERNS
+        .iter()
+        .map(|p| Regex::new(p).expect("PII pattern compiles"))
+        .collect()
+});
+
+/// Words that make a nearby date a date of birth (matched ASCII case-insensitively, on word
+/// boundaries).
+const DOB_KEYWORDS: &[&str] = &[
+    "born",
+    "dob",
+    "d.o.b",
+    "date of birth",
+    "birth date",
+    "birthdate",
+    "birthday",
+    "geboren",
+    "geb.",
+    "geburtsdatum",
+    "geburtstag",
+    "né le",
+    "née le",
+    "né",
+    "née",
+    "date de naissance",
+    "fecha de nacimiento",
+    "nacido",
+    "nacida",
+    "data di nascita",
+    "nato il",
+    "nata il",
+];
+
+#[allow(clippy::expect_used)] // constant keywords; `patterns_compile` below builds them
+static DOB_CONTEXT: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(DOB_KEYWORDS)
+        .expect("keywords build")
+});
+
+/// Numeric dates (ISO, or day/month/year with `.`, `/`, `-`) and written ones in English,
+/// German and French.
+const DATE_PATTERN: &str = r"(?x)
+    (?P<iy>[0-9]{4})-(?P<im>[0-9]{1,2})-(?P<id>[0-9]{1,2})(?-u:\b)
+  | (?-u:\b)(?P<na>[0-9]{1,2})[./\-](?P<nb>[0-9]{1,2})[./\-](?P<ny>[0-9]{4}|[0-9]{2})(?-u:\b)
+  | (?-u:\b)(?P<wd>[0-9]{1,2})\.?\ (?P<wm>\p{L}{3,9})\.?\ (?P<wy>[0-9]{4})(?-u:\b)
+  | (?P<am>\p{L}{3,9})\.?\ (?P<ad>[0-9]{1,2}),?\ (?P<ay>[0-9]{4})(?-u:\b)
+";
+
+#[allow(clippy::expect_used)] // a constant pattern; `patterns_compile` below compiles it
+static DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(DATE_PATTERN).expect("date compiles"));
+
+/// How far after a context keyword a date of birth may start (bytes).
+const DOB_WINDOW: usize = 40;
+
+/// Finds personal data in text. Cheap to clone and to build (the patterns compile once per
+/// process); configure which categories it looks for.
+///
+/// ```
+/// use llmops_guard::pii::{PiiCategory, PiiScanner};
+/// let scanner = PiiScanner::new();
+/// let text = "Mail jane.doe@example.com or call +44 20 7946 0958.";
+/// let found: Vec<_> = scanner.scan(text).iter().map(|f| f.category).collect();
+/// assert_eq!(found, [PiiCategory::Email, PiiCategory::Phone]);
+/// assert!(scanner.scan("nothing personal here, order 12345").is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PiiScanner {
+    enabled: [bool; 7],
+}
+
+impl Default for PiiScanner {
+    fn default() -> Self {
+        PiiScanner::new()
+    }
+}
+
+impl PiiScanner {
+    /// A scanner for every category.
+    pub fn new() -> Self {
+        PiiScanner { enabled: [true; 7] }
+    }
+
+    /// A scanner for `categories` only.
+    pub fn only(categories: &[PiiCategory]) -> Self {
+        let mut enabled = [false; 7];
+        for c in categories {
+            if let Some(e) = enabled.get_mut(c.index()) {
+                *e = true;
+            }
+        }
+        PiiScanner { enabled }
+    }
+
+    /// Turns `category` on or off.
+    #[must_use]
+    pub fn with(mut self, category: PiiCategory, on: bool) -> Self {
+        if let Some(e) = self.enabled.get_mut(category.index()) {
+            *e = on;
+        }
+        self
+    }
+
+    /// Whether the scanner looks for `category`.
+    pub fn is_enabled(&self, category: PiiCategory) -> bool {
+        self.enabled.get(category.index()).copied().unwrap_or(false)
+    }
+
+    /// The personal data in `text`, sorted by start, without overlaps (where two candidates
+    /// overlap, the higher score wins, then the longer span). Allocates nothing when no
+    /// candidate has the shape of personal data.
+    pub fn scan(&self, text: &str) -> Vec<PiiFinding> {
+        let mut out = Vec::new();
+        if SET.is_match(text) {
+            let hit = SET.matches(text);
+            for (i, kind) in KINDS.iter().enumerate() {
+                if !hit.matched(i) || !self.is_enabled(kind.category()) {
+                    continue;
+                }
+                if let Some(re) = REGEXES.get(i) {
+                    for m in re.find_iter(text) {
+                        if let Some(f) = validate_candidate(*kind, text, m.start(), m.end()) {
+                            out.push(f);
+                        }
+                    }
+                }
+            }
+        }
+        if self.is_enabled(PiiCategory::DateOfBirth) {
+            dates_of_birth(text, &mut out);
+        }
+        resolve_overlaps(out)
+    }
+}
+
+/// The byte of `text` at `i`, if any.
+fn byte(text: &str, i: usize) -> Option<u8> {
+    text.as_bytes().get(i).copied()
+}
+
+/// Whether the span continues a longer dotted or dashed number (`1.2.3.4.5`, `12-34-56-78`).
+fn glued(text: &str, start: usize, end: usize) -> bool {
+    let is_sep = |b: Option<u8>| matches!(b, Some(b'.' | b'-'));
+    let is_digit = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_digit());
+    (start >= 2 && is_sep(byte(text, start - 1)) && is_digit(byte(text, start - 2)))
+        || (is_sep(byte(text, end)) && is_digit(byte(text, end + 1)))
+}
+
+/// Whether the span follows a word holding a digit ("DE89 3704 0044 ...": the tail of a
+/// longer number, not a phone number of its own).
+fn continues_number(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("").trim_end_matches(' ');
+    let word = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    word.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Validates one candidate; `None` when it is not what its pattern looks like.
+fn validate_candidate(kind: Kind, text: &str, start: usize, end: usize) -> Option<PiiFinding> {
+    let span = text.get(start..end)?;
+    let bytes = span.as_bytes();
+    let f = |score| Some(PiiFinding::new(kind.category(), start, end, score));
+    match kind {
+        Kind::Email => {
+            let lead = bytes.iter().take_while(|b| **b == b'.').count();
+            let start = start + lead;
+            let local_end = span.find('@')?;
+            let ok = end - start <= 254 && local_end > lead && local_end - lead <= 64;
+            ok.then(|| PiiFinding::new(PiiCategory::Email, start, end, 0.95))
+        }
+        Kind::PhoneIntl => {
+            let zeros = bytes.first() == Some(&b'0');
+            if glued(text, start, end)
+                || (zeros && continues_number(text, start))
+                || !validate::phone(bytes)
+            {
+                return None;
+            }
+            f(0.8)
+        }
+        Kind::PhoneNational => {
+            let dotted_quad = bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+                && bytes.iter().filter(|b| **b == b'.').count() == 3;
+            let after_plus = start > 0 && byte(text, start - 1) == Some(b'+');
+            // A national number has an area code and at least two more groups, or a
+            // bracketed area code: "2024-000123" is an invoice number.
+            let groups = bytes
+                .split(|b| matches!(b, b' ' | b'.' | b'-' | b')'))
+                .filter(|g| !g.is_empty())
+                .count();
+            if dotted_quad
+                || after_plus
+                || (groups < 3 && bytes.first() != Some(&b'('))
+                || continues_number(text, start)
+                || glued(text, start, end)
+                || !validate::phone(bytes)
+            {
+                return None;
+            }
+            f(0.6)
+        }
+        Kind::Card => {
+            if glued(text, start, end) {
+                return None;
+            }
+            // The pattern is greedy: a card followed by more digit groups ("... 1111 12")
+            // matches too long; try the prefixes that end before a separator.
+            let mut end_try = end;
+            loop {
+                let cand = text.get(start..end_try)?;
+                if validate::card(cand.as_bytes()) {
+                    return Some(PiiFinding::new(kind.category(), start, end_try, 0.95));
+                }
+                end_try = cand.rfind([' ', '-'])? + start;
+                if validate::digit_count(text.get(start..end_try)?.as_bytes()) < 13 {
+                    return None;
+                }
+            }
+        }
+        Kind::Iban => {
+            let expected = validate::iban_length(bytes.get(..2)?)?;
+            // Cut the candidate after `expected` alphanumerics (it may run into a following
+            // uppercase word such as a BIC).
+            let mut seen = 0;
+            let mut cut = None;
+            for (i, b) in bytes.iter().enumerate() {
+                if *b != b' ' {
+                    seen += 1;
+                    if seen == expected {
+                        cut = Some(i + 1);
+                        break;
+                    }
+                }
+            }
+            let cut = cut?;
+            if byte(text, start + cut).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                return None;
+            }
+            let mut compact = [0u8; 34];
+            let mut n = 0;
+            for b in bytes.get(..cut)?.iter().filter(|b| **b != b' ') {
+                *compact.get_mut(n)? = *b;
+                n += 1;
+            }
+            validate::iban_mod97(compact.get(..n)?)
+                .then(|| PiiFinding::new(kind.category(), start, start + cut, 0.98))
+        }
+        Kind::Ssn => {
+            let dashed_on =
+                start > 0 && byte(text, start - 1) == Some(b'-') || byte(text, end) == Some(b'-');
+            (!dashed_on && validate::ssn(bytes))
+                .then(|| PiiFinding::new(kind.category(), start, end, 0.85))
+        }
+        Kind::Ipv4 => (!glued(text, start, end) && validate::ipv4(span))
+            .then(|| PiiFinding::new(kind.category(), start, end, 0.9)),
+        Kind::Ipv6 => {
+            let word = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if (start > 0 && word(byte(text, start - 1))) || word(byte(text, end)) {
+                return None;
+            }
+            // Sentence punctuation after an address: "... fe80::1." or "fe80::1:".
+            let mut span = span.trim_end_matches('.');
+            if span.ends_with(':') && !span.ends_with("::") {
+                span = span.trim_end_matches(':');
+            }
+            validate::ipv6(span)
+                .then(|| PiiFinding::new(kind.category(), start, start + span.len(), 0.9))
+        }
+    }
+}
+
+/// Dates within [`DOB_WINDOW`] bytes after a context keyword.
+fn dates_of_birth(text: &str, out: &mut Vec<PiiFinding>) {
+    let word = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+    for kw in DOB_CONTEXT.find_iter(text) {
+        let (ks, ke) = (kw.start(), kw.end());
+        if (ks > 0 && word(byte(text, ks - 1))) || word(byte(text, ke)) {
+            continue;
+        }
+        let mut we = (ke + DOB_WINDOW).min(text.len());
+        while !text.is_char_boundary(we) {
+            we -= 1;
+        }
+        let Some(window) = text.get(ke..we) else {
+            continue;
+        };
+        let Some(caps) = DATE.captures(window) else {
+            continue;
+        };
+        let Some(m) = caps.get(0) else { continue };
+        // The date must come right after the keyword (a few words at most).
+        let gap = window.get(..m.start()).unwrap_or("");
+        if gap.split_whitespace().count() > 3 || !plausible(&caps) {
+            continue;
+        }
+        out.push(PiiFinding::new(
+            PiiCategory::DateOfBirth,
+            ke + m.start(),
+            ke + m.end(),
+            0.85,
+        ));
+    }
+}
+
+/// Month number of an English, German or French month name or abbreviation.
+fn month(name: &str) -> Option<u32> {
+    let lower = name.to_lowercase();
+    const NAMES: [&[&str]; 12] = [
+        &["jan", "january", "januar", "janvier"],
+        &[
+            "feb", "february", "februar", "fev", "fév", "février", "fevrier",
+        ],
+        &["mar", "march", "märz", "mars", "maerz"],
+        &["apr", "april", "avr", "avril"],
+        &["may", "mai"],
+        &["jun", "june", "juni", "juin"],
+        &["jul", "july", "juli", "juil", "juillet"],
+        &["aug", "august", "août", "aout"],
+        &["sep", "sept", "september", "septembre"],
+        &["oct", "okt", "october", "oktober", "octobre"],
+        &["nov", "november", "novembre"],
+        &["dec", "dez", "déc", "december", "dezember", "décembre"],
+    ];
+    (1u32..)
+        .zip(NAMES)
+        .find_map(|(m, names)| names.contains(&lower.as_str()).then_some(m))
+}
+
+/// Whether the captured date is a calendar date (either day/month order for numeric ones).
+fn plausible(caps: &regex::Captures<'_>) -> bool {
+    let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    if let (Some(y), Some(m), Some(d)) = (num("iy"), num("im"), num("id")) {
+        return validate::plausible_date(d, m, y);
+    }
+    if let (Some(a), Some(b), Some(y)) = (num("na"), num("nb"), num("ny")) {
+        return validate::plausible_date(a, b, y) || validate::plausible_date(b, a, y);
+    }
+    if let (Some(d), Some(m), Some(y)) = (num("wd"), caps.name("wm"), num("wy")) {
+        return month(m.as_str()).is_some_and(|m| validate::plausible_date(d, m, y));
+    }
+    if let (Some(m), Some(d), Some(y)) = (caps.name("am"), num("ad"), num("ay")) {
+        return month(m.as_str()).is_some_and(|m| validate::plausible_date(d, m, y));
+    }
+    false
+}
+
+/// Keeps the best of overlapping findings (higher score, then longer), sorted by start.
+fn resolve_overlaps(mut found: Vec<PiiFinding>) -> Vec<PiiFinding> {
+    if found.len() < 2 {
+        return found;
+    }
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.len().cmp(&a.len()))
+            .then(a.start.cmp(&b.start))
+    });
+    // Kept spans by start; they never overlap, so only the last one starting before a
+    // candidate's end can overlap it.
+    let mut kept: BTreeMap<usize, PiiFinding> = BTreeMap::new();
+    for f in found {
+        let clash = kept
+            .range(..f.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > f.start);
+        if !clash {
+            kept.insert(f.start, f);
+        }
+    }
+    kept.into_values().collect()
+}
