@@ -25,9 +25,11 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+mod detector;
 mod error;
 pub mod pii;
 
+pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use llmops_core;
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
