@@ -25,10 +25,12 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+mod defaults;
 mod detector;
 mod error;
 pub mod pii;
 
+pub use defaults::default_guards;
 pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use llmops_core;

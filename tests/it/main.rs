@@ -15,6 +15,8 @@ mod cli;
 mod cli_cost;
 #[cfg(all(feature = "cli", feature = "eval"))]
 mod cli_eval;
+#[cfg(all(feature = "cli", feature = "guard"))]
+mod cli_guard;
 #[cfg(all(feature = "cli", feature = "prompts"))]
 mod cli_prompt;
 #[cfg(all(feature = "cli", feature = "rag"))]

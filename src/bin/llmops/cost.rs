@@ -88,7 +88,7 @@ fn estimate(a: EstimateArgs, table: &PriceTable, json: bool) -> Result<()> {
             };
             let mut req = ChatRequest::new(model);
             for f in &files {
-                req = req.user(crate::tokens::read_text(f)?);
+                req = req.user(crate::input::read_text(f)?);
             }
             let n = req.count_tokens();
             (n.tokens, if n.is_exact() { "counted" } else { "estimated" })

@@ -4,7 +4,8 @@
 //! `--json` where output is data, and exit codes 0 = ok, 100 = checks failed (verbs that check
 //! things: `audit verify` on a broken chain, `log replay` when the answer changed, `rag eval`
 //! under a `--min` threshold, `eval run` when a case failed or errored, `eval gate` when a
-//! gate check failed, `prompt promote` refused by its eval gate, later `guard scan`), 1 = usage
+//! gate check failed, `prompt promote` refused by its eval gate, `guard scan --fail-on-block`
+//! when an input was blocked), 1 = usage
 //! or tool error.
 
 #[cfg(feature = "trace")]
@@ -15,6 +16,9 @@ mod config;
 mod cost;
 #[cfg(feature = "eval")]
 mod eval;
+#[cfg(feature = "guard")]
+mod guard;
+mod input;
 #[cfg(feature = "trace")]
 mod log;
 #[cfg(feature = "prompts")]
@@ -37,7 +41,8 @@ const OK: u8 = 0;
         feature = "trace",
         feature = "rag",
         feature = "eval",
-        feature = "prompts"
+        feature = "prompts",
+        feature = "guard"
     )),
     allow(dead_code)
 )]
@@ -86,6 +91,10 @@ enum Command {
     /// Tokens: count the tokens of raw text for a model.
     #[cfg(feature = "tokens")]
     Tokens(tokens::TokensArgs),
+    /// Guardrails: scan texts and JSONL datasets or logs for PII, secrets, prompt injection
+    /// and output leaks.
+    #[cfg(feature = "guard")]
+    Guard(guard::GuardArgs),
 }
 
 fn main() -> ExitCode {
@@ -125,6 +134,8 @@ fn main() -> ExitCode {
             Command::Cost(args) => cost::run(args, &cfg, cli.json),
             #[cfg(feature = "tokens")]
             Command::Tokens(args) => tokens::run(args, cli.json),
+            #[cfg(feature = "guard")]
+            Command::Guard(args) => guard::run(args, cli.json).await,
         }
     });
     match result {

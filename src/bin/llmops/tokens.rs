@@ -7,14 +7,14 @@
 //! not an OpenAI model is counted with o200k_base and the output says so (stderr note, or
 //! `"source": "estimated"`); it is not an error. Exit codes: 0 = ok, 1 = usage or I/O error.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use llmops::{Error, Result, Tiktoken, TokenCounter};
 use serde_json::json;
 
 use crate::OK;
+use crate::input::read_text;
 
 /// Arguments of `llmops tokens`.
 #[derive(Debug, Args)]
@@ -44,21 +44,6 @@ pub(crate) fn run(args: TokensArgs, json: bool) -> Result<u8> {
     match args.command {
         TokensCommand::Count(a) => count(a, json),
     }
-}
-
-/// Reads a UTF-8 text file, or standard input for `-` (shared with `llmops cost`).
-pub(crate) fn read_text(path: &Path) -> Result<String> {
-    let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::invalid(format!("cannot read stdin: {e}")))?;
-    } else {
-        bytes = std::fs::read(path)
-            .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| Error::invalid(format!("{} is not UTF-8 text: {e}", path.display())))
 }
 
 fn count(a: CountArgs, json: bool) -> Result<u8> {

@@ -1,0 +1,108 @@
+//! `llmops guard scan`, offline: text files, JSONL, `--json`, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn llmops() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_llmops"));
+    c.current_dir(std::env::temp_dir());
+    c
+}
+
+fn with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = llmops()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn verdicts(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn jsonl_lines_get_one_json_verdict_each_without_the_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("log.jsonl");
+    let lines = [
+        r#"{"id":"a","text":"mail me at jane.doe@example.com","role":"user","ts":1}"#,
+        r#"{"id":7,"text":"What is the capital of France?","role":"user"}"#,
+        r#"{"text":"my card is 4111 1111 1111 1111","role":"assistant"}"#,
+        "",
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = llmops()
+        .args(["--json", "guard", "scan"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v = verdicts(&out);
+    assert_eq!(v.len(), 3, "{v:?}");
+    assert_eq!(v[0]["id"], "a");
+    assert_eq!(v[0]["role"], "user");
+    assert_ne!(v[0]["action"], "allow");
+    assert_eq!(v[0]["categories"][0], "pii.email");
+    assert_eq!(v[0]["spans"][0]["start"], 11);
+    assert_eq!(v[0]["spans"][0]["end"], 31);
+    assert_eq!(v[1]["id"], "7");
+    assert_eq!(v[1]["action"], "allow");
+    assert_eq!(v[1]["spans"].as_array().unwrap().len(), 0);
+    assert_eq!(v[2]["id"], format!("{}:3", file.display()));
+    assert_eq!(v[2]["role"], "assistant");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("jane.doe"), "{stdout}");
+    assert!(!stdout.contains("4111"), "{stdout}");
+}
+
+#[test]
+fn a_plain_file_is_one_text_and_the_table_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prompt.txt");
+    std::fs::write(&file, "Call me on +44 20 7946 0958 tomorrow.").unwrap();
+    let out = llmops()
+        .args(["guard", "scan"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let row = stdout.lines().nth(1).unwrap();
+    assert!(row.contains("prompt.txt"), "{stdout}");
+    assert!(row.contains("pii.phone"), "{stdout}");
+    assert!(!stdout.contains("7946"), "{stdout}");
+}
+
+#[test]
+fn a_malformed_line_is_named_by_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(&file, "{\"id\":1,\"text\":\"ok\"}\n{\"id\":2}\n").unwrap();
+    let out = llmops()
+        .args(["--json", "guard", "scan"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("bad.jsonl:2"), "{stderr}");
+    assert!(stderr.contains("text"), "{stderr}");
+    let unknown = with_stdin(&["guard", "scan", "--role", "robot", "-"], "hi");
+    assert_eq!(unknown.status.code(), Some(1), "{unknown:?}");
+}
