@@ -49,7 +49,7 @@ type OfferFn = Arc<dyn Fn(&Caller, &ToolSpec) -> bool + Send + Sync>;
 /// an [`AuditEvent`](crate::AuditEvent) (`tool.gate`, `approval`; actor = who decided).
 ///
 /// ```
-/// use llmops_core::{ChatRequest, Client, GateDecision, LoopStop, ScriptedProvider, ToolCx, ToolLoop, Toolbox, tool_fn};
+/// use llmops_core::{ChatRequest, Client, LoopStop, ScriptedProvider, ToolCx, ToolLoop, Toolbox, tool_fn};
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// #[derive(serde::Deserialize, schemars::JsonSchema)]
 /// struct Ping {}
