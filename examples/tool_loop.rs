@@ -163,7 +163,7 @@ async fn main() -> Result<()> {
     }
     assert!(out.is_answered());
     assert_eq!(
-        out.tool_calls[1].approved_by.as_deref(),
+        out.tool_calls.get(1).and_then(|r| r.approved_by.as_deref()),
         Some("alice@support-leads")
     );
     Ok(())
