@@ -84,11 +84,17 @@ pub mod telemetry;
 pub mod testing;
 pub mod tokens;
 pub mod tool;
+#[cfg(feature = "tools")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tools")))]
+pub mod tools;
 pub mod trim;
 pub mod types;
 
 pub use alert::{Alert, AlertSink, Severity};
-pub use approval::{ApprovalDecision, ApprovalRequest, ApprovalSubject, Approver};
+pub use approval::{
+    ApprovalDecision, ApprovalInbox, ApprovalRequest, ApprovalResponder, ApprovalSubject, Approver,
+    ChannelApprover, PendingApproval,
+};
 pub use async_trait::async_trait;
 pub use audit::{AuditEvent, AuditSink};
 pub use client::{Client, ClientBuilder, ResponseStream};
@@ -119,5 +125,7 @@ pub use tokens::TokenCounter;
 pub use tokens::{Encoding, RequestCounter, Tiktoken};
 pub use tokens::{ModelFamily, TokenBound, TokenCount};
 pub use tool::{GateDecision, Tool, ToolCallRecord, ToolCx, ToolGate};
+#[cfg(feature = "tools")]
+pub use tools::{LoopStop, ToolLoop, ToolLoopOutcome, Toolbox, TypedTool, tool_fn};
 pub use trim::{TrimPolicy, TrimStep};
 pub use types::*;

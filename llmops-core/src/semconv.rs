@@ -56,6 +56,14 @@ pub const GEN_AI_TOOL_NAME: &str = "gen_ai.tool.name";
 pub const GEN_AI_TOOL_CALL_ID: &str = "gen_ai.tool.call.id";
 /// Tool type (`function`, `extension`, `datastore`) on `execute_tool` spans.
 pub const GEN_AI_TOOL_TYPE: &str = "gen_ai.tool.type";
+/// Tool description on `execute_tool` spans.
+pub const GEN_AI_TOOL_DESCRIPTION: &str = "gen_ai.tool.description";
+
+/// `gen_ai.tool.type` values.
+pub mod tool_type {
+    /// A function the application runs on the agent's side (every tool of the tool loop).
+    pub const FUNCTION: &str = "function";
+}
 /// Agent name on `invoke_agent` spans.
 pub const GEN_AI_AGENT_NAME: &str = "gen_ai.agent.name";
 /// Token type (`input`, `output`) on the token-usage metric.

@@ -93,9 +93,20 @@ impl Client {
     ///
     /// If the provider streams anyway (or a stream tap is set), the stream is read to its end
     /// through the same taps as [`chat_stream`](Client::chat_stream).
-    pub async fn chat(&self, mut req: ChatRequest) -> Result<ChatResponse> {
+    pub async fn chat(&self, req: ChatRequest) -> Result<ChatResponse> {
+        self.chat_with(req, |_| {}).await
+    }
+
+    /// [`chat`](Client::chat), with `prepare` run on the new exchange before any stage, so
+    /// whatever it sets lands in the exchange's record on every ending (the tool loop records
+    /// the previous turn's tool calls this way).
+    pub(crate) async fn chat_with(
+        &self,
+        mut req: ChatRequest,
+        prepare: impl FnOnce(&mut Exchange),
+    ) -> Result<ChatResponse> {
         req.stream = false;
-        let mut guard = self.begin(&req)?;
+        let mut guard = self.begin(&req, prepare)?;
         let span = guard.span.clone();
         let reply = self.run(req, &mut guard).instrument(span.clone()).await;
         match reply {
@@ -121,7 +132,7 @@ impl Client {
     /// turned into events.
     pub async fn chat_stream(&self, mut req: ChatRequest) -> Result<ResponseStream> {
         req.stream = true;
-        let mut guard = self.begin(&req)?;
+        let mut guard = self.begin(&req, |_| {})?;
         let span = guard.span.clone();
         match self.run(req, &mut guard).instrument(span).await {
             Err(e) => {
@@ -280,11 +291,16 @@ impl Client {
         &self.inner.registry
     }
 
-    fn begin(&self, req: &ChatRequest) -> Result<ExchangeGuard> {
+    fn begin(
+        &self,
+        req: &ChatRequest,
+        prepare: impl FnOnce(&mut Exchange),
+    ) -> Result<ExchangeGuard> {
         let id = new_request_id();
         let span = span::request_span(&req.model, &id);
         let mut ex = Exchange::new(id, req.caller.clone(), req.model.clone(), req.stream);
         ex.set_deadline(req.timeout.or(self.inner.timeout));
+        prepare(&mut ex);
         if let Some(b) = &self.inner.bridge
             && !span.is_disabled()
         {

@@ -36,4 +36,6 @@ mod redis_support;
 #[cfg(feature = "routing")]
 mod routing;
 mod support;
+#[cfg(feature = "tools")]
+mod tools;
 mod types;
