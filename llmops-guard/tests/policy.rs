@@ -480,3 +480,91 @@ proptest! {
         }
     }
 }
+
+/// Two policies (two processes) on one Redis: the per-user limit holds across both.
+#[cfg(feature = "redis")]
+#[tokio::test]
+async fn backend_redis_tool_limits_are_shared_between_policies() {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    use llmops_core::redis::{RedisConnection, RedisLimitStore, RedisOptions};
+
+    let Some(url) = llmops_core::testing::backend("LLMOPS_REDIS_URL", "Redis") else {
+        return;
+    };
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let prefix = format!("llmops-guard-it:tool-limits:{}:{nanos}", std::process::id());
+    let store = || {
+        let conn = RedisConnection::with_options(
+            &url,
+            RedisOptions::default()
+                .timeout(Duration::from_secs(5))
+                .prefix(prefix.clone()),
+        )
+        .unwrap();
+        Arc::new(RedisLimitStore::new(conn))
+    };
+    let text = "[tools.lookup]\nroles = [\"support\"]\n[[tools.lookup.rate_limit]]\ncalls = 5\nper = \"minute\"\n";
+    let policy = |s: Arc<RedisLimitStore>| {
+        ToolPolicy::from_toml_str(text, "policy.toml")
+            .unwrap()
+            .limit_store(s)
+            .build()
+            .unwrap()
+    };
+    let (sa, sb) = (store(), store());
+    sa.connection().ping().await.unwrap();
+    sb.connection().ping().await.unwrap();
+    let (a, b) = (policy(sa.clone()), policy(sb.clone()));
+    let cx = exchange(support());
+    let call = ToolCall::new("c", "lookup", r#"{"order": "ORD-000001"}"#);
+    let mut allowed = 0;
+    let mut refusals = Vec::new();
+    for i in 0..12 {
+        let p = if i % 2 == 0 { &a } else { &b };
+        match p.admit(&call, &cx).await.unwrap() {
+            GateDecision::Allow => allowed += 1,
+            GateDecision::Deny { reason } => refusals.push(reason),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(allowed, 5, "{refusals:?}");
+    assert!(
+        refusals.iter().all(|r| r.starts_with(
+            "tool `lookup` is over its rate limit (5 calls per 60s per user); retry after "
+        )),
+        "{refusals:?}"
+    );
+    assert_eq!(sa.stats().failures() + sb.stats().failures(), 0);
+    // another user has a bucket of their own
+    let other = exchange(
+        Caller::default()
+            .tenant("acme")
+            .user("agent-8")
+            .role("support"),
+    );
+    assert_eq!(a.admit(&call, &other).await.unwrap(), GateDecision::Allow);
+
+    // a store that cannot be reached: refused (on_store_error = "deny", the default), with
+    // the store's default `LimitFailure::Open` handing the error to the policy
+    let dead = RedisConnection::with_options(
+        "redis://127.0.0.1:1/",
+        RedisOptions::default()
+            .timeout(Duration::from_millis(300))
+            .prefix(prefix.clone()),
+    )
+    .unwrap();
+    let p = policy(Arc::new(RedisLimitStore::new(dead)));
+    let GateDecision::Deny { reason } = p.admit(&call, &cx).await.unwrap() else {
+        panic!("a dead store must refuse")
+    };
+    assert!(
+        reason.starts_with(
+            "the rate limit of tool `lookup` could not be checked (limit store `redis`"
+        ),
+        "{reason}"
+    );
+}
