@@ -2,8 +2,10 @@
 //!
 //! Today the layer holds the [`pii`] module: detection of personal data with validated
 //! recognizers, redaction (masks, typed placeholders, keyed reversible pseudonyms) and
-//! [`PiiGuard`], a [`Guardrail`](llmops_core::Guardrail) with an action per category. Secret
-//! scanning, prompt-injection detection, output checks and tool policy land with the rest of
+//! [`PiiGuard`], a [`Guardrail`](llmops_core::Guardrail) with an action per category; and the
+//! [`policy`] module: [`ToolPolicy`], the [`ToolGate`](llmops_core::ToolGate) that decides
+//! which tool calls run (roles, argument schema and constraints, rate limits, approvals).
+//! Secret scanning, prompt-injection detection and output checks land with the rest of
 //! issue 8.
 //!
 //! ```
@@ -29,9 +31,11 @@ mod defaults;
 mod detector;
 mod error;
 pub mod pii;
+pub mod policy;
 
 pub use defaults::default_guards;
 pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use llmops_core;
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
+pub use policy::{Constraint, PolicyError, ToolPolicy, ToolPolicyBuilder, ToolRule};
