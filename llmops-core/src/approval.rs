@@ -55,6 +55,34 @@ pub struct ApprovalRequest {
     pub timeout: Duration,
 }
 
+impl ApprovalRequest {
+    /// A request to approve `subject` for `caller` in exchange `request_id`, denied after
+    /// `timeout`.
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use llmops_core::{ApprovalRequest, ApprovalSubject, Caller};
+    /// let subject = ApprovalSubject::Output { text: "the answer".into() };
+    /// let req = ApprovalRequest::new("req-1", Arc::new(Caller::default()), subject, "held by a guard", Duration::from_secs(60));
+    /// assert_eq!(req.timeout, Duration::from_secs(60));
+    /// ```
+    pub fn new(
+        request_id: impl Into<String>,
+        caller: Arc<Caller>,
+        subject: ApprovalSubject,
+        reason: impl Into<String>,
+        timeout: Duration,
+    ) -> Self {
+        ApprovalRequest {
+            request_id: request_id.into(),
+            caller,
+            subject,
+            reason: reason.into(),
+            timeout,
+        }
+    }
+}
+
 /// A decision: who decided, when, why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -28,8 +28,10 @@
 mod detector;
 mod error;
 pub mod pii;
+pub mod pipeline;
 
 pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use llmops_core;
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
+pub use pipeline::{DetectorGuard, GuardLayer, GuardPolicy, GuardSet, GuardsExt};
