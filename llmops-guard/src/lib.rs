@@ -1,10 +1,12 @@
 //! llmops guard layer: guardrail scanners and detectors.
 //!
-//! Today the layer holds the [`pii`] module: detection of personal data with validated
-//! recognizers, redaction (masks, typed placeholders, keyed reversible pseudonyms) and
-//! [`PiiGuard`], a [`Guardrail`](llmops_core::Guardrail) with an action per category. Secret
-//! scanning, prompt-injection detection, output checks and tool policy land with the rest of
-//! issue 8.
+//! - [`pii`]: detection of personal data with validated recognizers, redaction (masks, typed
+//!   placeholders, keyed reversible pseudonyms) and [`PiiGuard`], a
+//!   [`Guardrail`](llmops_core::Guardrail) with an action per category;
+//! - [`pipeline`]: [`DetectorGuard`] (any [`Detector`]s plus a [`GuardPolicy`] per text source
+//!   and category), its incremental stream tap, and [`GuardSet`] / [`GuardLayer`], the
+//!   client's guard stage (`ClientBuilder::guards` through [`GuardsExt`]) with approvals for
+//!   held outputs and the PII mapping restored in the answer.
 //!
 //! ```
 //! use llmops_guard::{PiiAction, PiiCategory, PiiGuard};

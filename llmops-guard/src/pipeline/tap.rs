@@ -15,18 +15,20 @@ use crate::pii::RedactionMode;
 ///
 /// **Hold-back window.** A detector promises that no span it reports is longer than its
 /// [`max_match_len`](Detector::max_match_len); the tap's window `W` is the largest of them.
-/// Text the model streamed is released only once `W` more bytes have arrived after it (or the
-/// stream ends), so any match that includes a byte has been seen whole before that byte
-/// leaves: redacting findings are rewritten, a blocking finding cuts the stream
+/// Text the model streamed is released only once at least `W` more bytes have arrived after
+/// it (or the stream ends), so any match that includes a byte has been seen whole before that
+/// byte leaves: redacting findings are rewritten, a blocking finding cuts the stream
 /// ([`Error::StreamCut`](llmops_core::Error::StreamCut), named after the guard, the reason
 /// names the category). Each text delta is rewritten to carry what can be released now
 /// (possibly nothing: an empty delta); the rest comes out in later deltas, the tail when
 /// generation ends ([`StreamTap::drain`]). Other events (usage, tool-call pieces, finish) are
 /// not delayed; reasoning deltas and tool-call arguments are not scanned.
 ///
-/// **Cost.** Each delta rescans at most `2W` + the delta's bytes (the unreleased window plus
-/// `W` bytes of released context for detectors that look behind, such as dates of birth
-/// after "born"): linear in the output, never the whole text again.
+/// **Cost.** The tap scans each time `W` new bytes have come in (so between `W` and `2W` bytes
+/// are held back while the answer streams); a scan covers at most `3W` bytes: `W` of released
+/// context (for detectors that look behind, such as dates of birth after "born"), the `W` held
+/// and the `W` new. Linear in the output (each byte is scanned about three times), never the
+/// whole text again.
 ///
 /// **Whole output.** When a detector needs the whole text (`max_match_len() == None`) or the
 /// policy can hold output, the tap releases nothing before the end; there it decides once.
@@ -61,6 +63,8 @@ pub struct OutputTap {
     text: String,
     base: usize,
     released: usize,
+    /// Bytes received since the last scan.
+    unscanned: usize,
     found: Vec<Finding>,
     redactions: Redactions,
     action: GuardAction,
@@ -100,6 +104,7 @@ impl OutputTap {
             text: String::new(),
             base: 0,
             released: 0,
+            unscanned: 0,
             found: Vec::new(),
             redactions: Redactions::default(),
             action: GuardAction::Allow,
@@ -138,8 +143,12 @@ impl OutputTap {
     /// Scans what is held and releases what is safe (everything when `last`). `Err` carries
     /// the reason to cut.
     fn step(&mut self, last: bool) -> Result<String, String> {
-        if self.window.is_none() && !last {
-            return Ok(String::new());
+        match self.window {
+            None if !last => return Ok(String::new()),
+            // scan once a window's worth of new text is in: each scan then covers at most
+            // three windows (context, held, new) and releases one
+            Some(w) if !last && self.unscanned < w.max(1) => return Ok(String::new()),
+            _ => self.unscanned = 0,
         }
         let rel = self.released.saturating_sub(self.base);
         let mut found = std::mem::take(&mut self.found);
@@ -260,6 +269,7 @@ impl StreamTap for OutputTap {
         match ev {
             StreamEvent::Delta { text } => {
                 self.text.push_str(text);
+                self.unscanned += text.len();
                 match self.step(false) {
                     Ok(out) => {
                         *text = out;
