@@ -111,3 +111,30 @@ mod tests {
         assert_eq!(segs, vec![(0, 20, user)]);
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text splits into consecutive segments on char boundaries covering it exactly.
+        #[test]
+        fn segments_cover_any_text(parts in proptest::collection::vec(prop_oneof![
+            Just("<document id=\"x\">".to_owned()), Just("</document>".to_owned()),
+            Just("<tool_output".to_owned()), Just("</tool_output>".to_owned()),
+            Just(">".to_owned()), "\\PC{0,12}",
+        ], 0..12)) {
+            let text = parts.concat();
+            let segs = segments(&text, TextSource::Message(Role::User));
+            let mut at = 0;
+            for (s, e, _) in &segs {
+                prop_assert_eq!(*s, at);
+                prop_assert!((e > s || text.is_empty()) && text.get(*s..*e).is_some());
+                at = *e;
+            }
+            prop_assert_eq!(at, text.len());
+        }
+    }
+}

@@ -318,3 +318,80 @@ impl StreamTap for OutputTap {
         vec![rec]
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::pii::PiiScanner;
+    use crate::pipeline::DetectorGuard;
+    use proptest::prelude::*;
+
+    /// Feeds `chunks` as core would (deltas, then the drain), returns the delivered text.
+    fn run(tap: &mut OutputTap, chunks: &[String]) -> (String, bool) {
+        let mut out = String::new();
+        for c in chunks {
+            let mut ev = StreamEvent::delta(c.clone());
+            match tap.on_event(&mut ev) {
+                Tap::Pass => {}
+                _ => return (out, true),
+            }
+            if let StreamEvent::Delta { text } = ev {
+                out.push_str(&text);
+            }
+        }
+        for ev in tap.drain() {
+            if let StreamEvent::Delta { text } = ev {
+                out.push_str(&text);
+            }
+        }
+        (out, tap.on_end() != Tap::Pass)
+    }
+
+    fn chunked(text: &str, sizes: &[usize]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for s in sizes.iter().cycle().take(text.len() + 1) {
+            if at >= text.len() {
+                break;
+            }
+            let mut end = (at + s).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            out.push(text[at..end].to_owned());
+            at = end;
+        }
+        out
+    }
+
+    proptest! {
+        /// Any text in any chunking: no panic, nothing cut by the PII policy (it redacts), and
+        /// text without digits or `@` (nothing PII-shaped) comes out unchanged.
+        #[test]
+        fn any_text_any_chunking(text in "\\PC{0,400}", sizes in proptest::collection::vec(1usize..40, 1..8)) {
+            let guard = DetectorGuard::new("pii", PiiScanner::new());
+            let (out, cut) = run(&mut guard.output_tap(), &chunked(&text, &sizes));
+            prop_assert!(!cut);
+            if !text.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':') {
+                prop_assert_eq!(out, text);
+            }
+        }
+    }
+
+    #[test]
+    fn findings_are_reported_once_and_only_when_not_allowed() {
+        let guard = DetectorGuard::new("pii", PiiScanner::new());
+        let mut tap = guard.output_tap();
+        let (out, cut) = run(&mut tap, &["mail a@example.com".into()]);
+        assert_eq!((out.as_str(), cut), ("mail <EMAIL_1>", false));
+        let f = tap.take_findings();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].categories, vec!["pii.email".to_owned()]);
+        assert!(tap.take_findings().is_empty());
+        let mut clean = guard.output_tap();
+        run(&mut clean, &["nothing here".into()]);
+        assert!(clean.take_findings().is_empty());
+        assert_eq!(clean.window(), Some(128));
+    }
+}
