@@ -127,6 +127,12 @@ pub enum Error {
     /// Nothing was sent. Audited through the exchange record's class `budget_exceeded`.
     #[error("{0}")]
     BudgetExceeded(Box<BudgetRefusal>),
+    /// A guard refused a text: an input (nothing was sent) or an output (nothing more was
+    /// delivered), blocked outright or held for approval and not approved. Carries the guard,
+    /// the text's source, the category and the reason, never the text. Classes
+    /// `guard_blocked` and `approval_denied`.
+    #[error("{0}")]
+    Guard(Box<crate::guardrail::GuardRefusal>),
 }
 
 impl Error {
@@ -179,6 +185,8 @@ impl Error {
             Error::Unsupported { .. } => ErrorClass::Unsupported,
             Error::StreamInterrupted { .. } => ErrorClass::StreamInterrupted,
             Error::BudgetExceeded(_) => ErrorClass::BudgetExceeded,
+            Error::Guard(r) if r.approval.is_some() => ErrorClass::ApprovalDenied,
+            Error::Guard(_) => ErrorClass::GuardBlocked,
         }
     }
 
@@ -205,6 +213,8 @@ impl Error {
             | Error::Io(_) => false,
             // the window must roll over or the limit change: retrying now spends nothing
             Error::BudgetExceeded(_) => false,
+            // the same text meets the same guard
+            Error::Guard(_) => false,
         }
     }
 
@@ -227,7 +237,7 @@ impl Error {
             | Error::Extension { .. }
             | Error::Json(_)
             | Error::Io(_) => None,
-            Error::BudgetExceeded(_) => None,
+            Error::BudgetExceeded(_) | Error::Guard(_) => None,
         }
     }
 }
@@ -609,6 +619,10 @@ pub enum ErrorClass {
     StreamInterrupted,
     /// See [`Error::BudgetExceeded`].
     BudgetExceeded,
+    /// [`Error::Guard`]: a guard blocked a text.
+    GuardBlocked,
+    /// [`Error::Guard`]: a held output was not approved (denied, or no decision in time).
+    ApprovalDenied,
     /// A class added by a later layer (budget refused, guard blocked ...).
     Other(String),
 }
@@ -634,6 +648,8 @@ impl ErrorClass {
             ErrorClass::Unsupported => "unsupported",
             ErrorClass::StreamInterrupted => "stream_interrupted",
             ErrorClass::BudgetExceeded => "budget_exceeded",
+            ErrorClass::GuardBlocked => "guard_blocked",
+            ErrorClass::ApprovalDenied => "approval_denied",
             ErrorClass::Other(s) => s,
         }
     }

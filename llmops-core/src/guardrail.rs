@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
+use crate::approval::ApprovalDecision;
 use crate::exchange::Exchange;
 use crate::stream::StreamTap;
 use crate::types::Role;
@@ -22,6 +23,31 @@ pub enum TextSource {
     ToolResult,
     /// The model's output.
     Output,
+}
+
+impl TextSource {
+    /// `system`, `user`, `assistant`, `tool` (a message by role), `retrieved`, `tool_result`
+    /// or `output`.
+    ///
+    /// ```
+    /// use llmops_core::{Role, TextSource};
+    /// assert_eq!(TextSource::Message(Role::User).as_str(), "user");
+    /// assert_eq!(TextSource::Retrieved.as_str(), "retrieved");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSource::Message(r) => r.as_str(),
+            TextSource::Retrieved => "retrieved",
+            TextSource::ToolResult => "tool_result",
+            TextSource::Output => "output",
+        }
+    }
+}
+
+impl std::fmt::Display for TextSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A text to check, with where it comes from.
@@ -138,6 +164,118 @@ pub struct GuardFinding {
     pub categories: Vec<String>,
     /// Highest score.
     pub score: f32,
+    /// For a hold: the approver's decision (who, when, why), once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalDecision>,
+}
+
+impl GuardFinding {
+    /// A decision of `guard` on a text from `source` (guards outside core record through
+    /// this, as the struct is `#[non_exhaustive]`).
+    ///
+    /// ```
+    /// use llmops_core::{GuardFinding, Role, TextSource};
+    /// let f = GuardFinding::new("pii", TextSource::Message(Role::User), "redact", vec!["pii.email".into()], 0.9);
+    /// assert_eq!(f.action, "redact");
+    /// assert!(f.approval.is_none());
+    /// ```
+    pub fn new(
+        guard: impl Into<String>,
+        source: TextSource,
+        action: impl Into<String>,
+        categories: Vec<String>,
+        score: f32,
+    ) -> Self {
+        GuardFinding {
+            guard: guard.into(),
+            source,
+            action: action.into(),
+            categories,
+            score,
+            approval: None,
+        }
+    }
+
+    /// With the approver's decision on a hold.
+    #[must_use]
+    pub fn with_approval(mut self, decision: ApprovalDecision) -> Self {
+        self.approval = Some(decision);
+        self
+    }
+}
+
+/// Why a guard refused a text: what [`Error::Guard`](crate::Error::Guard) carries. Names the
+/// guard, the source, the category and a reason, never the text or the values found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GuardRefusal {
+    /// The guard that refused.
+    pub guard: String,
+    /// The refused text's source.
+    pub source: TextSource,
+    /// The category that decided (`secret.aws_access_key`, `injection.override` ...).
+    pub category: String,
+    /// Why, in the guard's words.
+    pub reason: String,
+    /// For a held output that was not approved: the decision (who, when, why; `by` is
+    /// `timeout` when nobody decided in time). `None` for a block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalDecision>,
+}
+
+impl GuardRefusal {
+    /// A block by `guard` of a text from `source`.
+    ///
+    /// ```
+    /// use llmops_core::{Error, GuardRefusal, TextSource};
+    /// let e = Error::from(GuardRefusal::blocked("secrets", TextSource::Output, "secret.aws_access_key", "a credential"));
+    /// assert_eq!(e.class().as_str(), "guard_blocked");
+    /// assert_eq!(e.to_string(), "blocked by guard `secrets` on output (secret.aws_access_key): a credential");
+    /// ```
+    pub fn blocked(
+        guard: impl Into<String>,
+        source: TextSource,
+        category: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        GuardRefusal {
+            guard: guard.into(),
+            source,
+            category: category.into(),
+            reason: reason.into(),
+            approval: None,
+        }
+    }
+
+    /// This refusal as a hold that `decision` did not approve.
+    #[must_use]
+    pub fn denied(mut self, decision: ApprovalDecision) -> Self {
+        self.approval = Some(decision);
+        self
+    }
+}
+
+impl std::fmt::Display for GuardRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.approval {
+            None => write!(
+                f,
+                "blocked by guard `{}` on {} ({}): {}",
+                self.guard, self.source, self.category, self.reason
+            ),
+            Some(d) => write!(
+                f,
+                "held by guard `{}` on {} ({}): {}; not approved by `{}`: {}",
+                self.guard, self.source, self.category, self.reason, d.by, d.reason
+            ),
+        }
+    }
+}
+
+impl From<GuardRefusal> for crate::Error {
+    fn from(r: GuardRefusal) -> Self {
+        crate::Error::Guard(Box::new(r))
+    }
 }
 
 /// Checks a text and decides. Guards compose in order; every decision lands in the record.

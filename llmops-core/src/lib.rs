@@ -106,7 +106,9 @@ pub use exchange::{
     ExchangeRecord, Outcome, ResponseRecord,
 };
 pub use feedback::{Feedback, FeedbackValue};
-pub use guardrail::{Finding, GuardFinding, GuardInput, Guardrail, TextSource, Verdict};
+pub use guardrail::{
+    Finding, GuardFinding, GuardInput, GuardRefusal, Guardrail, TextSource, Verdict,
+};
 pub use money::{Cost, Money, Pricer};
 pub use observer::{MemoryObserver, Observer};
 pub use pipeline::{BoxFuture, CoreStage, Middleware, Next, Stage, from_fn};

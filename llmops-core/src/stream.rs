@@ -334,6 +334,21 @@ pub trait StreamTap: Send + 'static {
     fn on_end(&mut self) -> Tap {
         Tap::Pass
     }
+    /// Events the tap kept back inside itself rather than holding whole events (an
+    /// incremental scanner's window of text), released when generation ends. Core calls it on
+    /// every tap, in order, when the provider's stream yields `Finish` and again when it ends
+    /// (return nothing the second time); the events returned take their place in the stream
+    /// there (after everything delivered or held so far, before the `Finish`) and pass through
+    /// the taps after this one. Default: nothing kept back.
+    fn drain(&mut self) -> Vec<StreamEvent> {
+        Vec::new()
+    }
+    /// The guard decisions the tap made, which core moves into the exchange's
+    /// [`guard_findings`](crate::Exchange::guard_findings) when the stream ends, whatever the
+    /// ending (completed, cut, failed, dropped). Default: none.
+    fn take_findings(&mut self) -> Vec<crate::GuardFinding> {
+        Vec::new()
+    }
 }
 
 impl<T: StreamTap + ?Sized> StreamTap for Box<T> {
@@ -345,5 +360,11 @@ impl<T: StreamTap + ?Sized> StreamTap for Box<T> {
     }
     fn on_end(&mut self) -> Tap {
         (**self).on_end()
+    }
+    fn drain(&mut self) -> Vec<StreamEvent> {
+        (**self).drain()
+    }
+    fn take_findings(&mut self) -> Vec<crate::GuardFinding> {
+        (**self).take_findings()
     }
 }

@@ -1,12 +1,14 @@
 //! llmops guard layer: guardrail scanners and detectors.
 //!
-//! Today the layer holds the [`pii`] module: detection of personal data with validated
-//! recognizers, redaction (masks, typed placeholders, keyed reversible pseudonyms) and
-//! [`PiiGuard`], a [`Guardrail`](llmops_core::Guardrail) with an action per category; and the
-//! [`policy`] module: [`ToolPolicy`], the [`ToolGate`](llmops_core::ToolGate) that decides
-//! which tool calls run (roles, argument schema and constraints, rate limits, approvals).
-//! Secret scanning, prompt-injection detection and output checks land with the rest of
-//! issue 8.
+//! - [`pii`]: detection of personal data with validated recognizers, redaction (masks, typed
+//!   placeholders, keyed reversible pseudonyms) and [`PiiGuard`], a
+//!   [`Guardrail`](llmops_core::Guardrail) with an action per category;
+//! - [`pipeline`]: [`DetectorGuard`] (any [`Detector`]s plus a [`GuardPolicy`] per text source
+//!   and category), its incremental stream tap, and [`GuardSet`] / [`GuardLayer`], the
+//!   client's guard stage (`ClientBuilder::guards` through [`GuardsExt`]) with approvals for
+//!   held outputs and the PII mapping restored in the answer.
+//! - [`policy`]: [`ToolPolicy`], the [`ToolGate`](llmops_core::ToolGate) that decides which
+//!   tool calls run (roles, argument schema and constraints, rate limits, approvals).
 //!
 //! ```
 //! use llmops_guard::{PiiAction, PiiCategory, PiiGuard};
@@ -32,6 +34,7 @@ mod detector;
 mod error;
 pub mod pii;
 pub mod policy;
+pub mod pipeline;
 
 pub use defaults::default_guards;
 pub use detector::Detector;
@@ -39,3 +42,4 @@ pub use error::{GuardError, Result};
 pub use llmops_core;
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
 pub use policy::{Constraint, PolicyError, ToolPolicy, ToolPolicyBuilder, ToolRule};
+pub use pipeline::{DetectorGuard, GuardLayer, GuardPolicy, GuardSet, GuardsExt};

@@ -148,6 +148,10 @@ impl ResponseStream {
                 message: e.to_string(),
             };
         }
+        for t in self.taps.iter_mut() {
+            let found = t.take_findings();
+            self.guard.ex.guard_findings.extend(found);
+        }
         let agg = std::mem::take(&mut self.received);
         let model = agg_model(&agg);
         let response = super::finalise::response_record_owned(agg.finish());
@@ -184,6 +188,35 @@ impl ResponseStream {
                     ));
                 }
                 Tap::Cut(r) => return Some((t.name().to_owned(), r)),
+            }
+        }
+        None
+    }
+
+    /// Asks every tap, in order, for what it kept back inside itself; each drained event goes
+    /// through the taps after the one that drained it. Returns the tap that cut, if one did.
+    fn drain_taps(&mut self) -> Option<(String, String)> {
+        for i in 0..self.taps.len() {
+            let drained = match self.taps.get_mut(i) {
+                Some(t) => t.drain(),
+                None => break,
+            };
+            for mut ev in drained {
+                let mut decision = Tap::Pass;
+                for t in self.taps.iter_mut().skip(i + 1) {
+                    match t.on_event(&mut ev) {
+                        Tap::Pass => {}
+                        Tap::Hold => decision = Tap::Hold,
+                        Tap::Cut(r) => return Some((t.name().to_owned(), r)),
+                    }
+                }
+                match decision {
+                    Tap::Hold => self.held.push(ev),
+                    _ => {
+                        self.ready.extend(self.held.drain(..));
+                        self.ready.push_back(ev);
+                    }
+                }
             }
         }
         None
@@ -226,6 +259,13 @@ impl Stream for ResponseStream {
                         this.first_token = Some(this.guard.ex.elapsed());
                     }
                     this.received.push(&ev);
+                    if matches!(ev, StreamEvent::Finish { .. })
+                        && !this.taps.is_empty()
+                        && let Some((tap, reason)) = this.drain_taps()
+                    {
+                        let e = this.cut(tap, reason);
+                        return Poll::Ready(Some(Err(e)));
+                    }
                     if this.taps.is_empty() {
                         // nothing is held or queued without taps: hand it straight over
                         this.delivered += 1;
@@ -252,7 +292,7 @@ impl Stream for ResponseStream {
                     return Poll::Ready(Some(Err(e)));
                 }
                 Poll::Ready(None) => {
-                    if let Some((tap, reason)) = this.tap_end() {
+                    if let Some((tap, reason)) = this.drain_taps().or_else(|| this.tap_end()) {
                         let e = this.cut(tap, reason);
                         return Poll::Ready(Some(Err(e)));
                     }

@@ -771,3 +771,80 @@ async fn the_pricer_and_finishers_see_every_ending_once() {
         assert!(rec.cost.known().is_some(), "{:?}", rec.outcome);
     }
 }
+
+/// Keeps the last 3 bytes of text inside itself (an incremental scanner's window), releases
+/// them when generation ends, uppercased; reports one guard decision.
+#[derive(Default)]
+struct KeepTail {
+    kept: String,
+}
+
+impl StreamTap for KeepTail {
+    fn name(&self) -> &str {
+        "keep-tail"
+    }
+    fn on_event(&mut self, ev: &mut StreamEvent) -> Tap {
+        if let StreamEvent::Delta { text } = ev {
+            self.kept.push_str(text);
+            let cut = self.kept.len().saturating_sub(3);
+            let rest = self.kept.split_off(cut);
+            *text = std::mem::replace(&mut self.kept, rest);
+        }
+        Tap::Pass
+    }
+    fn drain(&mut self) -> Vec<StreamEvent> {
+        if self.kept.is_empty() {
+            return Vec::new();
+        }
+        vec![StreamEvent::delta(
+            std::mem::take(&mut self.kept).to_uppercase(),
+        )]
+    }
+    fn take_findings(&mut self) -> Vec<GuardFinding> {
+        vec![GuardFinding::new(
+            "keep-tail",
+            TextSource::Output,
+            "flag",
+            vec!["test.tail".into()],
+            0.5,
+        )]
+    }
+}
+
+#[tokio::test]
+async fn taps_drain_what_they_kept_before_finish_and_report_findings() {
+    let obs = MemoryObserver::new();
+    let c = Client::builder()
+        .provider(ScriptedProvider::new().reply("abcdefgh").chunks(4))
+        .stream_tap(KeepTail::default)
+        // a later tap sees the drained event like any other
+        .stream_tap(|| HoldUntilFinish)
+        .observer(obs.clone())
+        .build()
+        .unwrap();
+    let s = c.chat_stream(req()).await.unwrap();
+    let events: Vec<StreamEvent> = s.map(|e| e.unwrap()).collect().await;
+    let text: String = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Delta { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "ABCDEFGH");
+    // the drained tail comes before the finish event
+    let last_delta = events
+        .iter()
+        .rposition(|e| matches!(e, StreamEvent::Delta { .. }))
+        .unwrap();
+    let finish = events
+        .iter()
+        .position(|e| matches!(e, StreamEvent::Finish { .. }))
+        .unwrap();
+    assert!(last_delta < finish);
+    let rec = only(&obs);
+    assert_eq!(rec.guard_findings.len(), 1);
+    assert_eq!(rec.guard_findings[0].guard, "keep-tail");
+    // the record keeps what the provider generated
+    assert_eq!(rec.response.unwrap().text, "abcdefgh");
+}

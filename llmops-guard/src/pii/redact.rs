@@ -75,14 +75,19 @@ impl Pseudonymizer {
 
     /// The token of `value` in `category`.
     pub fn token(&self, category: PiiCategory, value: &str) -> String {
+        self.token_labelled(category.label(), value)
+    }
+
+    /// The token of `value` under `label` (the guard pipeline's other categories).
+    pub(crate) fn token_labelled(&self, label: &str, value: &str) -> String {
         let mut mac = self.mac.clone();
-        mac.update(category.label().as_bytes());
+        mac.update(label.as_bytes());
         mac.update(b"|");
         mac.update(value.as_bytes());
         let digest = mac.finalize().into_bytes();
-        let mut token = String::with_capacity(category.label().len() + 11);
+        let mut token = String::with_capacity(label.len() + 11);
         token.push('<');
-        token.push_str(category.label());
+        token.push_str(label);
         token.push('_');
         for b in digest.iter().take(4) {
             let _ = write!(token, "{b:02x}");
@@ -136,8 +141,14 @@ impl Mapping {
         self.tokens.extend(other.tokens);
     }
 
+    /// Records that `token` stands for `value` (the guard pipeline builds mappings across the
+    /// texts of one exchange).
+    pub(crate) fn insert(&mut self, token: String, value: String) {
+        self.tokens.insert(token, value);
+    }
+
     /// The longest token, for [`restore`]'s scan.
-    fn max_token_len(&self) -> usize {
+    pub(crate) fn max_token_len(&self) -> usize {
         self.tokens.keys().map(String::len).max().unwrap_or(0)
     }
 }
