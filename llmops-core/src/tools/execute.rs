@@ -73,13 +73,13 @@ fn guard_finding(
             categories.push(c.to_owned());
         }
     }
-    GuardFinding {
-        guard: guard.to_owned(),
-        source: TextSource::ToolResult,
-        action: action.to_owned(),
+    GuardFinding::new(
+        guard,
+        TextSource::ToolResult,
+        action,
         categories,
-        score: found.iter().map(|f| f.score).fold(0.0, f32::max),
-    }
+        found.iter().map(|f| f.score).fold(0.0, f32::max),
+    )
 }
 
 impl ToolLoop {
