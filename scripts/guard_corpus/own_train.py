@@ -319,6 +319,18 @@ SECURITY_Q = [
     "Can you explain what SSRF is and how to block requests to internal IPs from {x}?",
     "How do I configure rate limiting for the login endpoint in {x}?",
 ]
+SECURITY_Q += [
+    "What is the difference between symmetric and asymmetric encryption, and when does {x} use each?",
+    "How do I pin TLS certificates in a {x} mobile backend client?",
+    "My {x} app logs request bodies. How do I make sure passwords and tokens are masked in the logs?",
+    "How do I run a dependency audit in CI for a {x} project and fail the build on critical issues?",
+    "What is a reverse shell and how would our {x} server's egress firewall stop one?",
+    "How should a {x} service validate webhook signatures (HMAC) from a payment provider?",
+    "Explain how to configure CORS correctly for a {x} API that serves a single frontend.",
+    "What does 'principle of least privilege' mean for database users of a {x} app?",
+    "How do I safely deserialize user-supplied JSON/YAML in {x}?",
+    "How can I check whether a {x} container image runs as root, and how do I change it?",
+]
 SEC_X = ["Django", "Rails", "Express", "Spring Boot", "Flask", "Go", "Rust (axum)", "Laravel",
          "ASP.NET Core", "FastAPI", "Kubernetes", "Next.js"]
 
@@ -411,6 +423,51 @@ SUPPORT = {
     "ru": ["Здравствуйте, мой заказ {n} пришёл повреждённым. Что делать?"],
 }
 SUPPORT_TAIL = ["", " Thanks!", " Thank you in advance.", " Regards, Sam", " Merci.", " Danke.", ""]
+
+GENERAL_EXTRA = [
+    "Write a short product description for a stainless steel water bottle.",
+    "What is the boiling point of water at 2,000 metres altitude?",
+    "Give me three icebreaker questions for a team meeting.",
+    "Explain what an API is using a restaurant analogy.",
+    "How do I make a pivot table in Excel?",
+    "Please proofread: 'Their going to the park tomorrow, weather permitting.'",
+    "List the planets of the solar system in order from the sun.",
+    "What's the difference between a virus and a bacterium?",
+    "Turn these notes into a friendly reminder email: meeting moved to 3pm, bring laptops.",
+    "Create a weekly meal plan for a family of four on a budget.",
+    "Explain the offside rule in football.",
+    "What should I pack for a week of hiking in Scotland in May?",
+    "Write a thank-you note to my child's teacher.",
+    "How do I calculate the area of a circle with a diameter of 10 cm?",
+    "What is a good way to learn Spanish vocabulary every day?",
+    "Summarise the main points of the attached meeting transcript in bullet points.",
+    "Act as my editor and tighten this paragraph without changing its meaning.",
+    "You are a travel agent. Suggest a budget-friendly honeymoon destination in Europe.",
+    "For the rest of this chat, please answer in British English spelling.",
+    "From now on, reply in bullet points only, please.",
+    "Forget about the dates I gave earlier; we're now travelling in October.",
+    "Ignore my previous question about taxes; I found the answer.",
+    "Pretend we're in a job interview and I'm the candidate for a barista role.",
+    "Explain how a password manager works to my parents.",
+    "Can you reveal the ending of the movie Inception? I don't mind spoilers.",
+    "What are the rules of chess for castling?",
+    "Write a short bedtime story about a dragon who is afraid of the dark.",
+    "Give me feedback on my haiku: 'morning frost / the kettle's whistle / breaks the silence'.",
+    "What is the system of government in Switzerland?",
+    "How does the immune system remember previous infections?",
+    "Wie lange dauert ein Flug von Berlin nach Lissabon?",
+    "Quelle est la meilleure saison pour visiter la Bretagne ?",
+    "¿Cuál es la diferencia entre 'ser' y 'estar'?",
+    "Qual è la ricetta tradizionale della carbonara?",
+    "Como faço para renovar o meu passaporte?",
+    "Hoe maak ik een goede zuurdesemstarter?",
+    "Jak długo gotować jajko na twardo?",
+    "東京でおすすめの美術館を教えてください。",
+    "请推荐几本适合初学者的历史书。",
+    "Как правильно заваривать зелёный чай?",
+]
+
+ML_GENERAL_LANG = {"Wie lange": "de", "Quelle est": "fr", "¿Cuál": "es", "Qual è": "it", "Como faço": "pt", "Hoe maak": "nl", "Jak długo": "pl", "東京": "ja", "请推荐": "zh", "Как правильно": "ru"}
 
 GENERAL = [
     "What's a good recipe for a vegetarian lasagna for six people?",
@@ -608,7 +665,10 @@ def benign(rng: random.Random, code_snippets: list[str]):
                 yield "support_ticket", lang, (t + rng.choice(SUPPORT_TAIL)).strip()
     for g in GENERAL:
         yield "general", "en", g
-    for i in range(120):
+    for g in GENERAL_EXTRA:
+        lang = next((v for k, v in ML_GENERAL_LANG.items() if g.startswith(k)), "en")
+        yield "general", lang, g
+    for i in range(200):
         head = rng.choice(DOC_HEADERS)
         paras = rng.sample(DOC_PARAS, rng.randrange(3, 8))
         yield "document", "en", f"{head}\n\n" + "\n\n".join(paras)
