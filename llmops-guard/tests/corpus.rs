@@ -164,11 +164,19 @@ fn corpus_is_well_formed() {
     let all = train.iter().chain(&heldout);
     let (attacks, benign): (Vec<_>, Vec<_>) = all.partition(|s| s.attack);
     assert!(attacks.len() >= 1000, "{} attacks in total", attacks.len());
-    assert!(benign.len() >= 1000, "{} benign texts in total", benign.len());
+    assert!(
+        benign.len() >= 1000,
+        "{} benign texts in total",
+        benign.len()
+    );
 
     let held_attacks: Vec<_> = heldout.iter().filter(|s| s.attack).collect();
     let held_benign = heldout.len() - held_attacks.len();
-    assert!(held_attacks.len() >= 300, "{} held-out attacks", held_attacks.len());
+    assert!(
+        held_attacks.len() >= 300,
+        "{} held-out attacks",
+        held_attacks.len()
+    );
     assert!(held_benign >= 300, "{held_benign} held-out benign texts");
     let langs: BTreeSet<_> = held_attacks.iter().map(|s| s.lang.as_str()).collect();
     assert!(langs.len() >= 5, "held-out attack languages: {langs:?}");
@@ -206,15 +214,13 @@ impl Rates {
 }
 
 fn ratio((k, n): (usize, usize)) -> f64 {
-    if n == 0 {
-        0.0
-    } else {
-        k as f64 / n as f64
-    }
+    if n == 0 { 0.0 } else { k as f64 / n as f64 }
 }
 
 fn table(name: &str, r: &Rates) -> String {
-    let mut out = format!("\n{name} (held-out split)\n| family | kind | flagged | n | rate |\n|---|---|---:|---:|---:|\n");
+    let mut out = format!(
+        "\n{name} (held-out split)\n| family | kind | flagged | n | rate |\n|---|---|---:|---:|---:|\n"
+    );
     for (kind, map) in [("attack (TPR)", &r.tpr), ("benign (FPR)", &r.fpr)] {
         for (fam, &(k, n)) in map {
             out.push_str(&format!(
@@ -289,7 +295,11 @@ fn heldout_quality_does_not_regress() {
         println!("{}", table(name, &r));
         violations.extend(check_floors(name, &r, &floors));
     }
-    assert!(violations.is_empty(), "regressions:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "regressions:\n{}",
+        violations.join("\n")
+    );
 }
 
 #[test]

@@ -64,6 +64,22 @@ def load_llm_guard_invisible(site: Path):
     return lambda t: not s.scan(t)[1]
 
 
+REBUFF = "rebuff 0.1.1 heuristic (score >= 0.75), sample"
+REBUFF_WORDS, REBUFF_PER_FAMILY = 20, 5  # its fuzzy matching costs ~0.5 s per word
+
+
+def rebuff_sample(rows):
+    """The first few short texts of each family: rebuff's heuristic needs hours otherwise."""
+    per = collections.Counter()
+    out = []
+    for r in rows:
+        key = (r["label"], r["family"])
+        if len(r["text"].split()) <= REBUFF_WORDS and per[key] < REBUFF_PER_FAMILY:
+            per[key] += 1
+            out.append(r)
+    return out
+
+
 def measure(rows, detect):
     tpr = collections.defaultdict(lambda: [0, 0])
     fpr = collections.defaultdict(lambda: [0, 0])
@@ -93,34 +109,42 @@ def main():
     ll_any, ll_inj = load_last_layer()
     lg = load_llm_guard_invisible(args.site)
     peers = [
-        ("rebuff 0.1.1 heuristic (score >= 0.75)", rb),
+        (REBUFF, rb),
         ("last_layer 0.1.33 (any marker)", ll_any),
         ("last_layer 0.1.33 (injection markers only)", ll_inj),
         ("llm-guard 0.3.16 InvisibleText", lg),
     ]
-    results = {name: measure(rows, f) for name, f in peers}
+    results = {}
+    for name, f in peers:
+        subset = rebuff_sample(rows) if name == REBUFF else rows
+        results[name] = measure(subset, f)
+        print(name, "done", file=sys.stderr)
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
 
     attack_fams = sorted({r["family"] for r in rows if r["label"] == "attack"})
     benign_fams = sorted({r["family"] for r in rows if r["label"] == "benign"})
     names = [n for n, _ in peers]
+    def cell(x, kind, fam):
+        k, n = results[x][kind].get(fam, [0, 0])
+        return f"{pct(k, n)} ({n})" if x == REBUFF else pct(k, n)
+
     out = ["| family | n | " + " | ".join(names) + " |",
            "|---|---:|" + "---:|" * len(names)]
     for fam in attack_fams:
-        n = results[names[0]]["tpr"][fam][1]
+        n = results[names[1]]["tpr"][fam][1]
         out.append(f"| attack: {fam} (TPR) | {n} | " +
-                   " | ".join(pct(*results[x]["tpr"][fam]) for x in names) + " |")
+                   " | ".join(cell(x, "tpr", fam) for x in names) + " |")
     tot = {x: [sum(v[0] for v in results[x]["tpr"].values()),
                sum(v[1] for v in results[x]["tpr"].values())] for x in names}
-    out.append(f"| **attacks, all (TPR)** | {tot[names[0]][1]} | " +
+    out.append(f"| **attacks, all (TPR)** | {tot[names[1]][1]} | " +
                " | ".join(pct(*tot[x]) for x in names) + " |")
     for fam in benign_fams:
-        n = results[names[0]]["fpr"][fam][1]
+        n = results[names[1]]["fpr"][fam][1]
         out.append(f"| benign: {fam} (FPR) | {n} | " +
-                   " | ".join(pct(*results[x]["fpr"][fam]) for x in names) + " |")
+                   " | ".join(cell(x, "fpr", fam) for x in names) + " |")
     totb = {x: [sum(v[0] for v in results[x]["fpr"].values()),
                 sum(v[1] for v in results[x]["fpr"].values())] for x in names}
-    out.append(f"| **benign, all (FPR)** | {totb[names[0]][1]} | " +
+    out.append(f"| **benign, all (FPR)** | {totb[names[1]][1]} | " +
                " | ".join(pct(*totb[x]) for x in names) + " |")
     out.append("| throughput (MB/s, 1 core) | | " + " | ".join(
         f"{results[x]['bytes'] / results[x]['seconds'] / 1e6:.2f}" for x in names) + " |")
