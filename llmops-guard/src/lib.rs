@@ -27,9 +27,12 @@
 
 mod detector;
 mod error;
+pub mod output;
 pub mod pii;
+pub mod secrets;
 
 pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use llmops_core;
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
+pub use secrets::{SecretKind, SecretScanner};
