@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use llmops_core::{Finding, TextSource};
 use rand::TryRngCore as _;
 use rand::rngs::OsRng;
-use regex::Regex;
 
 use super::error::OutputError;
 use crate::detector::Detector;
@@ -15,10 +14,22 @@ pub const CANARY: &str = "output.canary";
 /// Category of a verbatim run of the system prompt found in the output.
 pub const SYSTEM_PROMPT: &str = "output.system_prompt";
 
-/// Characters a model may insert between the characters of a token it repeats: white space,
-/// zero-width and bidi controls, soft hyphens, and light punctuation (`-`, `_`, `.`, `·`,
-/// markdown `*` and backticks, quotes).
-const SEPARATORS: &str = r#"[\s\x{00AD}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}\-_.·*`'"]"#;
+/// Whether a model may have inserted `c` between the characters of a token it repeats: white
+/// space, zero-width and bidi controls, soft hyphens, and light punctuation (`-`, `_`, `.`,
+/// `·`, markdown `*` and backticks, quotes).
+fn separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '_' | '.' | '·' | '*' | '`' | '\'' | '"'
+                | '\u{00AD}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
 
 /// At most this many separators between two characters of a token.
 const MAX_SEPARATORS: usize = 3;
@@ -79,7 +90,6 @@ const MAX_GAP: usize = 32;
 #[derive(Clone)]
 pub struct CanaryGuard {
     tokens: Vec<String>,
-    matcher: Regex,
     prompt_words: Vec<Option<u64>>,
     ngrams: HashSet<u64>,
     min_words: usize,
@@ -133,15 +143,8 @@ impl CanaryGuard {
                 reason: "no token given",
             });
         }
-        let alternatives: Vec<String> = list.iter().map(|t| spread(t)).collect();
-        let matcher = Regex::new(&format!("(?i)(?:{})", alternatives.join("|"))).map_err(|_| {
-            OutputError::InvalidCanary {
-                reason: "token pattern too large",
-            }
-        })?;
         Ok(CanaryGuard {
             tokens: list,
-            matcher,
             prompt_words: Vec::new(),
             ngrams: HashSet::new(),
             min_words: 8,
@@ -195,8 +198,24 @@ impl CanaryGuard {
     }
 
     fn scan_canaries(&self, text: &str, out: &mut Vec<Finding>) {
-        for m in self.matcher.find_iter(text) {
-            out.push(Finding::new(CANARY, m.start(), m.end(), 1.0));
+        let bytes = text.as_bytes();
+        for token in &self.tokens {
+            let token = token.as_bytes();
+            let Some(&first) = token.first() else {
+                continue;
+            };
+            let mut i = 0;
+            while i < bytes.len() {
+                let b = bytes.get(i).copied().unwrap_or(0);
+                if b.to_ascii_lowercase() == first
+                    && let Some(end) = match_token(text, i, token)
+                {
+                    out.push(Finding::new(CANARY, i, end, 1.0));
+                    i = end;
+                    continue;
+                }
+                i += 1;
+            }
         }
     }
 
@@ -243,17 +262,29 @@ impl CanaryGuard {
     }
 }
 
-/// The pattern of `token` with up to [`MAX_SEPARATORS`] separators between its characters.
-fn spread(token: &str) -> String {
-    let mut p = String::with_capacity(token.len() * 48);
-    for (i, c) in token.chars().enumerate() {
-        if i > 0 {
-            p.push_str(SEPARATORS);
-            p.push_str(&format!("{{0,{MAX_SEPARATORS}}}"));
+/// The end of `token` (lowercase hex) in `text` from `start`, in any case and with up to
+/// [`MAX_SEPARATORS`] separators between two of its characters. Gives up at the first
+/// character that fits neither, so a scan costs a few steps per candidate position.
+fn match_token(text: &str, start: usize, token: &[u8]) -> Option<usize> {
+    let mut want = token.iter().peekable();
+    let mut separators = 0;
+    let mut end = start;
+    for (i, c) in text.get(start..)?.char_indices() {
+        let next = **want.peek()?;
+        if c.is_ascii() && (c as u8).to_ascii_lowercase() == next {
+            want.next();
+            separators = 0;
+            end = start + i + 1;
+            if want.peek().is_none() {
+                return Some(end);
+            }
+        } else if end > start && separators < MAX_SEPARATORS && separator(c) {
+            separators += 1;
+        } else {
+            return None;
         }
-        p.push(c);
     }
-    p
+    None
 }
 
 impl Detector for CanaryGuard {
@@ -324,13 +355,19 @@ impl Iterator for Words<'_> {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let mut end = self.text.len();
         for (i, c) in rest.char_indices() {
-            if c.is_alphanumeric() {
+            let ascii = c.is_ascii();
+            if (ascii && c.is_ascii_alphanumeric()) || (!ascii && c.is_alphanumeric()) {
                 if start.is_none() {
                     start = Some(self.pos + i);
                 }
-                for l in c.to_lowercase() {
-                    hash ^= u64::from(u32::from(l));
-                    hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+                if ascii {
+                    hash ^= u64::from(c.to_ascii_lowercase() as u8);
+                    hash = hash.wrapping_mul(FNV_PRIME);
+                } else {
+                    for l in c.to_lowercase() {
+                        hash ^= u64::from(u32::from(l));
+                        hash = hash.wrapping_mul(FNV_PRIME);
+                    }
                 }
             } else if start.is_some() {
                 end = self.pos + i;
@@ -355,6 +392,8 @@ impl Iterator for Words<'_> {
         Some(Some(w))
     }
 }
+
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// A rolling polynomial hash over the last `n` word hashes.
 struct Rolling {

@@ -43,6 +43,35 @@ pub(crate) enum Rule {
     Bearer,
 }
 
+impl Rule {
+    /// The kind a rule reports (an AWS key id rule also looks for the paired secret).
+    pub(crate) fn kind(self) -> SecretKind {
+        match self {
+            Rule::OpenAi => SecretKind::OpenAiKey,
+            Rule::Anthropic => SecretKind::AnthropicKey,
+            Rule::AwsId => SecretKind::AwsAccessKey,
+            Rule::AwsSecretKeyword => SecretKind::AwsSecretKey,
+            Rule::GcpKey => SecretKind::GcpApiKey,
+            Rule::GcpServiceAccount => SecretKind::GcpServiceAccount,
+            Rule::GitHub | Rule::GitHubPat => SecretKind::GitHubToken,
+            Rule::Slack => SecretKind::SlackToken,
+            Rule::SlackWebhook => SecretKind::SlackWebhook,
+            Rule::Stripe => SecretKind::StripeKey,
+            Rule::GoogleOAuth => SecretKind::GoogleOAuth,
+            Rule::Twilio => SecretKind::TwilioKey,
+            Rule::SendGrid => SecretKind::SendGridKey,
+            Rule::Npm => SecretKind::NpmToken,
+            Rule::PyPi => SecretKind::PyPiToken,
+            Rule::HuggingFace => SecretKind::HuggingFaceToken,
+            Rule::Azure => SecretKind::AzureStorageKey,
+            Rule::Pem => SecretKind::PrivateKey,
+            Rule::Jwt => SecretKind::Jwt,
+            Rule::Connection => SecretKind::ConnectionString,
+            Rule::Generic | Rule::Bearer => SecretKind::Generic,
+        }
+    }
+}
+
 /// `(rule, pattern)`, in the order of the combined set.
 pub(crate) const RULES: [(Rule, &str); 23] = [
     (
@@ -109,7 +138,7 @@ pub(crate) const RULES: [(Rule, &str); 23] = [
     ),
     (
         Rule::Connection,
-        r"(?i)(?-u:\b)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|jdbc:[a-z]+|ftps?|sftp|smtps?|ldaps?|https?)://[^\s:@/?#]{0,128}:([^\s@/?#]{1,256})@[A-Za-z0-9\[._\-]",
+        r"(?i)(?-u:\b)(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|jdbc:[a-z]+|ftps?|sftp|smtps?|ldaps?|https?)://[^\s:@/?#]*:([^\s@/?#]+)@[A-Za-z0-9\[._\-]",
     ),
     (
         Rule::Generic,

@@ -102,7 +102,9 @@ impl SecretScanner {
         }
         let hit = SET.matches(text);
         for (i, (rule, _)) in RULES.iter().enumerate() {
-            if !hit.matched(i) {
+            let wanted = self.is_enabled(rule.kind())
+                || (*rule == Rule::AwsId && self.is_enabled(SecretKind::AwsSecretKey));
+            if !hit.matched(i) || !wanted {
                 continue;
             }
             let Some(re) = REGEXES.get(i) else { continue };
