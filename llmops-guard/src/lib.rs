@@ -32,9 +32,11 @@
 mod defaults;
 mod detector;
 mod error;
+pub mod output;
 pub mod pii;
 pub mod policy;
 pub mod pipeline;
+pub mod secrets;
 
 pub use defaults::default_guards;
 pub use detector::Detector;
@@ -43,3 +45,4 @@ pub use llmops_core;
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
 pub use policy::{Constraint, PolicyError, ToolPolicy, ToolPolicyBuilder, ToolRule};
 pub use pipeline::{DetectorGuard, GuardLayer, GuardPolicy, GuardSet, GuardsExt};
+pub use secrets::{SecretKind, SecretScanner};
