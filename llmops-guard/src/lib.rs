@@ -34,15 +34,15 @@ mod detector;
 mod error;
 pub mod output;
 pub mod pii;
-pub mod policy;
 pub mod pipeline;
+pub mod policy;
 pub mod secrets;
 
-pub use defaults::default_guards;
+pub use defaults::{default_detector_guard, default_guard_set, default_guards};
 pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use llmops_core;
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
-pub use policy::{Constraint, PolicyError, ToolPolicy, ToolPolicyBuilder, ToolRule};
 pub use pipeline::{DetectorGuard, GuardLayer, GuardPolicy, GuardSet, GuardsExt};
+pub use policy::{Constraint, PolicyError, ToolPolicy, ToolPolicyBuilder, ToolRule};
 pub use secrets::{SecretKind, SecretScanner};

@@ -28,6 +28,21 @@ fn with_stdin(args: &[&str], input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `n` characters of `alphabet`, pseudo-random (xorshift), so key shapes are built at run time.
+fn noise(n: usize, seed: u64, alphabet: &[u8]) -> String {
+    let mut x = seed;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            alphabet[(x % alphabet.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
+const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
 fn verdicts(out: &Output) -> Vec<Value> {
     String::from_utf8(out.stdout.clone())
         .unwrap()
@@ -103,6 +118,52 @@ fn a_malformed_line_is_named_by_file_and_line() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("bad.jsonl:2"), "{stderr}");
     assert!(stderr.contains("text"), "{stderr}");
-    let unknown = with_stdin(&["guard", "scan", "--role", "robot", "-"], "hi");
+    let unknown = llmops()
+        .args(["guard", "scan", "--role", "robot"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(unknown.status.code(), Some(1), "{unknown:?}");
+}
+
+#[test]
+fn stdin_is_one_text_and_secrets_never_reach_the_output() {
+    // a key of the real shape, built at run time (no key-like literal in the repository)
+    let key = format!("sk-proj-{}", noise(90, 7, ALNUM));
+    let out = with_stdin(
+        &["--json", "guard", "scan", "-"],
+        &format!("here is my key {key} please debug"),
+    );
+    assert!(out.status.success(), "{out:?}");
+    let v = verdicts(&out);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["id"], "-");
+    assert_eq!(v[0]["action"], "redact");
+    assert_eq!(v[0]["categories"][0], "secret.openai_key");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains(&key[8..20]), "{stdout}");
+}
+
+#[test]
+fn a_secret_in_model_output_is_blocked_and_fails_the_scan_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answers.jsonl");
+    let key = format!("sk-ant-api03-{}AA", noise(93, 11, ALNUM));
+    let line = serde_json::json!({"id": "leak", "text": format!("Use {key} to call the API."), "role": "assistant"});
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let plain = llmops()
+        .args(["guard", "scan"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(plain.status.code(), Some(0), "{plain:?}");
+    let strict = llmops()
+        .args(["--json", "guard", "scan", "--fail-on-block"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(100), "{strict:?}");
+    let v = verdicts(&strict);
+    assert_eq!(v[0]["action"], "block");
+    assert_eq!(v[0]["categories"][0], "secret.anthropic_key");
 }

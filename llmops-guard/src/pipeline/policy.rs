@@ -248,9 +248,10 @@ impl Rule {
 /// | 3 | `injection.*` | retrieved, tool results | 0.5 | block |
 /// | 4 | `injection.*` | user | 0.7 | block |
 /// | 5 | `injection.*` | any | 0 | flag |
-/// | 6 | `output.*` | output | 0 | block |
-/// | 7 | `denylist.*` | any | 0 | block |
-/// | 8 | `pii.*` | any | 0 | redact |
+/// | 6 | `output.*` | output | 0.6 | block |
+/// | 7 | `output.*` | output | 0 | flag (plain links to unknown domains score 0.25–0.35) |
+/// | 8 | `denylist.*` | any | 0 | block |
+/// | 9 | `pii.*` | any | 0 | redact |
 /// | – | anything else | | | flag (the fallback) |
 ///
 /// Untrusted sources are never treated more leniently than user input, so text that only
@@ -289,7 +290,12 @@ impl Default for GuardPolicy {
                     .min_score(0.7),
             )
             .rule(Rule::new("injection.*", GuardAction::Flag))
-            .rule(Rule::new("output.*", GuardAction::Block).sources(Sources::OUTPUT))
+            .rule(
+                Rule::new("output.*", GuardAction::Block)
+                    .sources(Sources::OUTPUT)
+                    .min_score(0.6),
+            )
+            .rule(Rule::new("output.*", GuardAction::Flag).sources(Sources::OUTPUT))
             .rule(Rule::new("denylist.*", GuardAction::Block))
             .rule(Rule::new("pii.*", GuardAction::Redact))
     }
@@ -403,6 +409,14 @@ mod tests {
         assert_eq!(
             p.action(TextSource::Output, &f("output.canary", 1.0)),
             GuardAction::Block
+        );
+        assert_eq!(
+            p.action(TextSource::Output, &f("output.exfil_image", 0.6)),
+            GuardAction::Block
+        );
+        assert_eq!(
+            p.action(TextSource::Output, &f("output.exfil_link", 0.35)),
+            GuardAction::Flag
         );
         assert_eq!(
             p.action(user, &f("denylist.weapons", 1.0)),
