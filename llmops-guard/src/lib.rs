@@ -27,9 +27,11 @@
 
 mod detector;
 mod error;
+pub mod learned;
 pub mod pii;
 
 pub use detector::Detector;
 pub use error::{GuardError, Result};
+pub use learned::{LearnedDetector, LearnedModel};
 pub use llmops_core;
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
