@@ -27,9 +27,11 @@
 
 mod detector;
 mod error;
+pub mod normalize;
 pub mod pii;
 
 pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use llmops_core;
+pub use normalize::{Normalized, normalize};
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
