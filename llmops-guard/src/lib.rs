@@ -28,10 +28,12 @@
 mod detector;
 mod error;
 pub mod learned;
+pub mod normalize;
 pub mod pii;
 
 pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use learned::{LearnedDetector, LearnedModel};
 pub use llmops_core;
+pub use normalize::{Normalized, normalize};
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
