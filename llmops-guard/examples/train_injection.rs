@@ -24,13 +24,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use llmops_guard::learned::{FeatureConfig, LearnedModel, feature_norm, normalized};
+use llmops_guard::learned::{FeatureConfig, LearnedModel, Signals, feature_norm, scored_text};
 
 /// One labelled text of the train split, normalised, with its features.
 struct Doc {
     label: bool,
     family: String,
     text: String,
+    signals: Signals,
     /// (bucket, weight) with weight = count / √n, sorted by bucket.
     x: Vec<(u32, f32)>,
     /// Extra benign examples: windows of long benign texts.
@@ -98,7 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let train: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] != k).collect();
             let model = fit(&docs, &train, l2, &o)?;
             for i in (0..docs.len()).filter(|&i| fold[i] == k) {
-                oof[i] = model.score_normalized(&docs[i].text).probability;
+                oof[i] = model.score_prepared(&docs[i].text, docs[i].signals).probability;
             }
         }
         if std::env::var_os("TRAIN_DEBUG").is_some() {
@@ -122,7 +123,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let back = LearnedModel::from_bytes(&bytes)?;
     let fit_fp = docs
         .iter()
-        .filter(|d| !d.label && back.score_normalized(&d.text).probability >= threshold)
+        .filter(|d| !d.label && back.score_prepared(&d.text, d.signals).probability >= threshold)
         .count();
     println!("final model on all of train: {fit_fp} benign texts over the threshold (training fit)");
     std::fs::write(&o.out, &bytes)?;
@@ -238,12 +239,14 @@ fn load(path: &Path, corpus: bool, o: &Opts, docs: &mut Vec<Doc>) -> Result<(), 
             "benign" => false,
             other => return Err(format!("{}:{}: label {other:?}", path.display(), n + 1).into()),
         };
-        let norm = normalized(t).into_owned();
-        let (x, windows) = featurize(&norm, label, o);
+        let (norm, signals) = scored_text(t);
+        let norm = norm.into_owned();
+        let (x, windows) = featurize(&norm, signals, label, o);
         docs.push(Doc {
             label,
             family: field("family").unwrap_or("-").to_owned(),
             text: norm,
+            signals,
             x,
             windows,
         });
@@ -253,10 +256,12 @@ fn load(path: &Path, corpus: bool, o: &Opts, docs: &mut Vec<Doc>) -> Result<(), 
 
 /// The whole-text feature vector, and for a long benign text one per window (blocks of half a
 /// window, pairs of adjacent blocks, as the model scores).
-fn featurize(text: &str, label: bool, o: &Opts) -> (Vec<(u32, f32)>, Vec<Vec<(u32, f32)>>) {
+fn featurize(text: &str, signals: Signals, label: bool, o: &Opts) -> (Vec<(u32, f32)>, Vec<Vec<(u32, f32)>>) {
     let mut feats: Vec<(usize, u32)> = Vec::new();
     o.cfg.for_each(text, |end, b| feats.push((end, b)));
-    let whole = vector(feats.iter().map(|f| f.1));
+    let mut sig = Vec::new();
+    o.cfg.for_each_signal(signals, |b| sig.push(b));
+    let whole = vector(feats.iter().map(|f| f.1).chain(sig));
     let half = usize::from(o.window) / 2;
     let mut windows = Vec::new();
     if !label && half > 0 && text.len() > usize::from(o.window) {

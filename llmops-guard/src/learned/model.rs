@@ -20,7 +20,8 @@
 use std::sync::Arc;
 
 use super::error::ModelError;
-use super::features::{FeatureConfig, feature_norm, normalized};
+use super::features::{FeatureConfig, Signals, append_hidden, feature_norm};
+use crate::normalize::normalize;
 
 const MAGIC: [u8; 8] = *b"LLMOPSIJ";
 /// The format version this build reads and writes.
@@ -227,21 +228,31 @@ impl LearnedModel {
         usize::from(self.header.window)
     }
 
-    /// Normalises `text` and scores it; the span is in bytes of `text`.
+    /// Normalises `text` and scores it; the span is in bytes of `text`. Allocates only when
+    /// normalisation rewrites the text (or decodes a hidden payload).
     pub fn score(&self, text: &str) -> LearnedScore {
-        let norm = normalized(text);
-        let mut s = self.score_normalized(&norm);
-        if let std::borrow::Cow::Owned(_) = norm {
-            // the stand-in normaliser keeps no offset map: point at the whole text
-            s.start = 0;
-            s.end = text.len();
+        let n = normalize(text);
+        let signals = Signals::from_normalized(&n);
+        let mut s = if n.hidden().is_empty() {
+            self.score_prepared(n.text(), signals)
+        } else {
+            let mut t = n.text().to_owned();
+            append_hidden(&n, &mut t);
+            self.score_prepared(&t, signals)
+        };
+        if s.end <= n.text().len() {
+            let r = n.original_range(s.start..s.end);
+            (s.start, s.end) = (r.start, r.end);
+        } else {
+            // the span reaches into a decoded payload: point at the whole text
+            (s.start, s.end) = (0, text.len());
         }
         s
     }
 
-    /// Scores text that is already normalised (see [`normalized`]); the span is in bytes of
-    /// `text`. Allocates nothing.
-    pub fn score_normalized(&self, text: &str) -> LearnedScore {
+    /// Scores a text as [`scored_text`](super::scored_text) prepares it (normalised, payloads appended) with its
+    /// signals; the span is in bytes of `text`. Allocates nothing.
+    pub fn score_prepared(&self, text: &str, signals: Signals) -> LearnedScore {
         let h = &self.header;
         let w = self.weights.bytes();
         let window = usize::from(h.window);
@@ -256,6 +267,10 @@ impl LearnedModel {
         };
 
         let (mut total_s, mut total_n) = (0i64, 0u64);
+        h.cfg.for_each_signal(signals, |bucket| {
+            total_s += i64::from(w.get(bucket as usize).map_or(0, |&b| b as i8));
+            total_n += 1;
+        });
         // the block being filled and the one before it (blocks of `half` bytes)
         let (mut cur_s, mut cur_n, mut cur_idx) = (0i64, 0u64, 0usize);
         let (mut prev_s, mut prev_n) = (0i64, 0u64);
