@@ -26,6 +26,9 @@ use std::path::{Path, PathBuf};
 
 use llmops_guard::learned::{FeatureConfig, LearnedModel, Signals, feature_norm, scored_text};
 
+/// A sparse feature vector: (bucket, value) sorted by bucket.
+type Sparse = Vec<(u32, f32)>;
+
 /// One labelled text of the train split, normalised, with its features.
 struct Doc {
     label: bool,
@@ -66,7 +69,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pos = docs.iter().filter(|d| d.label).count();
     let neg = docs.len() - pos;
     if pos == 0 || neg == 0 {
-        return Err(format!("need attacks and benign texts in train: {pos} attacks, {neg} benign").into());
+        return Err(
+            format!("need attacks and benign texts in train: {pos} attacks, {neg} benign").into(),
+        );
     }
     let windows: usize = docs.iter().map(|d| d.windows.len()).sum();
     println!(
@@ -80,7 +85,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut fold = vec![0usize; docs.len()];
     let mut groups: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
-        groups.entry((d.label, d.family.as_str())).or_default().push(i);
+        groups
+            .entry((d.label, d.family.as_str()))
+            .or_default()
+            .push(i);
     }
     let mut rng = Rng(o.seed);
     let mut next = 0;
@@ -99,16 +107,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let train: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] != k).collect();
             let model = fit(&docs, &train, l2, &o)?;
             for i in (0..docs.len()).filter(|&i| fold[i] == k) {
-                oof[i] = model.score_prepared(&docs[i].text, docs[i].signals).probability;
+                oof[i] = model
+                    .score_prepared(&docs[i].text, docs[i].signals)
+                    .probability;
             }
         }
         if std::env::var_os("TRAIN_DEBUG").is_some() {
-            let mut v: Vec<(f32, bool, &str)> = docs.iter().zip(&oof).map(|(d, &s)| (s, d.label, d.family.as_str())).collect();
+            let mut v: Vec<(f32, bool, &str)> = docs
+                .iter()
+                .zip(&oof)
+                .map(|(d, &s)| (s, d.label, d.family.as_str()))
+                .collect();
             v.sort_by(|a, b| b.0.total_cmp(&a.0));
-            for x in v.iter().take(30) { println!("  {x:?}"); }
+            for x in v.iter().take(30) {
+                println!("  {x:?}");
+            }
         }
         let (t, tpr, fpr) = pick_threshold(&docs, &oof, o.fpr);
-        println!("cv l2={l2:e}: threshold {t:.4} -> detection {:.2}%, false positives {:.2}%", tpr * 100.0, fpr * 100.0);
+        println!(
+            "cv l2={l2:e}: threshold {t:.4} -> detection {:.2}%, false positives {:.2}%",
+            tpr * 100.0,
+            fpr * 100.0
+        );
         if best.as_ref().is_none_or(|b| tpr > b.2) {
             best = Some((l2, t, tpr, oof));
         }
@@ -125,7 +145,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .filter(|d| !d.label && back.score_prepared(&d.text, d.signals).probability >= threshold)
         .count();
-    println!("final model on all of train: {fit_fp} benign texts over the threshold (training fit)");
+    println!(
+        "final model on all of train: {fit_fp} benign texts over the threshold (training fit)"
+    );
     std::fs::write(&o.out, &bytes)?;
     println!("wrote {} ({} bytes)", o.out.display(), bytes.len());
     Ok(())
@@ -133,7 +155,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// AdaGrad logistic regression with L2 and class weights over the docs `ids` (and the benign
 /// windows of those docs); returns the quantised model.
-fn fit(docs: &[Doc], ids: &[usize], l2: f32, o: &Opts) -> Result<LearnedModel, Box<dyn std::error::Error>> {
+fn fit(
+    docs: &[Doc],
+    ids: &[usize],
+    l2: f32,
+    o: &Opts,
+) -> Result<LearnedModel, Box<dyn std::error::Error>> {
     let n = o.cfg.buckets() as usize;
     let mut w = vec![0f32; n];
     let mut g2 = vec![0f32; n];
@@ -177,13 +204,25 @@ fn fit(docs: &[Doc], ids: &[usize], l2: f32, o: &Opts) -> Result<LearnedModel, B
 /// The lowest threshold whose out-of-fold false-positive rate is ≤ `target`; returns it with
 /// the detection and false-positive rates it gives.
 fn pick_threshold(docs: &[Doc], oof: &[f32], target: f64) -> (f32, f64, f64) {
-    let mut benign: Vec<f32> = docs.iter().zip(oof).filter(|(d, _)| !d.label).map(|(_, &s)| s).collect();
+    let mut benign: Vec<f32> = docs
+        .iter()
+        .zip(oof)
+        .filter(|(d, _)| !d.label)
+        .map(|(_, &s)| s)
+        .collect();
     benign.sort_by(|a, b| b.total_cmp(a));
     let allowed = (target * benign.len() as f64).floor() as usize;
     // strictly above the (allowed+1)-th highest benign score
-    let t = benign.get(allowed).map_or(0.5, |&s| next_up(s)).clamp(0.0, 1.0);
+    let t = benign
+        .get(allowed)
+        .map_or(0.5, |&s| next_up(s))
+        .clamp(0.0, 1.0);
     let rate = |label: bool| {
-        let (hit, all) = docs.iter().zip(oof).filter(|(d, _)| d.label == label).fold((0, 0), |(h, a), (_, &s)| (h + usize::from(s >= t), a + 1));
+        let (hit, all) = docs
+            .iter()
+            .zip(oof)
+            .filter(|(d, _)| d.label == label)
+            .fold((0, 0), |(h, a), (_, &s)| (h + usize::from(s >= t), a + 1));
         hit as f64 / all.max(1) as f64
     };
     (t, rate(true), rate(false))
@@ -204,27 +243,44 @@ fn report(docs: &[Doc], scores: &[f32], t: f32) {
     println!("|---|---|---|---|---|");
     for ((label, fam), (hit, n)) in &by {
         let what = if *label { "attack" } else { "benign" };
-        println!("| {what} | {fam} | {n} | {hit} | {:.1}% |", *hit as f64 * 100.0 / *n as f64);
+        println!(
+            "| {what} | {fam} | {n} | {hit} | {:.1}% |",
+            *hit as f64 * 100.0 / *n as f64
+        );
     }
     let (tp, p) = sum(&by, true);
     let (fp, n) = sum(&by, false);
-    println!("| attack | all | {p} | {tp} | {:.2}% |", tp as f64 * 100.0 / p.max(1) as f64);
-    println!("| benign | all | {n} | {fp} | {:.2}% |", fp as f64 * 100.0 / n.max(1) as f64);
+    println!(
+        "| attack | all | {p} | {tp} | {:.2}% |",
+        tp as f64 * 100.0 / p.max(1) as f64
+    );
+    println!(
+        "| benign | all | {n} | {fp} | {:.2}% |",
+        fp as f64 * 100.0 / n.max(1) as f64
+    );
 }
 
 fn sum(by: &BTreeMap<(bool, &str), (usize, usize)>, label: bool) -> (usize, usize) {
-    by.iter().filter(|((l, _), _)| *l == label).fold((0, 0), |(h, n), (_, (a, b))| (h + a, n + b))
+    by.iter()
+        .filter(|((l, _), _)| *l == label)
+        .fold((0, 0), |(h, n), (_, (a, b))| (h + a, n + b))
 }
 
 /// Loads one JSONL file; `corpus` files keep only `"split": "train"` lines, `--extra` files
 /// also lines with no split (never `heldout`).
-fn load(path: &Path, corpus: bool, o: &Opts, docs: &mut Vec<Doc>) -> Result<(), Box<dyn std::error::Error>> {
+fn load(
+    path: &Path,
+    corpus: bool,
+    o: &Opts,
+    docs: &mut Vec<Doc>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(path)?;
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
         match v.get("split").and_then(|s| s.as_str()) {
             Some("train") => {}
             None if !corpus => {}
@@ -256,7 +312,7 @@ fn load(path: &Path, corpus: bool, o: &Opts, docs: &mut Vec<Doc>) -> Result<(), 
 
 /// The whole-text feature vector, and for a long benign text one per window (blocks of half a
 /// window, pairs of adjacent blocks, as the model scores).
-fn featurize(text: &str, signals: Signals, label: bool, o: &Opts) -> (Vec<(u32, f32)>, Vec<Vec<(u32, f32)>>) {
+fn featurize(text: &str, signals: Signals, label: bool, o: &Opts) -> (Sparse, Vec<Sparse>) {
     let mut feats: Vec<(usize, u32)> = Vec::new();
     o.cfg.for_each(text, |end, b| feats.push((end, b)));
     let mut sig = Vec::new();
@@ -267,10 +323,15 @@ fn featurize(text: &str, signals: Signals, label: bool, o: &Opts) -> (Vec<(u32, 
     if !label && half > 0 && text.len() > usize::from(o.window) {
         let last = feats.last().map_or(0, |f| f.0.saturating_sub(1) / half);
         for k in 1..=last {
-            let v = vector(feats.iter().filter(|f| {
-                let blk = f.0.saturating_sub(1) / half;
-                blk + 1 == k || blk == k
-            }).map(|f| f.1));
+            let v = vector(
+                feats
+                    .iter()
+                    .filter(|f| {
+                        let blk = f.0.saturating_sub(1) / half;
+                        blk + 1 == k || blk == k
+                    })
+                    .map(|f| f.1),
+            );
             if !v.is_empty() {
                 windows.push(v);
             }
@@ -302,7 +363,10 @@ fn jsonl_files(dir: &Path) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         // the held-out file is never opened
-        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().contains("heldout")))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("heldout"))
+        })
         .collect();
     v.sort();
     Ok(v)
@@ -355,9 +419,16 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--lr" => o.lr = val()?.parse()?,
             "--bits" => o.cfg.bits = val()?.parse()?,
             "--window" => o.window = val()?.parse()?,
-            "--l2" => o.l2 = val()?.split(',').map(str::parse).collect::<Result<_, _>>()?,
+            "--l2" => {
+                o.l2 = val()?
+                    .split(',')
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()?
+            }
             "-h" | "--help" => {
-                println!("train_injection [--data DIR]... [--extra FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--lr 0.2] [--bits 18] [--window 512] [--l2 1e-5,1e-4,1e-3]");
+                println!(
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--lr 0.2] [--bits 18] [--window 512] [--l2 1e-5,1e-4,1e-3]"
+                );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other}").into()),

@@ -165,7 +165,14 @@ impl FeatureConfig {
                     word = word.wrapping_mul(P).wrapping_add(u64::from(ch) + 1);
                     in_word = true;
                 } else if in_word {
-                    emit_word(word, &mut prev_word, pairs, end - ch.len_utf8(), &mut f, &bucket);
+                    emit_word(
+                        word,
+                        &mut prev_word,
+                        pairs,
+                        end - ch.len_utf8(),
+                        &mut f,
+                        &bucket,
+                    );
                     word = 0;
                     in_word = false;
                 }
@@ -187,13 +194,11 @@ fn emit_word(
     bucket: &impl Fn(u64) -> u32,
 ) {
     f(end, bucket(word.wrapping_mul(P) ^ TAG_WORD));
-    if pairs {
-        if let Some(p) = *prev {
-            f(
-                end,
-                bucket(p.wrapping_mul(P).wrapping_add(word).wrapping_mul(P) ^ TAG_PAIR),
-            );
-        }
+    if let (true, Some(p)) = (pairs, *prev) {
+        f(
+            end,
+            bucket(p.wrapping_mul(P).wrapping_add(word).wrapping_mul(P) ^ TAG_PAIR),
+        );
     }
     *prev = Some(word);
 }

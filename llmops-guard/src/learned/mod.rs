@@ -34,6 +34,7 @@ mod tests;
 pub use detector::{CATEGORY, LearnedDetector};
 pub use error::ModelError;
 pub use features::{
-    FeatureConfig, MAX_BITS, MAX_CHAR_N, MAX_WORD_N, MIN_BITS, REF_FEATURES, Signals, feature_norm, scored_text,
+    FeatureConfig, MAX_BITS, MAX_CHAR_N, MAX_WORD_N, MIN_BITS, REF_FEATURES, Signals, feature_norm,
+    scored_text,
 };
 pub use model::{LearnedModel, LearnedScore};

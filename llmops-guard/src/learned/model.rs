@@ -161,10 +161,10 @@ impl LearnedModel {
         weights: &[f32],
         threshold: f32,
     ) -> Result<LearnedModel, ModelError> {
-        let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
-        if !max.is_finite() {
+        if weights.iter().any(|w| !w.is_finite()) {
             return Err(ModelError::BadHeader("non-finite weight"));
         }
+        let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
         let header = Header {
             cfg,
@@ -356,7 +356,9 @@ const fn check_header(h: &Header, n_weights: usize) -> Result<(), ModelError> {
         return Err(ModelError::BadHeader("window shorter than 64 bytes"));
     }
     if !h.bias.is_finite() || !h.scale.is_finite() || h.scale <= 0.0 {
-        return Err(ModelError::BadHeader("bias or scale not finite, or scale not positive"));
+        return Err(ModelError::BadHeader(
+            "bias or scale not finite, or scale not positive",
+        ));
     }
     if !(h.threshold >= 0.0 && h.threshold <= 1.0) {
         return Err(ModelError::BadHeader("threshold outside 0..=1"));
