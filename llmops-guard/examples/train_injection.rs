@@ -35,15 +35,20 @@ struct Doc {
     family: String,
     text: String,
     signals: Signals,
+    /// Counts for threshold selection (corpus and `--extra`); `--background` texts train but
+    /// are reported apart, so easy background text cannot lower the threshold.
+    calibrate: bool,
     /// (bucket, weight) with weight = count / √n, sorted by bucket.
     x: Vec<(u32, f32)>,
-    /// Extra benign examples: windows of long benign texts.
+    /// Extra examples with the text's label: windows of long benign texts; for short attacks,
+    /// the attack buried in a window of background text.
     windows: Vec<Vec<(u32, f32)>>,
 }
 
 struct Opts {
     data: Vec<PathBuf>,
     extra: Vec<PathBuf>,
+    background: Vec<PathBuf>,
     out: PathBuf,
     folds: usize,
     epochs: usize,
@@ -60,11 +65,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut docs = Vec::new();
     for dir in &o.data {
         for path in jsonl_files(dir)? {
-            load(&path, true, &o, &mut docs)?;
+            load(&path, true, true, &o, &mut docs)?;
         }
     }
     for path in &o.extra {
-        load(path, false, &o, &mut docs)?;
+        load(path, false, true, &o, &mut docs)?;
+    }
+    for path in &o.background {
+        load(path, false, false, &o, &mut docs)?;
     }
     let pos = docs.iter().filter(|d| d.label).count();
     let neg = docs.len() - pos;
@@ -73,9 +81,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             format!("need attacks and benign texts in train: {pos} attacks, {neg} benign").into(),
         );
     }
-    let windows: usize = docs.iter().map(|d| d.windows.len()).sum();
+    let buried = bury_attacks(&mut docs, &o);
+    let windows: usize = docs
+        .iter()
+        .filter(|d| !d.label)
+        .map(|d| d.windows.len())
+        .sum();
     println!(
-        "train split: {} texts ({pos} attacks, {neg} benign; {windows} benign windows), {} buckets, window {} B",
+        "train split: {} texts ({pos} attacks, {neg} benign; {windows} benign windows, {buried} attacks buried in background text), {} buckets, window {} B",
         docs.len(),
         o.cfg.buckets(),
         o.window
@@ -207,7 +220,7 @@ fn pick_threshold(docs: &[Doc], oof: &[f32], target: f64) -> (f32, f64, f64) {
     let mut benign: Vec<f32> = docs
         .iter()
         .zip(oof)
-        .filter(|(d, _)| !d.label)
+        .filter(|(d, _)| !d.label && d.calibrate)
         .map(|(_, &s)| s)
         .collect();
     benign.sort_by(|a, b| b.total_cmp(a));
@@ -221,7 +234,7 @@ fn pick_threshold(docs: &[Doc], oof: &[f32], target: f64) -> (f32, f64, f64) {
         let (hit, all) = docs
             .iter()
             .zip(oof)
-            .filter(|(d, _)| d.label == label)
+            .filter(|(d, _)| d.label == label && d.calibrate)
             .fold((0, 0), |(h, a), (_, &s)| (h + usize::from(s >= t), a + 1));
         hit as f64 / all.max(1) as f64
     };
@@ -233,9 +246,14 @@ fn next_up(x: f32) -> f32 {
 }
 
 fn report(docs: &[Doc], scores: &[f32], t: f32) {
-    let mut by: BTreeMap<(bool, &str), (usize, usize)> = BTreeMap::new();
+    let mut by: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
     for (d, &s) in docs.iter().zip(scores) {
-        let e = by.entry((d.label, d.family.as_str())).or_default();
+        let fam = if d.calibrate {
+            d.family.clone()
+        } else {
+            format!("{} (background, not in the totals)", d.family)
+        };
+        let e = by.entry((d.label, fam)).or_default();
         e.0 += usize::from(s >= t);
         e.1 += 1;
     }
@@ -260,9 +278,9 @@ fn report(docs: &[Doc], scores: &[f32], t: f32) {
     );
 }
 
-fn sum(by: &BTreeMap<(bool, &str), (usize, usize)>, label: bool) -> (usize, usize) {
+fn sum(by: &BTreeMap<(bool, String), (usize, usize)>, label: bool) -> (usize, usize) {
     by.iter()
-        .filter(|((l, _), _)| *l == label)
+        .filter(|((l, f), _)| *l == label && !f.contains("(background"))
         .fold((0, 0), |(h, n), (_, (a, b))| (h + a, n + b))
 }
 
@@ -271,6 +289,7 @@ fn sum(by: &BTreeMap<(bool, &str), (usize, usize)>, label: bool) -> (usize, usiz
 fn load(
     path: &Path,
     corpus: bool,
+    calibrate: bool,
     o: &Opts,
     docs: &mut Vec<Doc>,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -303,11 +322,49 @@ fn load(
             family: field("family").unwrap_or("-").to_owned(),
             text: norm,
             signals,
+            calibrate,
             x,
             windows,
         });
     }
     Ok(())
+}
+
+/// Gives each short attack one more example: the attack in the middle of a window of
+/// background text (`--background` benign texts), so that the model learns to see an attack
+/// inside ordinary prose, as the windowed scoring meets it in long documents.
+fn bury_attacks(docs: &mut [Doc], o: &Opts) -> usize {
+    let window = usize::from(o.window);
+    let fillers: Vec<String> = docs
+        .iter()
+        .filter(|d| !d.label && !d.calibrate && d.text.len() >= window)
+        .map(|d| d.text.clone())
+        .collect();
+    if fillers.is_empty() || window == 0 {
+        return 0;
+    }
+    let mut rng = Rng(o.seed ^ 0x0B0B);
+    let mut n = 0;
+    for d in docs
+        .iter_mut()
+        .filter(|d| d.label && d.text.len() <= window * 3 / 4)
+    {
+        let f = &fillers[(rng.next() % fillers.len() as u64) as usize];
+        let room = (window - d.text.len()) / 2;
+        let cut = |mut i: usize| {
+            while !f.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let head = &f[..cut(room)];
+        let tail = &f[cut(f.len() - room)..];
+        let text = format!("{head} {} {tail}", d.text);
+        let (x, _) = featurize(&text, d.signals, true, o);
+        d.windows.push(x);
+        n += 1;
+    }
+    n
 }
 
 /// The whole-text feature vector, and for a long benign text one per window (blocks of half a
@@ -395,6 +452,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
     let mut o = Opts {
         data: Vec::new(),
         extra: Vec::new(),
+        background: Vec::new(),
         out: PathBuf::from("llmops-guard/models/injection-v1.bin"),
         folds: 5,
         epochs: 8,
@@ -411,6 +469,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         match a.as_str() {
             "--data" => o.data.push(val()?.into()),
             "--extra" => o.extra.push(val()?.into()),
+            "--background" => o.background.push(val()?.into()),
             "--out" => o.out = val()?.into(),
             "--folds" => o.folds = val()?.parse()?,
             "--epochs" => o.epochs = val()?.parse()?,
@@ -427,7 +486,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--lr 0.2] [--bits 18] [--window 512] [--l2 1e-5,1e-4,1e-3]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--lr 0.2] [--bits 18] [--window 512] [--l2 1e-5,1e-4,1e-3]"
                 );
                 std::process::exit(0);
             }

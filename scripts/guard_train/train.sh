@@ -13,5 +13,6 @@ cd "$(dirname "$0")/../.."
 cargo run --release -p llmops-guard --example train_injection -- \
     --data llmops-guard/tests/data/injection \
     --extra scripts/guard_train/seed.jsonl \
+    --background scripts/guard_train/benign-extra.jsonl \
     --out llmops-guard/models/injection-v1.bin \
     "$@" | tee scripts/guard_train/last-run.txt

@@ -127,7 +127,13 @@ impl FeatureConfig {
     /// Calls `f(end, bucket)` for every feature of `text` (already normalised), in text
     /// order: `end` is the byte offset just past the n-gram, `bucket` is below
     /// [`buckets`](Self::buckets). Allocates nothing.
-    pub fn for_each(&self, text: &str, mut f: impl FnMut(usize, u32)) {
+    pub fn for_each(&self, text: &str, f: impl FnMut(usize, u32)) {
+        self.for_each_impl(text, f, true);
+    }
+
+    /// [`for_each`](Self::for_each), with the unrolled path for 3- to 5-grams allowed or not
+    /// (both give the same features; the tests compare them).
+    fn for_each_impl(&self, text: &str, mut f: impl FnMut(usize, u32), allow_fast: bool) {
         let shift = 64 - u32::from(self.bits.clamp(MIN_BITS, MAX_BITS));
         let bucket = |h: u64| ((h ^ (h >> 29)).wrapping_mul(MIX) >> shift) as u32;
         let char_min = usize::from(self.char_min);
@@ -135,8 +141,20 @@ impl FeatureConfig {
         let words = self.word_max >= 1;
         let pairs = self.word_max >= 2;
 
-        // the last `MAX_CHAR_N` characters, newest first (+1 so that U+0000 is not "empty")
-        let mut ring = [0u64; MAX_CHAR_N as usize];
+        // hs[k]: hash of the (k+1)-gram ending at the current character,
+        // c0 + P c1 + P^2 c2 + ... (c0 the newest, +1 so that U+0000 counts); updated as
+        // hs[k] = c0 + P hs[k-1] of the previous character. The kind tag of an n-gram is
+        // (TAG_CHAR + n) P^n.
+        let mut tags = [0u64; MAX_CHAR_N as usize];
+        let mut pow = 1u64;
+        for (n, t) in tags.iter_mut().enumerate() {
+            pow = pow.wrapping_mul(P);
+            *t = (TAG_CHAR + n as u64 + 1).wrapping_mul(pow);
+        }
+        let [_, _, t3, t4, t5, ..] = tags;
+        let fast = allow_fast && char_min == 3 && char_max == 5;
+        let (mut h1, mut h2, mut h3, mut h4) = (0u64, 0u64, 0u64, 0u64);
+        let mut hs = [0u64; MAX_CHAR_N as usize];
         let mut seen = 0usize;
         let mut word: u64 = 0;
         let mut in_word = false;
@@ -144,19 +162,34 @@ impl FeatureConfig {
 
         for (i, ch) in text.char_indices() {
             let end = i + ch.len_utf8();
-            if char_max > 0 {
-                ring.rotate_right(1);
-                ring[0] = u64::from(ch) + 1;
-                seen += 1;
-                // h = c0 + P c1 + P^2 c2 + ... over the n newest characters
-                let mut h: u64 = 0;
-                let mut pow: u64 = 1;
-                for (k, &c) in ring.iter().enumerate().take(char_max.min(seen)) {
-                    h = h.wrapping_add(c.wrapping_mul(pow));
-                    pow = pow.wrapping_mul(P);
-                    let n = k + 1;
-                    if n >= char_min {
-                        f(end, bucket(h ^ (TAG_CHAR + n as u64).wrapping_mul(pow)));
+            let c = u64::from(ch) + 1;
+            seen += 1;
+            if fast {
+                let n5 = c.wrapping_add(h4.wrapping_mul(P));
+                h4 = c.wrapping_add(h3.wrapping_mul(P));
+                h3 = c.wrapping_add(h2.wrapping_mul(P));
+                h2 = c.wrapping_add(h1.wrapping_mul(P));
+                h1 = c;
+                if seen >= 5 {
+                    f(end, bucket(h3 ^ t3));
+                    f(end, bucket(h4 ^ t4));
+                    f(end, bucket(n5 ^ t5));
+                } else if seen >= 3 {
+                    f(end, bucket(h3 ^ t3));
+                    if seen == 4 {
+                        f(end, bucket(h4 ^ t4));
+                    }
+                }
+            } else if char_max > 0 {
+                let mut next = [0u64; MAX_CHAR_N as usize];
+                next[0] = c;
+                for (dst, src) in next.iter_mut().skip(1).zip(hs.iter()) {
+                    *dst = c.wrapping_add(src.wrapping_mul(P));
+                }
+                hs = next;
+                for (k, (h, t)) in hs.iter().zip(tags.iter()).enumerate().take(char_max) {
+                    if k + 1 >= char_min && k < seen {
+                        f(end, bucket(h ^ t));
                     }
                 }
             }
@@ -329,6 +362,25 @@ mod tests {
         let fa = five(&a, 9);
         let fb = five(&b, 11);
         assert_eq!(fa[..3], fb[..3]);
+    }
+
+    #[test]
+    fn fast_path_equals_generic_path() {
+        let cfg = FeatureConfig::default();
+        for t in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "ignore all previous",
+            "Ünï テキスト, ok!",
+        ] {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            cfg.for_each_impl(t, |e, b| fast.push((e, b)), true);
+            cfg.for_each_impl(t, |e, b| slow.push((e, b)), false);
+            assert_eq!(fast, slow, "{t}");
+        }
     }
 
     #[test]

@@ -274,6 +274,7 @@ impl LearnedModel {
         // the block being filled and the one before it (blocks of `half` bytes)
         let (mut cur_s, mut cur_n, mut cur_idx) = (0i64, 0u64, 0usize);
         let (mut prev_s, mut prev_n) = (0i64, 0u64);
+        let mut next_edge = half;
         let mut best = (f32::NEG_INFINITY, 0usize, text.len());
         let close = |idx: usize, s: i64, n: u64, best: &mut (f32, usize, usize)| {
             if idx >= 1 && n > 0 {
@@ -287,20 +288,20 @@ impl LearnedModel {
             let v = i64::from(w.get(bucket as usize).map_or(0, |&b| b as i8));
             total_s += v;
             total_n += 1;
-            if windowed {
+            // `end > next_edge`: the feature belongs to a later block (no division per feature)
+            if windowed && end > next_edge {
                 let idx = end.saturating_sub(1) / half;
-                if idx != cur_idx {
-                    close(cur_idx, prev_s + cur_s, prev_n + cur_n, &mut best);
-                    (prev_s, prev_n) = if idx == cur_idx + 1 {
-                        (cur_s, cur_n)
-                    } else {
-                        (0, 0)
-                    };
-                    (cur_s, cur_n, cur_idx) = (0, 0, idx);
-                }
-                cur_s += v;
-                cur_n += 1;
+                next_edge = (idx + 1) * half;
+                close(cur_idx, prev_s + cur_s, prev_n + cur_n, &mut best);
+                (prev_s, prev_n) = if idx == cur_idx + 1 {
+                    (cur_s, cur_n)
+                } else {
+                    (0, 0)
+                };
+                (cur_s, cur_n, cur_idx) = (0, 0, idx);
             }
+            cur_s += v;
+            cur_n += 1;
         });
         if windowed {
             close(cur_idx, prev_s + cur_s, prev_n + cur_n, &mut best);
