@@ -87,10 +87,12 @@ pub struct FeatureConfig {
 }
 
 impl Default for FeatureConfig {
-    /// 2^18 buckets, character 3- to 5-grams, words and word pairs.
+    /// 2^16 buckets, character 3- to 5-grams, words and word pairs. 64 KB of `i8` weights
+    /// stay in the L2 cache; 2^18 buckets measured 0.8 points more detection in
+    /// cross-validation at about 1.4× the scoring time.
     fn default() -> Self {
         FeatureConfig {
-            bits: 18,
+            bits: 16,
             char_min: 3,
             char_max: 5,
             word_max: 2,

@@ -1,7 +1,7 @@
 //! The learned prompt-injection detector: a linear model on hashed n-grams, in-process.
 //!
 //! - [`FeatureConfig`]: character 3- to 5-grams and word 1- and 2-grams of the normalised
-//!   text, hashed into `2^18` buckets; the one feature function both the trainer and the
+//!   text, hashed into `2^16` buckets; the one feature function both the trainer and the
 //!   detector call, so features are identical at train and run time.
 //! - [`LearnedModel`]: logistic-regression weights quantised to `i8` (one scale), a bias, a
 //!   scoring window and a default threshold, in a small binary file with a checked header
