@@ -14,6 +14,7 @@
 //! k-fold cross-validation on train picks the L2 strength and the threshold (the lowest that
 //! keeps out-of-fold false positives ≤ the target) with the quantised model scoring exactly as
 //! at run time (whole text and windows). The final model trains on all of train.
+//! `TRAIN_DEBUG=1` prints the 30 highest out-of-fold scores of each L2 value.
 //!
 //! ```sh
 //! cargo run --release -p llmops-guard --example train_injection -- \
