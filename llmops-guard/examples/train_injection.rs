@@ -1,0 +1,501 @@
+//! Trains the learned prompt-injection detector (`llmops_guard::learned`) and writes its model
+//! file. Run by `scripts/guard_train/train.sh` (release mode); not part of CI.
+//!
+//! Reads every `*.jsonl` file of the corpus directory (one object per line with `text`,
+//! `label` = `attack` | `benign`, `family`, `split`) and keeps **only** `"split": "train"`
+//! lines: the held-out split measures the model and is never read into training or
+//! threshold selection. `--extra FILE` adds JSONL files of your own (lines without a `split`
+//! count as train).
+//!
+//! Procedure: features from the crate's own feature function (hashed character 3–5-grams and
+//! word 1–2-grams of the normalised text, scaled by 1/√n); logistic regression by AdaGrad
+//! with L2 and class weights, a few epochs, seeded shuffles; benign texts longer than the
+//! scoring window also train as windows (every window of a benign text is benign). Stratified
+//! k-fold cross-validation on train picks the L2 strength and the threshold (the lowest that
+//! keeps out-of-fold false positives ≤ the target) with the quantised model scoring exactly as
+//! at run time (whole text and windows). The final model trains on all of train.
+//! `TRAIN_DEBUG=1` prints the 30 highest out-of-fold scores of each L2 value.
+//!
+//! ```sh
+//! cargo run --release -p llmops-guard --example train_injection -- \
+//!     --data llmops-guard/tests/data/injection --out llmops-guard/models/injection-v1.bin
+//! ```
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use llmops_guard::learned::{FeatureConfig, LearnedModel, Signals, feature_norm, scored_text};
+
+/// A sparse feature vector: (bucket, value) sorted by bucket.
+type Sparse = Vec<(u32, f32)>;
+
+/// One labelled text of the train split, normalised, with its features.
+struct Doc {
+    label: bool,
+    family: String,
+    text: String,
+    signals: Signals,
+    /// Counts for threshold selection (corpus and `--extra`); `--background` texts train but
+    /// are reported apart, so easy background text cannot lower the threshold.
+    calibrate: bool,
+    /// (bucket, weight) with weight = count / √n, sorted by bucket.
+    x: Vec<(u32, f32)>,
+    /// Extra examples with the text's label: windows of long benign texts; for short attacks,
+    /// the attack buried in a window of background text.
+    windows: Vec<Vec<(u32, f32)>>,
+}
+
+struct Opts {
+    data: Vec<PathBuf>,
+    extra: Vec<PathBuf>,
+    background: Vec<PathBuf>,
+    out: PathBuf,
+    folds: usize,
+    epochs: usize,
+    seed: u64,
+    fpr: f64,
+    l2: Vec<f32>,
+    lr: f32,
+    cfg: FeatureConfig,
+    window: u16,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let o = opts()?;
+    let mut docs = Vec::new();
+    for dir in &o.data {
+        for path in jsonl_files(dir)? {
+            load(&path, true, true, &o, &mut docs)?;
+        }
+    }
+    for path in &o.extra {
+        load(path, false, true, &o, &mut docs)?;
+    }
+    for path in &o.background {
+        load(path, false, false, &o, &mut docs)?;
+    }
+    let pos = docs.iter().filter(|d| d.label).count();
+    let neg = docs.len() - pos;
+    if pos == 0 || neg == 0 {
+        return Err(
+            format!("need attacks and benign texts in train: {pos} attacks, {neg} benign").into(),
+        );
+    }
+    let buried = bury_attacks(&mut docs, &o);
+    let windows: usize = docs
+        .iter()
+        .filter(|d| !d.label)
+        .map(|d| d.windows.len())
+        .sum();
+    println!(
+        "train split: {} texts ({pos} attacks, {neg} benign; {windows} benign windows, {buried} attacks buried in background text), {} buckets, window {} B",
+        docs.len(),
+        o.cfg.buckets(),
+        o.window
+    );
+
+    // stratified folds: shuffle each (label, family) group, deal round-robin
+    let mut fold = vec![0usize; docs.len()];
+    let mut groups: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        groups
+            .entry((d.label, d.family.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let mut rng = Rng(o.seed);
+    let mut next = 0;
+    for ids in groups.values_mut() {
+        rng.shuffle(ids);
+        for &i in ids.iter() {
+            fold[i] = next % o.folds;
+            next += 1;
+        }
+    }
+
+    let mut best: Option<(f32, f32, f64, Vec<f32>)> = None; // (l2, threshold, tpr, oof)
+    for &l2 in &o.l2 {
+        let mut oof = vec![0f32; docs.len()];
+        for k in 0..o.folds {
+            let train: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] != k).collect();
+            let model = fit(&docs, &train, l2, &o)?;
+            for i in (0..docs.len()).filter(|&i| fold[i] == k) {
+                oof[i] = model
+                    .score_prepared(&docs[i].text, docs[i].signals)
+                    .probability;
+            }
+        }
+        if std::env::var_os("TRAIN_DEBUG").is_some() {
+            let mut v: Vec<(f32, bool, &str)> = docs
+                .iter()
+                .zip(&oof)
+                .map(|(d, &s)| (s, d.label, d.family.as_str()))
+                .collect();
+            v.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for x in v.iter().take(30) {
+                println!("  {x:?}");
+            }
+        }
+        let (t, tpr, fpr) = pick_threshold(&docs, &oof, o.fpr);
+        println!(
+            "cv l2={l2:e}: threshold {t:.4} -> detection {:.2}%, false positives {:.2}%",
+            tpr * 100.0,
+            fpr * 100.0
+        );
+        if best.as_ref().is_none_or(|b| tpr > b.2) {
+            best = Some((l2, t, tpr, oof));
+        }
+    }
+    let (l2, threshold, _, oof) = best.ok_or("no L2 value given")?;
+    println!("\nchosen l2={l2:e}, threshold {threshold:.4}; out-of-fold per family:");
+    report(&docs, &oof, threshold);
+
+    let all: Vec<usize> = (0..docs.len()).collect();
+    let model = fit(&docs, &all, l2, &o)?.with_threshold(threshold)?;
+    let bytes = model.to_bytes();
+    let back = LearnedModel::from_bytes(&bytes)?;
+    let fit_fp = docs
+        .iter()
+        .filter(|d| !d.label && back.score_prepared(&d.text, d.signals).probability >= threshold)
+        .count();
+    println!(
+        "final model on all of train: {fit_fp} benign texts over the threshold (training fit)"
+    );
+    std::fs::write(&o.out, &bytes)?;
+    println!("wrote {} ({} bytes)", o.out.display(), bytes.len());
+    Ok(())
+}
+
+/// AdaGrad logistic regression with L2 and class weights over the docs `ids` (and the benign
+/// windows of those docs); returns the quantised model.
+fn fit(
+    docs: &[Doc],
+    ids: &[usize],
+    l2: f32,
+    o: &Opts,
+) -> Result<LearnedModel, Box<dyn std::error::Error>> {
+    let n = o.cfg.buckets() as usize;
+    let mut w = vec![0f32; n];
+    let mut g2 = vec![0f32; n];
+    let (mut b, mut gb2) = (0f32, 0f32);
+    // examples: (doc, None = whole text | Some(window index))
+    let mut ex: Vec<(usize, Option<usize>)> = Vec::new();
+    for &i in ids {
+        ex.push((i, None));
+        ex.extend((0..docs[i].windows.len()).map(|k| (i, Some(k))));
+    }
+    let pos = ex.iter().filter(|(i, _)| docs[*i].label).count().max(1) as f32;
+    let neg = (ex.len() as f32 - pos).max(1.0);
+    let (cw_pos, cw_neg) = (ex.len() as f32 / (2.0 * pos), ex.len() as f32 / (2.0 * neg));
+    let mut rng = Rng(o.seed ^ 0xA5A5_5A5A);
+    const EPS: f32 = 1e-6;
+    for _ in 0..o.epochs {
+        rng.shuffle(&mut ex);
+        for &(i, win) in &ex {
+            let d = &docs[i];
+            let x = match win {
+                None => &d.x,
+                Some(k) => &d.windows[k],
+            };
+            let z = b + x.iter().map(|&(j, v)| w[j as usize] * v).sum::<f32>();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let y = if d.label { 1.0 } else { 0.0 };
+            let g = (p - y) * if d.label { cw_pos } else { cw_neg };
+            for &(j, v) in x {
+                let j = j as usize;
+                let grad = g * v + l2 * w[j];
+                g2[j] += grad * grad;
+                w[j] -= o.lr * grad / (g2[j].sqrt() + EPS);
+            }
+            gb2 += g * g;
+            b -= o.lr * g / (gb2.sqrt() + EPS);
+        }
+    }
+    Ok(LearnedModel::from_float(o.cfg, o.window, b, &w, 0.5)?)
+}
+
+/// The lowest threshold whose out-of-fold false-positive rate is ≤ `target`; returns it with
+/// the detection and false-positive rates it gives.
+fn pick_threshold(docs: &[Doc], oof: &[f32], target: f64) -> (f32, f64, f64) {
+    let mut benign: Vec<f32> = docs
+        .iter()
+        .zip(oof)
+        .filter(|(d, _)| !d.label && d.calibrate)
+        .map(|(_, &s)| s)
+        .collect();
+    benign.sort_by(|a, b| b.total_cmp(a));
+    let allowed = (target * benign.len() as f64).floor() as usize;
+    // strictly above the (allowed+1)-th highest benign score
+    let t = benign
+        .get(allowed)
+        .map_or(0.5, |&s| next_up(s))
+        .clamp(0.0, 1.0);
+    let rate = |label: bool| {
+        let (hit, all) = docs
+            .iter()
+            .zip(oof)
+            .filter(|(d, _)| d.label == label && d.calibrate)
+            .fold((0, 0), |(h, a), (_, &s)| (h + usize::from(s >= t), a + 1));
+        hit as f64 / all.max(1) as f64
+    };
+    (t, rate(true), rate(false))
+}
+
+fn next_up(x: f32) -> f32 {
+    f32::from_bits(x.to_bits() + 1)
+}
+
+fn report(docs: &[Doc], scores: &[f32], t: f32) {
+    let mut by: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
+    for (d, &s) in docs.iter().zip(scores) {
+        let fam = if d.calibrate {
+            d.family.clone()
+        } else {
+            format!("{} (background, not in the totals)", d.family)
+        };
+        let e = by.entry((d.label, fam)).or_default();
+        e.0 += usize::from(s >= t);
+        e.1 += 1;
+    }
+    println!("| label | family | n | flagged | rate |");
+    println!("|---|---|---|---|---|");
+    for ((label, fam), (hit, n)) in &by {
+        let what = if *label { "attack" } else { "benign" };
+        println!(
+            "| {what} | {fam} | {n} | {hit} | {:.1}% |",
+            *hit as f64 * 100.0 / *n as f64
+        );
+    }
+    let (tp, p) = sum(&by, true);
+    let (fp, n) = sum(&by, false);
+    println!(
+        "| attack | all | {p} | {tp} | {:.2}% |",
+        tp as f64 * 100.0 / p.max(1) as f64
+    );
+    println!(
+        "| benign | all | {n} | {fp} | {:.2}% |",
+        fp as f64 * 100.0 / n.max(1) as f64
+    );
+}
+
+fn sum(by: &BTreeMap<(bool, String), (usize, usize)>, label: bool) -> (usize, usize) {
+    by.iter()
+        .filter(|((l, f), _)| *l == label && !f.contains("(background"))
+        .fold((0, 0), |(h, n), (_, (a, b))| (h + a, n + b))
+}
+
+/// Loads one JSONL file; `corpus` files keep only `"split": "train"` lines, `--extra` files
+/// also lines with no split (never `heldout`).
+fn load(
+    path: &Path,
+    corpus: bool,
+    calibrate: bool,
+    o: &Opts,
+    docs: &mut Vec<Doc>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path)?;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        match v.get("split").and_then(|s| s.as_str()) {
+            Some("train") => {}
+            None if !corpus => {}
+            _ => continue,
+        }
+        let field = |k: &str| v.get(k).and_then(|s| s.as_str());
+        let (Some(t), Some(label)) = (field("text"), field("label")) else {
+            return Err(format!("{}:{}: needs text and label", path.display(), n + 1).into());
+        };
+        let label = match label {
+            "attack" => true,
+            "benign" => false,
+            other => return Err(format!("{}:{}: label {other:?}", path.display(), n + 1).into()),
+        };
+        let (norm, signals) = scored_text(t);
+        let norm = norm.into_owned();
+        let (x, windows) = featurize(&norm, signals, label, o);
+        docs.push(Doc {
+            label,
+            family: field("family").unwrap_or("-").to_owned(),
+            text: norm,
+            signals,
+            calibrate,
+            x,
+            windows,
+        });
+    }
+    Ok(())
+}
+
+/// Gives each short attack one more example: the attack in the middle of a window of
+/// background text (`--background` benign texts), so that the model learns to see an attack
+/// inside ordinary prose, as the windowed scoring meets it in long documents.
+fn bury_attacks(docs: &mut [Doc], o: &Opts) -> usize {
+    let window = usize::from(o.window);
+    let fillers: Vec<String> = docs
+        .iter()
+        .filter(|d| !d.label && !d.calibrate && d.text.len() >= window)
+        .map(|d| d.text.clone())
+        .collect();
+    if fillers.is_empty() || window == 0 {
+        return 0;
+    }
+    let mut rng = Rng(o.seed ^ 0x0B0B);
+    let mut n = 0;
+    for d in docs
+        .iter_mut()
+        .filter(|d| d.label && d.text.len() <= window * 3 / 4)
+    {
+        let f = &fillers[(rng.next() % fillers.len() as u64) as usize];
+        let room = (window - d.text.len()) / 2;
+        let cut = |mut i: usize| {
+            while !f.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let head = &f[..cut(room)];
+        let tail = &f[cut(f.len() - room)..];
+        let text = format!("{head} {} {tail}", d.text);
+        let (x, _) = featurize(&text, d.signals, true, o);
+        d.windows.push(x);
+        n += 1;
+    }
+    n
+}
+
+/// The whole-text feature vector, and for a long benign text one per window (blocks of half a
+/// window, pairs of adjacent blocks, as the model scores).
+fn featurize(text: &str, signals: Signals, label: bool, o: &Opts) -> (Sparse, Vec<Sparse>) {
+    let mut feats: Vec<(usize, u32)> = Vec::new();
+    o.cfg.for_each(text, |end, b| feats.push((end, b)));
+    let mut sig = Vec::new();
+    o.cfg.for_each_signal(signals, |b| sig.push(b));
+    let whole = vector(feats.iter().map(|f| f.1).chain(sig));
+    let half = usize::from(o.window) / 2;
+    let mut windows = Vec::new();
+    if !label && half > 0 && text.len() > usize::from(o.window) {
+        let last = feats.last().map_or(0, |f| f.0.saturating_sub(1) / half);
+        for k in 1..=last {
+            let v = vector(
+                feats
+                    .iter()
+                    .filter(|f| {
+                        let blk = f.0.saturating_sub(1) / half;
+                        blk + 1 == k || blk == k
+                    })
+                    .map(|f| f.1),
+            );
+            if !v.is_empty() {
+                windows.push(v);
+            }
+        }
+    }
+    (whole, windows)
+}
+
+fn vector(buckets: impl Iterator<Item = u32>) -> Vec<(u32, f32)> {
+    let mut b: Vec<u32> = buckets.collect();
+    let n = b.len();
+    b.sort_unstable();
+    let mut out: Vec<(u32, f32)> = Vec::new();
+    for j in b {
+        match out.last_mut() {
+            Some(last) if last.0 == j => last.1 += 1.0,
+            _ => out.push((j, 1.0)),
+        }
+    }
+    let scale = 1.0 / feature_norm(n.max(1) as u64);
+    for e in &mut out {
+        e.1 *= scale;
+    }
+    out
+}
+
+fn jsonl_files(dir: &Path) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        // the held-out file is never opened
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("heldout"))
+        })
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// splitmix64: a small seeded generator, so runs are reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
+    let mut o = Opts {
+        data: Vec::new(),
+        extra: Vec::new(),
+        background: Vec::new(),
+        out: PathBuf::from("llmops-guard/models/injection-v1.bin"),
+        folds: 5,
+        epochs: 8,
+        seed: 8,
+        fpr: 0.01,
+        l2: vec![1e-5, 1e-4, 1e-3],
+        lr: 0.2,
+        cfg: FeatureConfig::default(),
+        window: 512,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--data" => o.data.push(val()?.into()),
+            "--extra" => o.extra.push(val()?.into()),
+            "--background" => o.background.push(val()?.into()),
+            "--out" => o.out = val()?.into(),
+            "--folds" => o.folds = val()?.parse()?,
+            "--epochs" => o.epochs = val()?.parse()?,
+            "--seed" => o.seed = val()?.parse()?,
+            "--fpr" => o.fpr = val()?.parse()?,
+            "--lr" => o.lr = val()?.parse()?,
+            "--bits" => o.cfg.bits = val()?.parse()?,
+            "--window" => o.window = val()?.parse()?,
+            "--l2" => {
+                o.l2 = val()?
+                    .split(',')
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()?
+            }
+            "-h" | "--help" => {
+                println!(
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--lr 0.2] [--bits 18] [--window 512] [--l2 1e-5,1e-4,1e-3]"
+                );
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    if o.folds < 2 {
+        return Err("--folds must be at least 2".into());
+    }
+    Ok(o)
+}

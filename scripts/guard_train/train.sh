@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Trains the learned prompt-injection detector and writes llmops-guard/models/injection-v1.bin.
+# Run by hand (not in CI): bash scripts/guard_train/train.sh [extra trainer flags]
+#
+# Reads the corpus's train split only (llmops-guard/tests/data/injection/*.jsonl, lines with
+# "split":"train"; files named *heldout* are never opened) plus the seed set beside this
+# script. Deterministic: the same data and flags give the same bytes. Prints the
+# cross-validation figures and keeps them in scripts/guard_train/last-run.txt.
+# Retrain on your own data: add --extra your.jsonl ({"text","label":"attack"|"benign","family"}
+# per line) and --out your-model.bin, then LearnedModel::from_bytes(&std::fs::read(..)?)?.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo run --release -p llmops-guard --example train_injection -- \
+    --data llmops-guard/tests/data/injection \
+    --extra scripts/guard_train/seed.jsonl \
+    --background scripts/guard_train/benign-extra.jsonl \
+    --out llmops-guard/models/injection-v1.bin \
+    "$@" | tee scripts/guard_train/last-run.txt
