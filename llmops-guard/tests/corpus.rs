@@ -35,7 +35,20 @@ type DetectFn = fn(&str, TextSource) -> bool;
 
 /// The detectors measured on the held-out split, each with its floors in `floors.json`.
 fn detectors() -> Vec<(&'static str, DetectFn)> {
-    vec![("keyword_baseline", keyword_baseline)]
+    vec![
+        ("keyword_baseline", keyword_baseline),
+        ("learned", learned),
+    ]
+}
+
+/// The bundled learned model at its own thresholds (per source).
+fn learned(text: &str, source: TextSource) -> bool {
+    use std::sync::OnceLock;
+    static D: OnceLock<llmops_guard::LearnedDetector> = OnceLock::new();
+    let d = D.get_or_init(llmops_guard::LearnedDetector::new);
+    let mut out = Vec::new();
+    llmops_guard::Detector::scan(d, text, source, &mut out);
+    !out.is_empty()
 }
 
 /// A deliberately naive reference: lower-cased substring search for a handful of English
