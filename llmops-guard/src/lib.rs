@@ -27,11 +27,13 @@
 
 mod detector;
 mod error;
+pub mod injection;
 pub mod normalize;
 pub mod pii;
 
 pub use detector::Detector;
 pub use error::{GuardError, Result};
+pub use injection::{InjectionDetector, InjectionFamily};
 pub use llmops_core;
 pub use normalize::{Normalized, normalize};
 pub use pii::{PiiAction, PiiCategory, PiiGuard};
