@@ -88,7 +88,8 @@ pub struct Counts {
     /// and of Indic or Persian words).
     pub zero_width: usize,
     /// Of those, the ones between two ASCII letters or digits (`ig\u{200B}nore`): splitting a
-    /// Latin word is what obfuscation does and ordinary text does not.
+    /// Latin word is what obfuscation does and ordinary text does not (soft hyphens, common
+    /// in web text, are not counted here).
     pub zero_width_in_words: usize,
     /// Bidirectional controls removed.
     pub bidi: usize,
@@ -341,6 +342,8 @@ struct Builder<'a> {
     run: Option<Run>,
     /// Zero-width characters removed since the last kept character.
     zw_pending: usize,
+    /// Whether the pending zero-width characters are all soft hyphens (ordinary in web text).
+    soft_hyphen_only: bool,
     last_kept: Option<char>,
     scratch: String,
     scratch2: String,
@@ -361,6 +364,7 @@ impl<'a> Builder<'a> {
             ws: None,
             run: None,
             zw_pending: 0,
+            soft_hyphen_only: true,
             last_kept: None,
             scratch: String::new(),
             scratch2: String::new(),
@@ -377,10 +381,12 @@ impl<'a> Builder<'a> {
                     if self.zw_pending > 0 {
                         if self.last_kept.is_some_and(|p| p.is_ascii_alphanumeric())
                             && c.is_ascii_alphanumeric()
+                            && !self.soft_hyphen_only
                         {
                             self.counts.zero_width_in_words += self.zw_pending;
                         }
                         self.zw_pending = 0;
+                        self.soft_hyphen_only = true;
                     }
                     self.last_kept = Some(c);
                     if !joins_previous(c) {
@@ -410,6 +416,7 @@ impl<'a> Builder<'a> {
                 self.finish_run();
                 self.counts.zero_width += 1;
                 self.zw_pending += 1;
+                self.soft_hyphen_only &= c == '\u{00AD}';
             }
             Invisible::Bidi => {
                 self.finish_run();
@@ -586,9 +593,17 @@ impl<'a> Builder<'a> {
                 foreign += 1;
             }
         }
+        // Mixed words map when Latin letters and lookalikes outnumber other letters two to
+        // one; words of lookalikes alone when they follow a Latin word (or begin the text
+        // and have two letters or more).
         let map_lookalikes = lookalikes > 0
-            && foreign == 0
-            && (latin > 0 || (lookalikes >= 2 && self.prev_latin != Some(false)));
+            && if latin > 0 {
+                foreign * 2 < latin + lookalikes
+            } else {
+                foreign == 0
+                    && (self.prev_latin == Some(true)
+                        || (lookalikes >= 2 && self.prev_latin.is_none()))
+            };
         if map_lookalikes && latin > 0 {
             self.counts.mixed_script_words += 1;
         }
@@ -717,6 +732,10 @@ fn ascii_prototype(c: char) -> Option<[Option<char>; 3]> {
             _ => None,
         }
     };
+    // NFKC turns the lunate sigma `ϲ` (a `c` lookalike) into the final sigma.
+    if c == 'ς' {
+        return Some([Some('c'), None, None]);
+    }
     std::iter::once(c).chain(upper).find_map(skeleton_letters)
 }
 

@@ -60,7 +60,10 @@ pub(crate) fn decoded(text: &str) -> Vec<(usize, usize, Encoding, String)> {
             if out.len() >= MAX_CANDIDATES {
                 return out;
             }
-            let raw = m.as_bytes().get(..m.len().min(MAX_ENCODED)).unwrap_or_default();
+            let raw = m
+                .as_bytes()
+                .get(..m.len().min(MAX_ENCODED))
+                .unwrap_or_default();
             let decoded = match kind {
                 Encoding::Base64 => base64(raw),
                 Encoding::Hex => hex(raw),

@@ -517,9 +517,46 @@ fn obfuscation(
             score,
         });
     }
+    // Right-to-left overrides: the text shows reversed; read it as shown and scan that.
+    let text = n.original();
+    let mut at = 0;
+    while let Some(i) = text
+        .get(at..)
+        .and_then(|t| t.find(['\u{202E}', '\u{202D}']))
+    {
+        let start = at + i;
+        let body_start = start + 3;
+        let end = text
+            .get(body_start..)
+            .and_then(|t| t.find(['\u{202C}', '\n']))
+            .map_or(text.len(), |e| body_start + e);
+        let shown: String = text
+            .get(body_start..end)
+            .unwrap_or_default()
+            .chars()
+            .rev()
+            .collect();
+        let inner = if depth < MAX_DEPTH {
+            inner_score(&shown, source, depth + 1)
+        } else {
+            0.0
+        };
+        let score = if inner > 0.0 {
+            (inner + 0.1).min(1.0)
+        } else {
+            0.35
+        };
+        out.push(Signal {
+            family: InjectionFamily::Invisible,
+            start,
+            end,
+            score,
+        });
+        at = end.max(body_start);
+    }
     let mut invisible = 0.0f32;
     if c.zero_width_in_words >= 3 {
-        invisible = if found_phrase { 0.6 } else { 0.3 };
+        invisible = if found_phrase { 0.7 } else { 0.55 };
     }
     if c.bidi >= 2 && found_phrase {
         invisible = invisible.max(0.4);
@@ -589,15 +626,20 @@ fn discussion_damping(
         return;
     }
     // Quote characters of the lower-case view, mapped to original offsets.
-    let quotes: Vec<usize> = lower
-        .char_indices()
-        .filter(|(_, c)| matches!(c, '"' | '“' | '”' | '«' | '»' | '`' | '「' | '」'))
-        .map(|(i, _)| map(i..i).start)
-        .collect();
+    // Opening quotes: double quotes and the like, and single quotes after a space or a
+    // bracket (not apostrophes).
+    let mut prev = ' ';
+    let mut quotes = Vec::new();
+    for (i, c) in lower.char_indices() {
+        let opening = matches!(c, '"' | '“' | '«' | '`' | '「' | '‘')
+            || (c == '\'' && (prev.is_whitespace() || "([:".contains(prev)));
+        if opening {
+            quotes.push(map(i..i).start);
+        }
+        prev = c;
+    }
     for s in signals.iter_mut() {
-        let before = quotes.iter().filter(|&&q| q < s.start).count();
-        let open_near = quotes.iter().any(|&q| q < s.start && s.start - q <= 40);
-        if before % 2 == 1 && open_near {
+        if quotes.iter().any(|&q| q < s.start && s.start - q <= 40) {
             s.score *= 0.5;
         }
     }

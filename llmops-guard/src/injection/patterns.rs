@@ -90,9 +90,12 @@ fn sources() -> Vec<(F, f32, String)> {
     overrides(&mut o);
     personas(&mut o);
     delimiters(&mut o);
+    delimiters_extra(&mut o);
     leaks(&mut o);
+    leaks_extra(&mut o);
     exfiltration(&mut o);
     indirect(&mut o);
+    indirect_extra(&mut o);
     o
 }
 
@@ -109,7 +112,8 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
         ],
         &[
             "previous", "prior", "above", "earlier", "preceding", "former", "foregoing", "initial",
-            "original", "system", "developer", "pre-prompt",
+            "original", "system", "developer", "pre-prompt", "conflicting", "any other", "all other",
+            "existing", "current", "your", "safety", "default", "those",
         ],
         &[
             "instruction", "rules", "directions", "directive", "guideline", "guidance",
@@ -328,6 +332,27 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
             ]),
         ),
     );
+    push(o, F::Override, 0.85, format!(
+        r"{}(?:\s+\S+){{0,2}}?\s+(?:the\s+|your\s+)?(?:system|developer|operator)\s+(?:message|prompt|instructions?)",
+        alts(&["ignore", "disregard", "forget", "override", "bypass", "discard"]),
+    ));
+    push(o, F::Override, 0.7, format!(
+        r"{}\s+(?:\S+\s+){{0,2}}?{}",
+        alts(&["override", "disable", "turn off", "deactivate", "switch off", "bypass", "remove"]),
+        alts(&["safety", "content filter", "content policy", "guardrails", "moderation", "safeguards", "ethical guidelines", "safety filter"]),
+    ));
+    push(o, F::Override, 0.55, format!(
+        r"{}\s+(?:priority\s+)?(?:instructions?|rules|system\s+prompt|task|directives?|orders|objective|goal|mission)(?:\s+(?:are|is))?\s?:",
+        alts(&["new", "updated", "revised", "real", "actual", "true", "override", "overriding", "priority", "admin", "secret", "your new", "your real"]),
+    ));
+    push(o, F::Override, 0.7, format!(
+        r"{}|(?-u:\b)this\s+(?:instruction\s+|message\s+|note\s+)?overrides?\s+(?:the\s+|all\s+|any\s+|your\s+|previous\s+)",
+        alts(&["the instructions above were a test", "the above instructions were a test", "the previous instructions were a test",
+               "olvida todo lo", "oublie tout ce", "vergiss alles", "esqueça tudo", "esqueca tudo", "dimentica tutto",
+               "забудь всё", "забудь все, что", "her şeyi unut", "忘记一切", "忘掉一切", "忘记所有", "vergeet alles",
+               "nueva tarea:", "nouvelle tâche :", "nouvelle tâche:", "neue aufgabe:", "nova tarefa:", "nuovo compito:",
+               "новая задача:", "yeni görev:", "新任务：", "新しいタスク：", "new task:", "vanaf nu moet je", "vanaf nu ben je"]),
+    ));
 }
 
 #[rustfmt::skip]
@@ -512,6 +537,16 @@ fn delimiters(o: &mut Vec<(F, f32, String)>) {
 }
 
 #[rustfmt::skip]
+fn delimiters_extra(o: &mut Vec<(F, f32, String)>) {
+    push(o, F::Delimiter, 0.6, r"(?:^|\n)\s*(?:human|user)\s*:[^\n]*\n+\s*(?:assistant|ai)\s*:[^\n]*\n+\s*(?:system|admin|developer)\s*:".into());
+    push(o, F::Delimiter, 0.65, r"(?:begin|start|end)\s+(?:of\s+)?(?:trusted|system|admin|developer|new|hidden|secret|real|priority)\s+(?:instructions|prompt|message|directives)".into());
+    push(o, F::Delimiter, 0.55, r"```\s*(?:system|instructions|admin|system_prompt)\s*\n".into());
+    push(o, F::Delimiter, 0.45, r"</(?:document|context|user|user_input|input|data|search_results?|tool_output|email|untrusted)>".into());
+    push(o, F::Delimiter, 0.5, alts(&["assistant note from", "note from the operator", "operator note:", "message from the operator",
+               "message from the developer", "message from the admin", "message from the system", "admin override"]));
+}
+
+#[rustfmt::skip]
 fn leaks(o: &mut Vec<(F, f32, String)>) {
     let targets = alts(&[
         "system prompt", "system message", "system instructions", "initial prompt",
@@ -609,6 +644,40 @@ fn leaks(o: &mut Vec<(F, f32, String)>) {
             ]),
         ),
     );
+}
+
+#[rustfmt::skip]
+fn leaks_extra(o: &mut Vec<(F, f32, String)>) {
+    push(o, F::PromptLeak, 0.75, format!(
+        r"{}(?:\s+\S+){{0,5}}?\s+{}",
+        alts(&["see", "show", "print", "output", "encode", "translate", "write", "give", "tell", "reveal", "repeat",
+               "summarize", "summarise", "paraphrase", "list", "share", "display", "spell", "dump", "leak", "copy",
+               "read back", "rot13", "base64", "format", "put"]),
+        alts(&["your system prompt", "your system instructions", "your system message", "your initial instructions",
+               "your initial prompt", "your original instructions", "your hidden", "your instructions",
+               "everything in your context", "your context window", "everything before my message",
+               "initialization string", "text you were given", "instructions you were given", "prompt that configures you",
+               "words of your instructions", "sentences of your system prompt", "your configuration", "your pre-prompt",
+               "your developer message", "the hidden prompt", "the hidden instructions"]),
+    ));
+    push(o, F::PromptLeak, 0.5, alts(&["my instructions are:", "output initialization", "what is written above"]));
+}
+
+#[rustfmt::skip]
+fn indirect_extra(o: &mut Vec<(F, f32, String)>) {
+    push(o, F::Indirect, 0.75, format!(
+        r"{}(?:\s+\S+){{0,2}}?\s+(?:the\s+)?user'?s\s+(?:question|request|query|instructions|message|prompt|task)",
+        alts(&["ignore", "disregard", "forget", "override", "skip", "do not answer", "don't answer"]),
+    ));
+    push(o, F::Indirect, 0.7, alts(&["stop summarizing and", "stop summarising and", "instead of summarizing", "instead of summarising",
+        "this overrides the user", "overrides the user's request", "do not tell the user", "don't tell the user",
+        "without telling the user", "without informing the user"]));
+    push(o, F::Indirect, 0.65, format!(
+        r"(?:^|[.!?:;]\s+|\n\s*|@\S+\s+)(?:hey\s+|hi\s+|dear\s+|attention\s+)?(?:model|assistant|ai|chatbot|llm|agent|bot|copilot)\s*,\s+(?:please\s+)?{}",
+        alts(&["ignore", "disregard", "forget", "stop", "do not", "don't", "you must", "instead", "always", "never", "reply",
+               "respond", "write", "say", "tell", "output", "print", "send", "recommend", "summarize", "summarise", "approve",
+               "delete", "transfer", "insert", "call", "explain", "include", "forward"]),
+    ));
 }
 
 #[rustfmt::skip]
