@@ -57,17 +57,17 @@ fn train_split_rates() {
         let hit = detector
             .analyze(&r.text, source_for(&r.family))
             .is_injection();
-        if hit != r.attack {
-            if let Ok(path) = std::env::var("INJECTION_MISSES") {
-                use std::io::Write as _;
-                let mut f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .unwrap();
-                let t: String = r.text.chars().take(300).collect();
-                writeln!(f, "{}\t{}\t{:?}", r.family, r.attack, t).unwrap();
-            }
+        if hit != r.attack
+            && let Ok(path) = std::env::var("INJECTION_MISSES")
+        {
+            use std::io::Write as _;
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .unwrap();
+            let t: String = r.text.chars().take(300).collect();
+            writeln!(f, "{}\t{}\t{:?}", r.family, r.attack, t).unwrap();
         }
         let e = per.entry((r.attack, r.family.clone())).or_default();
         e.0 += usize::from(hit);
