@@ -65,6 +65,9 @@ pub fn normalize(text: &str) -> Normalized<'_> {
             hidden: Vec::new(),
         };
     }
+    if text.is_ascii() {
+        return Builder::new(text).run_ascii();
+    }
     Builder::new(text).run()
 }
 
@@ -401,6 +404,47 @@ impl<'a> Builder<'a> {
         self.flush_chunk();
         self.flush_word();
         self.flush_ws();
+        Normalized {
+            original: self.original,
+            text: Cow::Owned(self.out),
+            map: self.map,
+            counts: self.counts,
+            hidden: self.hidden,
+        }
+    }
+
+    /// ASCII text: only case and whitespace change (same result as [`run`](Self::run)).
+    fn run_ascii(mut self) -> Normalized<'a> {
+        let bytes = self.original.as_bytes();
+        let is_ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if is_ws(b) {
+                let start = i;
+                let mut nl = false;
+                while let Some(&w) = bytes.get(i).filter(|&&w| is_ws(w)) {
+                    nl |= w == b'\n';
+                    i += 1;
+                }
+                let c = if nl { '\n' } else { ' ' };
+                let verbatim = i - start == 1 && b == c as u8;
+                self.emit(Unit {
+                    c,
+                    start,
+                    end: i,
+                    verbatim,
+                });
+            } else {
+                let c = char::from(b.to_ascii_lowercase());
+                self.emit(Unit {
+                    c,
+                    start: i,
+                    end: i + 1,
+                    verbatim: true,
+                });
+                i += 1;
+            }
+        }
         Normalized {
             original: self.original,
             text: Cow::Owned(self.out),

@@ -242,6 +242,16 @@ proptest! {
     }
 
     #[test]
+    fn ascii_path_matches_general_path(s in "[ -~\t\n\r\x0b\x0c]{0,40}") {
+        let fast = normalize(&s);
+        let general = Builder::new(&s).run();
+        prop_assert_eq!(fast.text(), general.text());
+        for at in 0..=fast.text().len() {
+            prop_assert_eq!(fast.original_range(at..fast.text().len()), general.original_range(at..general.text().len()));
+        }
+    }
+
+    #[test]
     fn nfkc_by_chunks_matches_whole_nfkc(s in texts()) {
         // Without case, whitespace, invisibles or lookalikes in play, the result is NFKC.
         let plain: String = s

@@ -45,9 +45,25 @@ static REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Whether `text` may hold an encoded payload (one pass, no allocation).
+/// Whether `text` may hold an encoded payload (no allocation): base64 candidates need both
+/// cases of letters (URL paths and identifiers in one case are not payloads).
 pub(crate) fn has_candidates(text: &str) -> bool {
-    SET.is_match(text.as_bytes())
+    let bytes = text.as_bytes();
+    if !SET.is_match(bytes) {
+        return false;
+    }
+    REGEXES
+        .get(1..)
+        .unwrap_or_default()
+        .iter()
+        .any(|r| r.is_match(bytes))
+        || REGEXES
+            .first()
+            .is_some_and(|r| r.find_iter(bytes).any(|m| mixed_case(m.as_bytes())))
+}
+
+fn mixed_case(b: &[u8]) -> bool {
+    b.iter().any(u8::is_ascii_uppercase) && b.iter().any(u8::is_ascii_lowercase)
 }
 
 /// The encoded candidates of `text` with their decoded text, at most [`MAX_CANDIDATES`].
@@ -59,6 +75,9 @@ pub(crate) fn decoded(text: &str) -> Vec<(usize, usize, Encoding, String)> {
         for m in re.find_iter(bytes) {
             if out.len() >= MAX_CANDIDATES {
                 return out;
+            }
+            if kind == Encoding::Base64 && !mixed_case(m.as_bytes()) {
+                continue;
             }
             let raw = m
                 .as_bytes()
@@ -299,6 +318,9 @@ mod tests {
         );
         assert!(decoded("ThisIsAVeryLongCamelCaseIdentifierName").is_empty());
         assert!(!has_candidates("plain words only, nothing long"));
+        assert!(!has_candidates(
+            "see https://shop.example.com/orders/4471-2209/details"
+        ));
     }
 
     #[test]
