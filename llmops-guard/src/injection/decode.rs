@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine as _;
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 
 /// At most this many encoded candidates are decoded per text.
 pub(crate) const MAX_CANDIDATES: usize = 16;
@@ -34,10 +34,6 @@ const CANDIDATES: [&str; 3] = [
 ];
 
 #[allow(clippy::expect_used)] // constant patterns; the tests compile them
-static SET: LazyLock<RegexSet> =
-    LazyLock::new(|| RegexSet::new(CANDIDATES).expect("candidate patterns compile"));
-
-#[allow(clippy::expect_used)] // constant patterns; the tests compile them
 static REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     CANDIDATES
         .iter()
@@ -45,21 +41,44 @@ static REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Whether `text` may hold an encoded payload (no allocation): base64 candidates need both
-/// cases of letters (URL paths and identifiers in one case are not payloads).
+/// Whether `text` may hold an encoded payload (one byte pass, no allocation): a run of 20
+/// or more base64 characters with both cases of letters (URL paths and identifiers in one
+/// case are not payloads), a run of 20 or more hex digits or of hex pairs with separators,
+/// `\x` escapes, or three URL escapes.
 pub(crate) fn has_candidates(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if !SET.is_match(bytes) {
-        return false;
+    let (mut b64, mut upper, mut lower, mut hex, mut spaced) =
+        (0usize, false, false, 0usize, 0usize);
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-') {
+            b64 += 1;
+            upper |= b.is_ascii_uppercase();
+            lower |= b.is_ascii_lowercase();
+            if b64 >= 20 && upper && lower {
+                return true;
+            }
+        } else {
+            (b64, upper, lower) = (0, false, false);
+        }
+        hex = if b.is_ascii_hexdigit() { hex + 1 } else { 0 };
+        spaced = if b.is_ascii_hexdigit() || matches!(b, b' ' | b':') {
+            spaced + 1
+        } else {
+            0
+        };
+        if hex >= 20 || spaced >= 26 {
+            return true;
+        }
     }
-    REGEXES
-        .get(1..)
-        .unwrap_or_default()
-        .iter()
-        .any(|r| r.is_match(bytes))
-        || REGEXES
-            .first()
-            .is_some_and(|r| r.find_iter(bytes).any(|m| mixed_case(m.as_bytes())))
+    let escapes = |needle: &[u8], n: usize| {
+        bytes
+            .windows(needle.len())
+            .filter(|w| *w == needle)
+            .nth(n - 1)
+            .is_some()
+    };
+    (bytes.contains(&b'%') && REGEXES.get(2).is_some_and(|r| r.is_match(bytes)))
+        || (escapes(b"\\x", 6) && REGEXES.get(1).is_some_and(|r| r.is_match(bytes)))
 }
 
 fn mixed_case(b: &[u8]) -> bool {
@@ -192,13 +211,12 @@ const ROT13_WORDS: &[&str] = &[
 #[allow(clippy::expect_used)] // constant words; the tests build them
 static ROT13: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
         .build(ROT13_WORDS)
         .expect("rot13 words build")
 });
 
-/// Whether `text` has two or more different rot13 anchor words.
+/// Whether `text` (lower case) has two or more different rot13 anchor words.
 pub(crate) fn looks_rot13(text: &str) -> bool {
     let mut seen = 0u32;
     for m in ROT13.find_iter(text) {
@@ -221,18 +239,32 @@ pub(crate) fn rot13(text: &str) -> String {
         .collect()
 }
 
-#[allow(clippy::expect_used)] // a constant pattern; the tests compile it
-static LEET: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"(?i)(?-u:\b)[a-z]*[013457@$][a-z]+[013457@$!][a-z013457@$!]*|(?-u:\b)[a-z]+[013457@$][a-z]+[013457@$!]?[a-z]*")
-        .expect("leet pattern compiles")
-});
-
-/// Whether `text` has words mixing letters with leetspeak digits and symbols.
+/// Whether `text` (lower case) has words mixing letters with leetspeak digits and symbols:
+/// four characters or more, two letters or more, and a leet character next to a letter on
+/// both sides or starting a word before two letters.
 pub(crate) fn looks_leet(text: &str) -> bool {
-    LEET.find_iter(text).any(|m| {
-        let w = m.as_str();
-        w.len() >= 4 && w.bytes().filter(|b| b.is_ascii_alphabetic()).count() >= 2
-    })
+    let leet = |b: u8| {
+        matches!(
+            b,
+            b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'@' | b'$' | b'!'
+        )
+    };
+    text.as_bytes()
+        .split(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'@' | b'$' | b'!')))
+        .any(|w| {
+            w.len() >= 4
+                && w.iter().filter(|b| b.is_ascii_lowercase()).count() >= 2
+                && w.windows(3).any(|t| match t {
+                    [a, m, c] => {
+                        (a.is_ascii_lowercase() && leet(*m) && c.is_ascii_lowercase())
+                            || (leet(*a)
+                                && m.is_ascii_lowercase()
+                                && c.is_ascii_lowercase()
+                                && t.as_ptr() == w.as_ptr())
+                    }
+                    _ => false,
+                })
+        })
 }
 
 /// Leetspeak read back as letters (0 o, 1 i, 3 e, 4 a, 5 s, 7 t, @ a, $ s, ! i), byte for
