@@ -616,6 +616,18 @@ impl<'a> Builder<'a> {
             return;
         }
         let word = std::mem::take(&mut self.word);
+        if word.iter().all(|u| u.c.is_ascii()) {
+            let letters = word.iter().any(|u| u.c.is_ascii_alphabetic());
+            for u in &word {
+                self.ws_stage(*u);
+            }
+            if letters {
+                self.prev_latin = Some(true);
+            }
+            self.word = word;
+            self.word.clear();
+            return;
+        }
         // Letters: ASCII, other Latin, lookalikes from other scripts, other letters.
         let (mut latin, mut lookalikes, mut foreign) = (0usize, 0usize, 0usize);
         // A lookalike carrying a combining mark is left alone: mapped, it would compose
@@ -767,6 +779,12 @@ fn is_latin(c: char) -> bool {
 /// character and on its upper case (`н` has no Latin twin, `Н` looks like `H`).
 fn ascii_prototype(c: char) -> Option<[Option<char>; 3]> {
     if c.is_ascii() || !c.is_alphabetic() {
+        return None;
+    }
+    // Accented letters (a base letter and a mark) are letters of their own, not lookalikes.
+    let mut parts = 0;
+    unicode_normalization::char::decompose_canonical(c, |_| parts += 1);
+    if parts > 1 {
         return None;
     }
     let upper = {
