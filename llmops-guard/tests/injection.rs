@@ -102,10 +102,10 @@ fn train_split_rates() {
     let floor = |family: &str| -> f64 {
         match family {
             "delimiter" => 0.85,
-            "encoded" => 0.55,
+            "encoded" => 0.85,
             "homoglyph" => 0.75,
             "indirect" => 0.95,
-            "invisible" => 0.80,
+            "invisible" => 0.88,
             "override" => 0.72,
             "prompt_leak" => 0.62,
             "roleplay" => 0.40,

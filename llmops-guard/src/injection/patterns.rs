@@ -96,6 +96,7 @@ fn sources() -> Vec<(F, f32, String)> {
     exfiltration(&mut o);
     indirect(&mut o);
     indirect_extra(&mut o);
+    encoded_requests(&mut o);
     o
 }
 
@@ -413,7 +414,7 @@ fn personas(o: &mut Vec<(F, f32, String)>) {
         F::Persona,
         0.75,
         format!(
-            r"{}\s+dan(?-u:\b)",
+            r"{}(?:\s+now)?\s+dan(?-u:\b)",
             alts(&[
                 "you are", "you're", "act as", "pretend to be", "called", "named", "as",
                 "hello chatgpt. you are about to immerse yourself into the role of",
@@ -472,6 +473,7 @@ fn personas(o: &mut Vec<(F, f32, String)>) {
             "does not follow any rules", "not bound by any rules", "not follow openai",
             "openai's policies do not apply", "content policy does not apply",
             "free of all restrictions", "no filters", "no restrictions whatsoever",
+            "have no restrictions", "has no restrictions", "without any filter",
         ]),
     );
     push(
@@ -661,6 +663,17 @@ fn leaks_extra(o: &mut Vec<(F, f32, String)>) {
                "your developer message", "the hidden prompt", "the hidden instructions"]),
     ));
     push(o, F::PromptLeak, 0.5, alts(&["my instructions are:", "output initialization", "what is written above"]));
+}
+
+#[rustfmt::skip]
+fn encoded_requests(o: &mut Vec<(F, f32, String)>) {
+    // Asking the model to decode something and act on it.
+    push(o, F::Encoded, 0.5, alts(&[
+        "decode this and follow", "decode and follow", "decode and execute", "decode it and follow",
+        "decode the following and", "decode this and do", "respond to the decoded", "follow the decoded",
+        "execute the decoded", "encoded for privacy", "what this says and then do it", "and then do what it says",
+        "decode and run", "decoded instructions", "decode the instructions",
+    ]));
 }
 
 #[rustfmt::skip]
