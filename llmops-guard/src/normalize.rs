@@ -778,7 +778,9 @@ fn is_latin(c: char) -> bool {
 /// The ASCII-letter skeleton of a lookalike (lower case, at most three letters), tried on the
 /// character and on its upper case (`н` has no Latin twin, `Н` looks like `H`).
 fn ascii_prototype(c: char) -> Option<[Option<char>; 3]> {
-    if c.is_ascii() || !c.is_alphabetic() {
+    // Combining marks (some are alphabetic, such as U+0345) are never letter lookalikes:
+    // mapping one would change what the marks before it attach to.
+    if c.is_ascii() || !c.is_alphabetic() || is_combining_mark(c) {
         return None;
     }
     // Accented letters (a base letter and a mark) are letters of their own, not lookalikes.

@@ -269,3 +269,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn alphabetic_marks_are_not_lookalikes() {
+    let bytes = [0xd5, 0xcd, 0x85, 0xcd, 0x85, 0x70, 0x70, 0x70];
+    let s = String::from_utf8_lossy(&bytes).into_owned();
+    let once = normalize(&s).text().to_owned();
+    let twice = normalize(&once).text().to_owned();
+    assert_eq!(once, twice, "{s:?} -> {once:?} -> {twice:?}");
+}
