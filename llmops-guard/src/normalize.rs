@@ -640,11 +640,15 @@ impl<'a> Builder<'a> {
                 ascii_prototype(c)
             }
         };
+        // Letters count as many as they become (`œ` is two), so the decision is the same on
+        // the normalised text (idempotence).
+        let width = |p: &[Option<char>; 3]| p.iter().flatten().count();
         for (i, u) in word.iter().enumerate().filter(|(_, u)| u.c.is_alphabetic()) {
+            let p = proto(i, u.c);
             if u.c.is_ascii() || is_latin(u.c) {
-                latin += 1;
-            } else if proto(i, u.c).is_some() {
-                lookalikes += 1;
+                latin += p.as_ref().map_or(1, width);
+            } else if let Some(p) = &p {
+                lookalikes += width(p);
             } else {
                 foreign += 1;
             }

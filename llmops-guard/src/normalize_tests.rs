@@ -278,3 +278,11 @@ fn alphabetic_marks_are_not_lookalikes() {
     let twice = normalize(&once).text().to_owned();
     assert_eq!(once, twice, "{s:?} -> {once:?} -> {twice:?}");
 }
+
+#[test]
+fn expanding_latin_letters_count_as_they_become() {
+    // ϒ (upsilon lookalike), Œ (Latin, becomes "oe"), halfwidth Hangul jamo
+    let s = "2\u{3D2}\u{152}\u{FFD2}";
+    let once = normalize(s).text().to_owned();
+    assert_eq!(normalize(&once).text(), once);
+}
