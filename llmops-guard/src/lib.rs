@@ -2,9 +2,11 @@
 //!
 //! Today the layer holds the [`pii`] module: detection of personal data with validated
 //! recognizers, redaction (masks, typed placeholders, keyed reversible pseudonyms) and
-//! [`PiiGuard`], a [`Guardrail`](llmops_core::Guardrail) with an action per category. Secret
-//! scanning, prompt-injection detection, output checks and tool policy land with the rest of
-//! issue 8.
+//! [`PiiGuard`], a [`Guardrail`](llmops_core::Guardrail) with an action per category;
+//! [`normalize`](mod@normalize) (the canonical form detectors scan: NFKC, case, invisible
+//! characters and smuggled payloads, homoglyphs) and [`injection`] (the rule-based
+//! prompt-injection detector). Secret scanning, output checks and tool policy land with the
+//! rest of issue 8.
 //!
 //! ```
 //! use llmops_guard::{PiiAction, PiiCategory, PiiGuard};

@@ -1,6 +1,6 @@
 //! Rule-based prompt-injection and jailbreak detection: [`InjectionDetector`].
 //!
-//! The text is [normalised](crate::normalize) first (non-ASCII text; ASCII text is only
+//! The text is [normalised](mod@crate::normalize) first (non-ASCII text; ASCII text is only
 //! lower-cased, byte for byte, into a reused buffer), then one [`RegexSet`](regex::RegexSet)
 //! pass over the phrase patterns of every family and language decides whether any phrase is
 //! there. Encoded payloads (base64, hex, URL encoding, rot13, leetspeak) are decoded, bounded
