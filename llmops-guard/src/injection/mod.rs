@@ -17,6 +17,7 @@
 //! reading this", "when summarizing this page", instructions inside HTML comments or image
 //! alt text) count in full there and at half weight in messages.
 
+mod data_patterns;
 mod decode;
 mod family;
 mod patterns;
