@@ -173,7 +173,11 @@ async fn main() -> Result<()> {
         .build()?;
     let refusal = match tools.run(&client, customer_request()).await {
         Err(Error::Guard(r)) => r,
-        other => return Err(Error::invalid(format!("expected a guard block, got {other:?}"))),
+        other => {
+            return Err(Error::invalid(format!(
+                "expected a guard block, got {other:?}"
+            )));
+        }
     };
     println!(
         "  refused: guard `{}` on {} ({}): {}",
@@ -200,9 +204,8 @@ async fn main() -> Result<()> {
     // 2. Injection only flagged: the model is reached, follows the injection, and the tool
     //    policy refuses the email anyway.
     println!("2. injection rule relaxed to flag: the tool policy is the second line");
-    let relaxed = default_detector_guard().policy(
-        GuardPolicy::default().first(Rule::new("injection.*", GuardAction::Flag)),
-    );
+    let relaxed = default_detector_guard()
+        .policy(GuardPolicy::default().first(Rule::new("injection.*", GuardAction::Flag)));
     let model_calls = Arc::new(AtomicUsize::new(0));
     let records = MemoryObserver::new();
     let client = Client::builder()

@@ -8,7 +8,13 @@
 //!   client's guard stage (`ClientBuilder::guards` through [`GuardsExt`]) with approvals for
 //!   held outputs and the PII mapping restored in the answer.
 //! - [`policy`]: [`ToolPolicy`], the [`ToolGate`](llmops_core::ToolGate) that decides which
-//!   tool calls run (roles, argument schema and constraints, rate limits, approvals).
+//!   tool calls run (roles, argument schema and constraints, rate limits, approvals);
+//! - [`normalize`](mod@normalize): the canonical form detectors scan (NFKC, case, invisible
+//!   characters and smuggled payloads, homoglyphs);
+//! - [`injection`]: the rule-based prompt-injection detector, and [`learned`]: the bundled
+//!   learned model;
+//! - [`secrets`] and [`output`]: credentials, canary tokens, system-prompt leaks, exfiltration
+//!   links, JSON schema, deny-lists.
 //!
 //! ```
 //! use llmops_guard::{PiiAction, PiiCategory, PiiGuard};
@@ -32,9 +38,10 @@
 mod defaults;
 mod detector;
 mod error;
-pub mod output;
+pub mod injection;
 pub mod learned;
 pub mod normalize;
+pub mod output;
 pub mod pii;
 pub mod pipeline;
 pub mod policy;
@@ -43,6 +50,7 @@ pub mod secrets;
 pub use defaults::{default_detector_guard, default_guard_set, default_guards};
 pub use detector::Detector;
 pub use error::{GuardError, Result};
+pub use injection::{InjectionDetector, InjectionFamily};
 pub use learned::{LearnedDetector, LearnedModel};
 pub use llmops_core;
 pub use normalize::{Normalized, normalize};

@@ -35,10 +35,7 @@ type DetectFn = fn(&str, TextSource) -> bool;
 
 /// The detectors measured on the held-out split, each with its floors in `floors.json`.
 fn detectors() -> Vec<(&'static str, DetectFn)> {
-    vec![
-        ("keyword_baseline", keyword_baseline),
-        ("learned", learned),
-    ]
+    vec![("keyword_baseline", keyword_baseline), ("learned", learned)]
 }
 
 /// The bundled learned model at its own thresholds (per source).

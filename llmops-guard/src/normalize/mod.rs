@@ -37,6 +37,10 @@ use unicode_normalization::char::{
 };
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+mod homoglyph;
+
+use homoglyph::{ascii_prototype, is_latin};
+
 /// Normalises `text` (see the [module docs](self)).
 ///
 /// ```
@@ -65,6 +69,9 @@ pub fn normalize(text: &str) -> Normalized<'_> {
             hidden: Vec::new(),
         };
     }
+    if text.is_ascii() {
+        return Builder::new(text).run_ascii();
+    }
     Builder::new(text).run()
 }
 
@@ -88,7 +95,8 @@ pub struct Counts {
     /// and of Indic or Persian words).
     pub zero_width: usize,
     /// Of those, the ones between two ASCII letters or digits (`ig\u{200B}nore`): splitting a
-    /// Latin word is what obfuscation does and ordinary text does not.
+    /// Latin word is what obfuscation does and ordinary text does not (soft hyphens, common
+    /// in web text, are not counted here).
     pub zero_width_in_words: usize,
     /// Bidirectional controls removed.
     pub bidi: usize,
@@ -341,6 +349,8 @@ struct Builder<'a> {
     run: Option<Run>,
     /// Zero-width characters removed since the last kept character.
     zw_pending: usize,
+    /// Whether the pending zero-width characters are all soft hyphens (ordinary in web text).
+    soft_hyphen_only: bool,
     last_kept: Option<char>,
     scratch: String,
     scratch2: String,
@@ -361,6 +371,7 @@ impl<'a> Builder<'a> {
             ws: None,
             run: None,
             zw_pending: 0,
+            soft_hyphen_only: true,
             last_kept: None,
             scratch: String::new(),
             scratch2: String::new(),
@@ -377,10 +388,12 @@ impl<'a> Builder<'a> {
                     if self.zw_pending > 0 {
                         if self.last_kept.is_some_and(|p| p.is_ascii_alphanumeric())
                             && c.is_ascii_alphanumeric()
+                            && !self.soft_hyphen_only
                         {
                             self.counts.zero_width_in_words += self.zw_pending;
                         }
                         self.zw_pending = 0;
+                        self.soft_hyphen_only = true;
                     }
                     self.last_kept = Some(c);
                     if !joins_previous(c) {
@@ -404,12 +417,54 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// ASCII text: only case and whitespace change (same result as [`run`](Self::run)).
+    fn run_ascii(mut self) -> Normalized<'a> {
+        let bytes = self.original.as_bytes();
+        let is_ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if is_ws(b) {
+                let start = i;
+                let mut nl = false;
+                while let Some(&w) = bytes.get(i).filter(|&&w| is_ws(w)) {
+                    nl |= w == b'\n';
+                    i += 1;
+                }
+                let c = if nl { '\n' } else { ' ' };
+                let verbatim = i - start == 1 && b == c as u8;
+                self.emit(Unit {
+                    c,
+                    start,
+                    end: i,
+                    verbatim,
+                });
+            } else {
+                let c = char::from(b.to_ascii_lowercase());
+                self.emit(Unit {
+                    c,
+                    start: i,
+                    end: i + 1,
+                    verbatim: true,
+                });
+                i += 1;
+            }
+        }
+        Normalized {
+            original: self.original,
+            text: Cow::Owned(self.out),
+            map: self.map,
+            counts: self.counts,
+            hidden: self.hidden,
+        }
+    }
+
     fn invisible(&mut self, kind: Invisible, c: char, start: usize, end: usize) {
         match kind {
             Invisible::ZeroWidth => {
                 self.finish_run();
                 self.counts.zero_width += 1;
                 self.zw_pending += 1;
+                self.soft_hyphen_only &= c == '\u{00AD}';
             }
             Invisible::Bidi => {
                 self.finish_run();
@@ -565,6 +620,18 @@ impl<'a> Builder<'a> {
             return;
         }
         let word = std::mem::take(&mut self.word);
+        if word.iter().all(|u| u.c.is_ascii()) {
+            let letters = word.iter().any(|u| u.c.is_ascii_alphabetic());
+            for u in &word {
+                self.ws_stage(*u);
+            }
+            if letters {
+                self.prev_latin = Some(true);
+            }
+            self.word = word;
+            self.word.clear();
+            return;
+        }
         // Letters: ASCII, other Latin, lookalikes from other scripts, other letters.
         let (mut latin, mut lookalikes, mut foreign) = (0usize, 0usize, 0usize);
         // A lookalike carrying a combining mark is left alone: mapped, it would compose
@@ -577,18 +644,30 @@ impl<'a> Builder<'a> {
                 ascii_prototype(c)
             }
         };
+        // Letters count as many as they become (`œ` is two), so the decision is the same on
+        // the normalised text (idempotence).
+        let width = |p: &[Option<char>; 3]| p.iter().flatten().count();
         for (i, u) in word.iter().enumerate().filter(|(_, u)| u.c.is_alphabetic()) {
+            let p = proto(i, u.c);
             if u.c.is_ascii() || is_latin(u.c) {
-                latin += 1;
-            } else if proto(i, u.c).is_some() {
-                lookalikes += 1;
+                latin += p.as_ref().map_or(1, width);
+            } else if let Some(p) = &p {
+                lookalikes += width(p);
             } else {
                 foreign += 1;
             }
         }
+        // Mixed words map when Latin letters and lookalikes outnumber other letters two to
+        // one; words of lookalikes alone when they follow a Latin word (or begin the text
+        // and have two letters or more).
         let map_lookalikes = lookalikes > 0
-            && foreign == 0
-            && (latin > 0 || (lookalikes >= 2 && self.prev_latin != Some(false)));
+            && if latin > 0 {
+                foreign * 2 < latin + lookalikes
+            } else {
+                foreign == 0
+                    && (self.prev_latin == Some(true)
+                        || (lookalikes >= 2 && self.prev_latin.is_none()))
+            };
         if map_lookalikes && latin > 0 {
             self.counts.mixed_script_words += 1;
         }
@@ -695,46 +774,5 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Letters of the Latin script beyond ASCII (Latin-1 to Latin Extended-B, IPA, Latin
-/// Extended Additional, -C, -D, -E).
-fn is_latin(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x00C0..=0x02AF | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xAB30..=0xAB6F
-    ) && c.is_alphabetic()
-}
-
-/// The ASCII-letter skeleton of a lookalike (lower case, at most three letters), tried on the
-/// character and on its upper case (`н` has no Latin twin, `Н` looks like `H`).
-fn ascii_prototype(c: char) -> Option<[Option<char>; 3]> {
-    if c.is_ascii() || !c.is_alphabetic() {
-        return None;
-    }
-    let upper = {
-        let mut it = c.to_uppercase();
-        match (it.next(), it.next()) {
-            (Some(u), None) if u != c => Some(u),
-            _ => None,
-        }
-    };
-    std::iter::once(c).chain(upper).find_map(skeleton_letters)
-}
-
-fn skeleton_letters(c: char) -> Option<[Option<char>; 3]> {
-    let mut buf = [0u8; 4];
-    let s: &str = c.encode_utf8(&mut buf);
-    let mut out = [None; 3];
-    let mut n = 0;
-    for p in unicode_security::confusable_detection::skeleton(s) {
-        if !p.is_ascii_alphabetic() {
-            return None;
-        }
-        *out.get_mut(n)? = Some(p.to_ascii_lowercase());
-        n += 1;
-    }
-    (n > 0).then_some(out)
-}
-
 #[cfg(test)]
-#[path = "normalize_tests.rs"]
 mod tests;

@@ -242,6 +242,16 @@ proptest! {
     }
 
     #[test]
+    fn ascii_path_matches_general_path(s in "[ -~\t\n\r\x0b\x0c]{0,40}") {
+        let fast = normalize(&s);
+        let general = Builder::new(&s).run();
+        prop_assert_eq!(fast.text(), general.text());
+        for at in 0..=fast.text().len() {
+            prop_assert_eq!(fast.original_range(at..fast.text().len()), general.original_range(at..general.text().len()));
+        }
+    }
+
+    #[test]
     fn nfkc_by_chunks_matches_whole_nfkc(s in texts()) {
         // Without case, whitespace, invisibles or lookalikes in play, the result is NFKC.
         let plain: String = s
@@ -258,4 +268,21 @@ proptest! {
             prop_assert_eq!(n.text(), plain.as_str());
         }
     }
+}
+
+#[test]
+fn alphabetic_marks_are_not_lookalikes() {
+    let bytes = [0xd5, 0xcd, 0x85, 0xcd, 0x85, 0x70, 0x70, 0x70];
+    let s = String::from_utf8_lossy(&bytes).into_owned();
+    let once = normalize(&s).text().to_owned();
+    let twice = normalize(&once).text().to_owned();
+    assert_eq!(once, twice, "{s:?} -> {once:?} -> {twice:?}");
+}
+
+#[test]
+fn expanding_latin_letters_count_as_they_become() {
+    // ϒ (upsilon lookalike), Œ (Latin, becomes "oe"), halfwidth Hangul jamo
+    let s = "2\u{3D2}\u{152}\u{FFD2}";
+    let once = normalize(s).text().to_owned();
+    assert_eq!(normalize(&once).text(), once);
 }

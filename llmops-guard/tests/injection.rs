@@ -1,0 +1,127 @@
+//! The rule-based injection detector on the **train** split of the labelled corpus
+//! (`tests/data/injection/train.jsonl`): detection per attack family and false positives per
+//! benign family, printed, with floors that fail the test when the rules regress. The
+//! held-out split is never read here (it measures the detector; see docs/guard.md).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::BTreeMap;
+
+use llmops_core::{Role, TextSource};
+use llmops_guard::injection::InjectionDetector;
+
+struct Row {
+    text: String,
+    attack: bool,
+    family: String,
+}
+
+fn train() -> Vec<Row> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/injection/train.jsonl"
+    );
+    let data = std::fs::read_to_string(path).expect("train split present");
+    data.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(v["split"], "train", "only the train split is read here");
+            Row {
+                text: v["text"].as_str().unwrap().to_owned(),
+                attack: v["label"] == "attack",
+                family: v["family"].as_str().unwrap_or("").to_owned(),
+            }
+        })
+        .collect()
+}
+
+fn source_for(family: &str) -> TextSource {
+    match family {
+        // documents and the indirect attacks hidden in them arrive as retrieved context
+        "indirect" | "document" => TextSource::Retrieved,
+        _ => TextSource::Message(Role::User),
+    }
+}
+
+#[test]
+fn train_split_rates() {
+    let rows = train();
+    let detector = InjectionDetector::new();
+    let mut per: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
+    for r in &rows {
+        let hit = detector
+            .analyze(&r.text, source_for(&r.family))
+            .is_injection();
+        if hit != r.attack
+            && let Ok(path) = std::env::var("INJECTION_MISSES")
+        {
+            use std::io::Write as _;
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .unwrap();
+            let t: String = r.text.chars().take(300).collect();
+            writeln!(f, "{}\t{}\t{:?}", r.family, r.attack, t).unwrap();
+        }
+        let e = per.entry((r.attack, r.family.clone())).or_default();
+        e.0 += usize::from(hit);
+        e.1 += 1;
+    }
+    let mut benign = (0, 0);
+    for ((attack, family), (hit, n)) in &per {
+        let rate = *hit as f64 / *n as f64;
+        let what = if *attack {
+            "detected"
+        } else {
+            "false positives"
+        };
+        eprintln!(
+            "{family:>22} {what:>15}: {hit:>4}/{n:<4} {:.1} %",
+            100.0 * rate
+        );
+        if !attack {
+            benign.0 += hit;
+            benign.1 += n;
+        }
+    }
+    let fp = benign.0 as f64 / benign.1.max(1) as f64;
+    eprintln!(
+        "benign overall false positives: {}/{} {:.2} %",
+        benign.0,
+        benign.1,
+        100.0 * fp
+    );
+    // Floors: measured values at the time of writing, minus a margin (rules alone; the
+    // learned detector is combined with this score for the targets).
+    let floor = |family: &str| -> f64 {
+        match family {
+            "delimiter" => 0.85,
+            "encoded" => 0.85,
+            "homoglyph" => 0.75,
+            "indirect" => 0.95,
+            "invisible" => 0.88,
+            "override" => 0.72,
+            "prompt_leak" => 0.62,
+            "roleplay" => 0.40,
+            "jailbreak_itw" => 0.40,
+            _ => 0.0,
+        }
+    };
+    for ((attack, family), (hit, n)) in &per {
+        if *attack {
+            let rate = *hit as f64 / *n as f64;
+            assert!(
+                rate >= floor(family),
+                "{family}: {rate:.3} below {}",
+                floor(family)
+            );
+        }
+    }
+    assert!(fp <= 0.01, "benign false positives {fp:.4}");
+}
