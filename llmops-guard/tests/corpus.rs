@@ -35,7 +35,24 @@ type DetectFn = fn(&str, TextSource) -> bool;
 
 /// The detectors measured on the held-out split, each with its floors in `floors.json`.
 fn detectors() -> Vec<(&'static str, DetectFn)> {
-    vec![("keyword_baseline", keyword_baseline), ("learned", learned)]
+    vec![
+        ("keyword_baseline", keyword_baseline),
+        ("rules", rules),
+        ("learned", learned),
+        ("rules_or_learned", rules_or_learned),
+    ]
+}
+
+/// The rule-based detector at its default thresholds.
+fn rules(text: &str, source: TextSource) -> bool {
+    use std::sync::OnceLock;
+    static D: OnceLock<llmops_guard::InjectionDetector> = OnceLock::new();
+    let d = D.get_or_init(llmops_guard::InjectionDetector::new);
+    d.analyze(text, source).is_injection()
+}
+
+fn rules_or_learned(text: &str, source: TextSource) -> bool {
+    rules(text, source) || learned(text, source)
 }
 
 /// The bundled learned model at its own thresholds (per source).
@@ -203,6 +220,8 @@ struct Rates {
     tpr: BTreeMap<String, (usize, usize)>,
     /// family -> (flagged, total) over benign texts
     fpr: BTreeMap<String, (usize, usize)>,
+    /// language -> (flagged, total) over attacks
+    tpr_lang: BTreeMap<String, (usize, usize)>,
 }
 
 impl Rates {
@@ -214,6 +233,11 @@ impl Rates {
             let e = map.entry(s.family.clone()).or_default();
             e.0 += usize::from(flagged);
             e.1 += 1;
+            if s.attack {
+                let e = r.tpr_lang.entry(s.lang.clone()).or_default();
+                e.0 += usize::from(flagged);
+                e.1 += 1;
+            }
         }
         r
     }
@@ -246,6 +270,12 @@ fn table(name: &str, r: &Rates) -> String {
             100.0 * ratio(t)
         ));
     }
+    let langs: Vec<String> = r
+        .tpr_lang
+        .iter()
+        .map(|(l, &(k, n))| format!("{l} {:.0}% ({k}/{n})", 100.0 * ratio((k, n))))
+        .collect();
+    out.push_str(&format!("attacks by language: {}\n", langs.join(", ")));
     out
 }
 
