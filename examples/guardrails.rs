@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use llmops::guard::pipeline::{GuardAction, GuardPolicy, GuardSet, GuardsExt, Rule};
 use llmops::guard::policy::ToolPolicy;
-use llmops::guard::{default_detector_guard, default_guard_set};
+use llmops::guard::{default_detector_guard, default_guard_set, default_injection_guard};
 use llmops::provider::scripted::Step;
 use llmops::{
     AuditEvent, AuditSink, Caller, ChatRequest, ChatResponse, Client, Error, MemoryObserver,
@@ -204,13 +204,17 @@ async fn main() -> Result<()> {
     // 2. Injection only flagged: the model is reached, follows the injection, and the tool
     //    policy refuses the email anyway.
     println!("2. injection rule relaxed to flag: the tool policy is the second line");
-    let relaxed = default_detector_guard()
+    let relaxed = default_injection_guard()
         .policy(GuardPolicy::default().first(Rule::new("injection.*", GuardAction::Flag)));
     let model_calls = Arc::new(AtomicUsize::new(0));
     let records = MemoryObserver::new();
     let client = Client::builder()
         .provider(gullible_model(model_calls.clone()))
-        .guards(GuardSet::new().guard(relaxed))
+        .guards(
+            GuardSet::new()
+                .guard(default_detector_guard())
+                .input_guard(relaxed),
+        )
         .observer(records.clone())
         .build()?;
     let out = tools.run(&client, customer_request()).await?;

@@ -47,7 +47,9 @@ pub mod pipeline;
 pub mod policy;
 pub mod secrets;
 
-pub use defaults::{default_detector_guard, default_guard_set, default_guards};
+pub use defaults::{
+    default_detector_guard, default_guard_set, default_guards, default_injection_guard,
+};
 pub use detector::Detector;
 pub use error::{GuardError, Result};
 pub use injection::{InjectionDetector, InjectionFamily};

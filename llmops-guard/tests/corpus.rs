@@ -39,7 +39,7 @@ fn detectors() -> Vec<(&'static str, DetectFn)> {
         ("keyword_baseline", keyword_baseline),
         ("rules", rules),
         ("learned", learned),
-        ("rules_or_learned", rules_or_learned),
+        ("default_injection_guard", default_injection_guard),
     ]
 }
 
@@ -51,8 +51,13 @@ fn rules(text: &str, source: TextSource) -> bool {
     d.analyze(text, source).is_injection()
 }
 
-fn rules_or_learned(text: &str, source: TextSource) -> bool {
-    rules(text, source) || learned(text, source)
+/// What ships: `default_injection_guard()` (rules + learned model, the default policy); a
+/// text counts as detected when the guard blocks it.
+fn default_injection_guard(text: &str, source: TextSource) -> bool {
+    use std::sync::OnceLock;
+    static G: OnceLock<llmops_guard::DetectorGuard> = OnceLock::new();
+    let g = G.get_or_init(llmops_guard::default_injection_guard);
+    g.decide(text, source).into_verdict().action() == "block"
 }
 
 /// The bundled learned model at its own thresholds (per source).

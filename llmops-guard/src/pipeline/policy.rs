@@ -245,13 +245,12 @@ impl Rule {
 /// |---|---|---|---|---|
 /// | 1 | `secret.*` | output | 0 | block |
 /// | 2 | `secret.*` | inputs | 0 | redact |
-/// | 3 | `injection.*` | retrieved, tool results | 0.5 | block |
-/// | 4 | `injection.*` | user | 0.7 | block |
-/// | 5 | `injection.*` | any | 0 | flag |
-/// | 6 | `output.*` | output | 0.6 | block |
-/// | 7 | `output.*` | output | 0 | flag (plain links to unknown domains score 0.25–0.35) |
-/// | 8 | `denylist.*` | any | 0 | block |
-/// | 9 | `pii.*` | any | 0 | redact |
+/// | 3 | `injection.*` | user, retrieved, tool results | 0 | block |
+/// | 4 | `injection.*` | any other | 0 | flag |
+/// | 5 | `output.*` | output | 0.6 | block |
+/// | 6 | `output.*` | output | 0 | flag (plain links to unknown domains score 0.25–0.35) |
+/// | 7 | `denylist.*` | any | 0 | block |
+/// | 8 | `pii.*` | any | 0 | redact |
 /// | – | anything else | | | flag (the fallback) |
 ///
 /// Untrusted sources are never treated more leniently than user input, so text that only
@@ -263,7 +262,8 @@ impl Rule {
 /// let p = GuardPolicy::default();
 /// let f = Finding::new("injection.override", 0, 5, 0.6);
 /// assert_eq!(p.action(TextSource::Retrieved, &f), GuardAction::Block);
-/// assert_eq!(p.action(TextSource::Message(Role::User), &f), GuardAction::Flag);
+/// assert_eq!(p.action(TextSource::Message(Role::User), &f), GuardAction::Block);
+/// assert_eq!(p.action(TextSource::Message(Role::System), &f), GuardAction::Flag);
 /// let strict = GuardPolicy::empty().rule(Rule::new("pii.email", GuardAction::Block).sources(Sources::OUTPUT));
 /// assert_eq!(strict.action(TextSource::Output, &Finding::new("pii.email", 0, 5, 0.9)), GuardAction::Block);
 /// assert_eq!(strict.action(TextSource::Message(Role::User), &Finding::new("pii.email", 0, 5, 0.9)), GuardAction::Flag);
@@ -281,13 +281,7 @@ impl Default for GuardPolicy {
             .rule(Rule::new("secret.*", GuardAction::Redact).sources(Sources::INPUT))
             .rule(
                 Rule::new("injection.*", GuardAction::Block)
-                    .sources(Sources::UNTRUSTED)
-                    .min_score(0.5),
-            )
-            .rule(
-                Rule::new("injection.*", GuardAction::Block)
-                    .sources(Sources::USER)
-                    .min_score(0.7),
+                    .sources(Sources::UNTRUSTED | Sources::USER),
             )
             .rule(Rule::new("injection.*", GuardAction::Flag))
             .rule(
@@ -385,8 +379,8 @@ mod tests {
             GuardAction::Block
         );
         assert_eq!(
-            p.action(user, &f("injection.override", 0.6)),
-            GuardAction::Flag
+            p.action(user, &f("injection.override", 0.3)),
+            GuardAction::Block
         );
         assert_eq!(
             p.action(TextSource::ToolResult, &f("injection.override", 0.6)),
