@@ -239,7 +239,7 @@ fn emit_word(
 }
 
 /// Obfuscation signals from normalisation, one bit each, that enter the model as features of
-/// the whole text (see [`Signals::from_counts`]).
+/// the whole text (see [`Signals::from_normalized`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Signals(pub u8);
 
@@ -277,7 +277,7 @@ impl Signals {
     }
 }
 
-/// The text the model scores: the normalised text (see [`crate::normalize`]), followed, when
+/// The text the model scores: the normalised text (see [`normalize`](crate::normalize())), followed, when
 /// invisible characters carried a payload, by a line break and each normalised payload; and
 /// the obfuscation [`Signals`]. The trainer and the detector both go through this function.
 ///
