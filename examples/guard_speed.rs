@@ -2,25 +2,40 @@
 //! (`scripts/peers/presidio/run.sh` runs this and Microsoft Presidio on the same texts).
 //!
 //! `cargo run --release --example guard_speed --features guard -- FILE...` prints one JSON
-//! object per detector and file: bytes, seconds per scan, MB/s, and the categories found.
+//! object per detector group and file: bytes, seconds per scan, MB/s, and the categories
+//! found. Groups: `pii`, `secrets`, `injection_rules`, `injection_learned`, `rules` (the first
+//! three one after the other) and `all` (all four).
 #![allow(clippy::print_stdout)]
 
 use std::time::{Duration, Instant};
 
-use llmops::guard::Detector;
 use llmops::guard::pii::PiiScanner;
+use llmops::guard::{Detector, InjectionDetector, LearnedDetector, SecretScanner};
 use llmops::{Finding, Role, TextSource};
 
+/// A named group of detectors, run one after the other on the same text.
+struct Group {
+    name: &'static str,
+    detectors: Vec<Box<dyn Detector>>,
+}
+
+impl Group {
+    fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+        for d in &self.detectors {
+            d.scan(text, TextSource::Message(Role::User), out);
+        }
+    }
+}
+
 /// Scans `text` repeatedly for at least `min`; returns seconds per scan.
-fn timed(d: &dyn Detector, text: &str, min: Duration) -> f64 {
+fn timed(g: &Group, text: &str, min: Duration) -> f64 {
     let mut out = Vec::new();
-    let source = TextSource::Message(Role::User);
-    d.scan(text, source, &mut out);
+    g.scan(text, &mut out);
     let start = Instant::now();
     let mut n = 0u32;
     loop {
         out.clear();
-        d.scan(std::hint::black_box(text), source, &mut out);
+        g.scan(std::hint::black_box(text), &mut out);
         n += 1;
         let el = start.elapsed();
         if el >= min {
@@ -29,20 +44,36 @@ fn timed(d: &dyn Detector, text: &str, min: Duration) -> f64 {
     }
 }
 
+fn groups() -> Vec<Group> {
+    let pii = || Box::new(PiiScanner::new()) as Box<dyn Detector>;
+    let secrets = || Box::new(SecretScanner::new()) as Box<dyn Detector>;
+    let rules = || Box::new(InjectionDetector::new()) as Box<dyn Detector>;
+    let learned = || Box::new(LearnedDetector::new()) as Box<dyn Detector>;
+    let group = |name, detectors| Group { name, detectors };
+    vec![
+        group("pii", vec![pii()]),
+        group("secrets", vec![secrets()]),
+        group("injection_rules", vec![rules()]),
+        group("injection_learned", vec![learned()]),
+        group("rules", vec![pii(), secrets(), rules()]),
+        group("all", vec![pii(), secrets(), rules(), learned()]),
+    ]
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let paths: Vec<String> = std::env::args().skip(1).collect();
     if paths.is_empty() {
         return Err("usage: guard_speed FILE...".into());
     }
-    let detectors: Vec<Box<dyn Detector>> = vec![Box::new(PiiScanner::new())];
+    let groups = groups();
     for path in &paths {
         let text = std::fs::read_to_string(path)?;
-        for d in &detectors {
+        for g in &groups {
             let mut found: Vec<Finding> = Vec::new();
-            d.scan(&text, TextSource::Message(Role::User), &mut found);
+            g.scan(&text, &mut found);
             let mut cats: Vec<&str> = found.iter().map(|f| f.category.as_str()).collect();
             cats.sort_unstable();
-            let per = timed(d.as_ref(), &text, Duration::from_secs(2));
+            let per = timed(g, &text, Duration::from_secs(2));
             let name = std::path::Path::new(path)
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -50,7 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "{}",
                 serde_json::json!({
-                    "peer": "llmops", "mode": d.name(), "text": name,
+                    "peer": "llmops", "mode": g.name, "text": name,
                     "bytes": text.len(), "seconds_per_scan": per,
                     "mb_per_s": text.len() as f64 / per / 1e6, "findings": cats,
                 })
