@@ -14,15 +14,9 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use llmops::guard::pii::{PiiScanner, Pseudonymizer, RedactionMode, redact};
 
-const PROSE: &[&str] = &[
-    "Hi, I ordered a pair of running shoes last week (order 4471-2209) and they have not arrived yet.",
-    "The tracking page says it left the warehouse on 2024-05-03 at 14:32 but nothing since then.",
-    "I paid 89.90 EUR including 4.95 shipping, and the app (version 3.12.1) shows no update.",
-    "Could you check whether the parcel is stuck somewhere, or send a replacement in size 42?",
-    "See https://shop.example.com/orders/4471-2209 for the details; the invoice number is 2024-000318.",
-    "If a refund is easier, that is fine too, as long as it arrives before the end of the month.",
-    "Thanks a lot for your help, the support team has always been quick to answer so far.",
-];
+#[path = "common/guard_prompt.rs"]
+mod guard_prompt;
+use guard_prompt::{PROSE, prompt as support_prompt};
 
 const PII: &[&str] = &[
     "You can reach me at jane.doe@example.com",
@@ -34,20 +28,9 @@ const PII: &[&str] = &[
 ];
 
 fn prompt(with_pii: bool) -> String {
-    let mut s = String::new();
-    let mut i = 0;
-    while s.len() < 4096 {
-        s.push_str(PROSE[i % PROSE.len()]);
-        s.push(' ');
-        if with_pii && i % 3 == 1 {
-            s.push_str(PII[(i / 3) % PII.len()]);
-            s.push(' ');
-        }
-        i += 1;
-    }
-    // ASCII only, so any byte is a character boundary
-    s.truncate(4096);
-    s
+    support_prompt(PROSE, 4096, |i| {
+        (with_pii && i % 3 == 1).then(|| PII[(i / 3) % PII.len()])
+    })
 }
 
 fn bench(c: &mut Criterion) {
