@@ -1,32 +1,10 @@
 //! `llmops guard scan`, offline: text files, JSONL, `--json`, exit codes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use crate::cli_support::{llmops, with_stdin};
 
 use serde_json::Value;
-
-fn llmops() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_llmops"));
-    c.current_dir(std::env::temp_dir());
-    c
-}
-
-fn with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = llmops()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 /// `n` characters of `alphabet`, pseudo-random (xorshift), so key shapes are built at run time.
 fn noise(n: usize, seed: u64, alphabet: &[u8]) -> String {

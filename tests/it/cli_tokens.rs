@@ -1,32 +1,8 @@
 //! `llmops tokens count`, offline.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use crate::cli_support::{llmops, with_stdin};
 
 use llmops::{Encoding, Tiktoken, TokenCounter};
-
-fn llmops() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_llmops"));
-    c.current_dir(std::env::temp_dir());
-    c
-}
-
-fn with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = llmops()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 #[test]
 fn counts_stdin_raw_text_for_bare_model_names() {

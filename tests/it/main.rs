@@ -21,6 +21,8 @@ mod cli_guard;
 mod cli_prompt;
 #[cfg(all(feature = "cli", feature = "rag"))]
 mod cli_rag;
+#[cfg(all(feature = "cli", any(feature = "guard", feature = "tokens")))]
+mod cli_support;
 #[cfg(all(feature = "cli", feature = "tokens"))]
 mod cli_tokens;
 mod facade;
