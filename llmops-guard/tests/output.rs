@@ -18,38 +18,14 @@ use llmops_guard::output::{
     SchemaGuard,
 };
 use proptest::prelude::*;
+
+mod common;
+use common::stream::stream;
 use serde_json::json;
 
 const SYSTEM: &str = "You are Nova, the billing assistant of Example Corp. Answer only questions \
                       about invoices, refunds and payment methods. Escalate disputes over 500 EUR \
                       to a human agent and never mention the internal fraud score.";
-
-/// A stream tap with a hold-back window (see tests/secrets.rs): (cut, bytes released first).
-fn stream(detector: &dyn Detector, chunks: &[&str]) -> (bool, usize) {
-    let window = detector.max_match_len().unwrap_or(usize::MAX);
-    let mut text = String::new();
-    let mut released = 0;
-    let mut found = Vec::new();
-    for (i, chunk) in chunks.iter().enumerate() {
-        text.push_str(chunk);
-        found.clear();
-        detector.scan(&text[released..], TextSource::Output, &mut found);
-        if !found.is_empty() {
-            return (true, released);
-        }
-        let last = i + 1 == chunks.len();
-        let mut to = if last {
-            text.len()
-        } else {
-            text.len().saturating_sub(window)
-        };
-        while !text.is_char_boundary(to) {
-            to -= 1;
-        }
-        released = released.max(to);
-    }
-    (false, released)
-}
 
 /// Splits `text` at every char boundary into two chunks and, for a sample of pairs, three;
 /// asserts the leak at `leak_start` is cut before any of it is released.
@@ -58,13 +34,13 @@ fn cut_at_every_split(detector: &dyn Detector, text: &str, leak_start: usize) {
         .filter(|i| text.is_char_boundary(*i))
         .collect();
     for &a in &bounds {
-        let (cut, released) = stream(detector, &[&text[..a], &text[a..]]);
+        let (cut, released) = stream(detector, &[&text[..a], &text[a..]], 0.0);
         assert!(cut, "split at {a}: not cut");
         assert!(released <= leak_start, "split at {a}: released {released}");
     }
     for &a in bounds.iter().step_by(7) {
         for &b in bounds.iter().filter(|b| **b > a).step_by(11) {
-            let (cut, released) = stream(detector, &[&text[..a], &text[a..b], &text[b..]]);
+            let (cut, released) = stream(detector, &[&text[..a], &text[a..b], &text[b..]], 0.0);
             assert!(cut && released <= leak_start, "splits {a}/{b}");
         }
     }

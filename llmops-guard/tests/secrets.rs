@@ -20,6 +20,9 @@ use llmops_guard::Detector;
 use llmops_guard::secrets::{SecretKind, SecretRedaction, SecretScanner, redact_secrets};
 use proptest::prelude::*;
 
+mod common;
+use common::stream::stream;
+
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const URLSAFE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -135,35 +138,6 @@ fn core_seams_as_trait_objects() {
     // Debug of the findings and of the scanner carry no secret bytes
     let dbg = format!("{found:?} {:?}", SecretScanner::new().scan(&text));
     assert!(!dbg.contains(&secret[..12]));
-}
-
-/// What a stream tap with a hold-back window of `window` bytes does: after each chunk it scans
-/// the text not yet released and cuts on a finding, else releases all but the last `window`
-/// bytes. Returns (cut, bytes released before the cut).
-fn stream(detector: &dyn Detector, chunks: &[&str], min_score: f32) -> (bool, usize) {
-    let window = detector.max_match_len().unwrap_or(usize::MAX);
-    let mut text = String::new();
-    let mut released = 0;
-    let mut found = Vec::new();
-    for (i, chunk) in chunks.iter().enumerate() {
-        text.push_str(chunk);
-        found.clear();
-        detector.scan(&text[released..], TextSource::Output, &mut found);
-        if found.iter().any(|f| f.score >= min_score) {
-            return (true, released);
-        }
-        let last = i + 1 == chunks.len();
-        let mut to = if last {
-            text.len()
-        } else {
-            text.len().saturating_sub(window)
-        };
-        while !text.is_char_boundary(to) {
-            to -= 1;
-        }
-        released = released.max(to);
-    }
-    (false, released)
 }
 
 #[test]

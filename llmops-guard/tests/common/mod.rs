@@ -1,0 +1,3 @@
+//! Helpers shared by llmops-guard's integration tests.
+
+pub(crate) mod stream;
