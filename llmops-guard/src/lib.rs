@@ -46,6 +46,7 @@ pub mod pii;
 pub mod pipeline;
 pub mod policy;
 pub mod secrets;
+mod spans;
 
 pub use defaults::{
     default_detector_guard, default_guard_set, default_guards, default_injection_guard,

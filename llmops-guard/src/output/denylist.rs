@@ -1,12 +1,11 @@
 //! [`DenyList`]: banned topics as named lists of phrases, matched with Aho-Corasick.
 
-use std::collections::BTreeMap;
-
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use llmops_core::{Finding, TextSource};
 
 use super::error::OutputError;
 use crate::detector::Detector;
+use crate::spans::keep_best_disjoint;
 
 /// One topic: its category (`denylist.<topic>`) and score.
 #[derive(Debug, Clone)]
@@ -215,16 +214,7 @@ impl Detector for DenyList {
             return;
         }
         hits.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
-        // kept spans by start; they never overlap, so only the last one starting before a
-        // candidate's end can overlap it
-        let mut kept: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-        for (s, e, topic) in hits {
-            let clash = kept.range(..e).next_back().is_some_and(|(_, k)| k.0 > s);
-            if !clash {
-                kept.insert(s, (e, topic));
-            }
-        }
-        for (s, (e, topic)) in kept {
+        for (s, e, topic) in keep_best_disjoint(hits, |h| (h.0, h.1)) {
             if let Some(t) = self.topics.get(topic) {
                 out.push(Finding::new(t.category.as_str(), s, e, t.score));
             }

@@ -8,11 +8,12 @@
 //! a text with candidates that validation rejects (`4471-2209`) pays one small allocation for
 //! the set's answer and the search of the recognizers concerned.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexSet};
+
+use crate::spans::keep_best_disjoint;
 
 use super::category::{PiiCategory, PiiFinding};
 use super::validate;
@@ -441,17 +442,5 @@ fn resolve_overlaps(mut found: Vec<PiiFinding>) -> Vec<PiiFinding> {
             .then(b.len().cmp(&a.len()))
             .then(a.start.cmp(&b.start))
     });
-    // Kept spans by start; they never overlap, so only the last one starting before a
-    // candidate's end can overlap it.
-    let mut kept: BTreeMap<usize, PiiFinding> = BTreeMap::new();
-    for f in found {
-        let clash = kept
-            .range(..f.end)
-            .next_back()
-            .is_some_and(|(_, k)| k.end > f.start);
-        if !clash {
-            kept.insert(f.start, f);
-        }
-    }
-    kept.into_values().collect()
+    keep_best_disjoint(found, |f| (f.start, f.end))
 }

@@ -2,7 +2,6 @@
 //! next to their key id) and overlap resolution.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use llmops_core::{Finding, Redactor, TextSource};
 
@@ -13,6 +12,7 @@ use super::rules::{
 };
 use super::validate::{Classes, base64_byte, shannon};
 use crate::detector::Detector;
+use crate::spans::keep_best_disjoint;
 
 /// Finds secrets in text: provider API keys, private key blocks, JWTs, passwords in connection
 /// strings, and high-entropy values after a keyword.
@@ -204,17 +204,7 @@ fn resolve_overlaps(mut found: Vec<SecretFinding>) -> Vec<SecretFinding> {
             .then(b.len().cmp(&a.len()))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: BTreeMap<usize, SecretFinding> = BTreeMap::new();
-    for f in found {
-        let clash = kept
-            .range(..f.end)
-            .next_back()
-            .is_some_and(|(_, k)| k.end > f.start);
-        if !clash {
-            kept.insert(f.start, f);
-        }
-    }
-    kept.into_values().collect()
+    keep_best_disjoint(found, |f| (f.start, f.end))
 }
 
 impl Detector for SecretScanner {
