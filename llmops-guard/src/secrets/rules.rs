@@ -400,7 +400,7 @@ pub(crate) fn generic(kw: &str, text: &str, start: usize, end: usize) -> Option<
     let bytes = value.as_bytes();
     let lower_kw = kw.to_ascii_lowercase();
     let password = lower_kw.starts_with("pass") || lower_kw == "pwd";
-    if code_like(value) || value.contains("://") || placeholder(value) {
+    if code_like(value) || value.contains("://") || placeholder(value) || assignment(value) {
         return None;
     }
     let c = Classes::of(bytes);
@@ -437,6 +437,21 @@ pub(crate) fn generic(kw: &str, text: &str, start: usize, end: usize) -> Option<
         score += 0.1;
     }
     Some((SecretKind::Generic, start, end, score))
+}
+
+/// Whether `value` is itself an assignment (`client_secret=…`, `key:…`): an identifier, then
+/// `=` or `:` and more. The scanner then finds the inner assignment on its own (base64
+/// padding, `=` only at the end, is not one).
+fn assignment(value: &str) -> bool {
+    let Some(sep) = value.find(['=', ':']) else {
+        return false;
+    };
+    let (name, rest) = value.split_at(sep);
+    rest.len() > 1
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 /// The bearer rule: a token after `Bearer` (an `Authorization` header in a pasted request).

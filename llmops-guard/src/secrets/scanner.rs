@@ -126,11 +126,16 @@ impl SecretScanner {
     fn run_rule(&self, rule: Rule, re: &regex::Regex, text: &str, out: &mut Vec<SecretFinding>) {
         match rule {
             Rule::Generic => {
-                for caps in re.captures_iter(text) {
+                // The next search starts at the value, not after it: a value may hold the
+                // real assignment (`token = client_secret=…`), which the value's own check
+                // rejects as a whole.
+                let mut at = 0;
+                while let Some(caps) = re.captures_at(text, at) {
                     let (Some(kw), Some(v)) = (caps.get(1), caps.get(2)) else {
-                        continue;
+                        break;
                     };
                     self.keep(out, generic(kw.as_str(), text, v.start(), v.end()));
+                    at = v.start();
                 }
             }
             Rule::Bearer => {

@@ -586,3 +586,16 @@ fn standard_base64_of_random_bytes_is_not_a_secret_without_a_keyword() {
     let blob = STANDARD.encode(rand_str(99, ALNUM, 300));
     assert!(SecretScanner::new().scan(&blob).is_empty());
 }
+
+#[test]
+fn an_assignment_inside_a_rejected_value_is_still_found() {
+    // found by the proptest above: "token = client_secret=<hex>" took the whole rest as the
+    // token's value, rejected it, and searched on after it
+    let hexkey = rand_str(47, HEX, 40);
+    let text = format!("the token = client_secret={hexkey}");
+    let found = SecretScanner::new().scan(&text);
+    assert!(
+        found.iter().any(|f| f.text(&text) == Some(hexkey.as_str())),
+        "{found:?}"
+    );
+}
