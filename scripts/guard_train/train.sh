@@ -4,7 +4,8 @@
 #
 # Reads the corpus's train split only (llmops-guard/tests/data/injection/*.jsonl, lines with
 # "split":"train"; files named *heldout* are never opened) plus the seed set beside this
-# script. Deterministic: the same data and flags give the same bytes. Prints the
+# script and augment.jsonl (written by augment.py from ml_text.py and local Debian text; its
+# `group` field is the unit of the grouped cross-validation). Deterministic: the same data and flags give the same bytes. Prints the
 # cross-validation figures and keeps them in scripts/guard_train/last-run.txt.
 # Retrain on your own data: add --extra your.jsonl ({"text","label":"attack"|"benign","family"}
 # per line) and --out your-model.bin, then LearnedModel::from_bytes(&std::fs::read(..)?)?.
@@ -13,6 +14,8 @@ cd "$(dirname "$0")/../.."
 cargo run --release -p llmops-guard --example train_injection -- \
     --data llmops-guard/tests/data/injection \
     --extra scripts/guard_train/seed.jsonl \
+    --extra scripts/guard_train/augment.jsonl \
     --background scripts/guard_train/benign-extra.jsonl \
     --out llmops-guard/models/injection-v1.bin \
+    --bits 18 --l2 1e-6,1e-5 \
     "$@" | tee scripts/guard_train/last-run.txt
