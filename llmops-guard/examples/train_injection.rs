@@ -28,7 +28,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use llmops_guard::learned::{FeatureConfig, LearnedModel, Signals, feature_norm, scored_text};
+use llmops_core::{Role, TextSource};
+use llmops_guard::injection::InjectionDetector;
+use llmops_guard::learned::{
+    FeatureConfig, LearnedModel, RuleFeatures, STACK_LEN, Signals, Stack, feature_norm, scored_text,
+};
 
 /// A sparse feature vector: (bucket, value) sorted by bucket.
 type Sparse = Vec<(u32, f32)>;
@@ -44,9 +48,16 @@ struct Doc {
     group: String,
     text: String,
     signals: Signals,
-    /// Counts for threshold selection (corpus and `--extra`); `--background` texts train but
-    /// are reported apart, so easy background text cannot lower the threshold.
+    /// Corpus and `--extra` texts; `--background` texts are reported apart (they count in
+    /// the threshold's benign pool of their source kind).
     calibrate: bool,
+    /// Scanned as retrieved context (benign documents, indirect attacks, background prose)
+    /// rather than as a user message: the source kind whose threshold applies.
+    indirect: bool,
+    /// The rule detector's report on the original text, for the stacker.
+    rules: RuleFeatures,
+    /// Whether the rule detector alone flags the text (at its own per-source thresholds).
+    rules_hit: bool,
     /// (bucket, weight) with weight = count / √n, sorted by bucket.
     x: Vec<(u32, f32)>,
     /// Extra examples with the text's label: windows of long benign texts; for short attacks,
@@ -69,6 +80,9 @@ struct Opts {
     window: u16,
     /// `true`: source-grouped folds (default); `false`: folds stratified by label and family.
     grouped: bool,
+    /// Largest out-of-fold false-positive rate any benign family (of ≥ 30 texts) may have at
+    /// the chosen threshold (the pooled rate of the source kind is `fpr`).
+    family_cap: f64,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -124,7 +138,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .len()
     );
 
-    let mut best: Option<(f32, f32, f64, Vec<f32>)> = None; // (l2, threshold, tpr, oof)
+    let mut best: Option<(f32, Thresholds, f64, Vec<f32>)> = None;
     for &l2 in &o.l2 {
         let mut oof = vec![0f32; docs.len()];
         for k in 0..o.folds {
@@ -147,9 +161,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("  {x:?}");
             }
         }
-        let (t, tpr, fpr) = pick_threshold(&docs, &oof, o.fpr);
+        let t = pick_thresholds(&docs, &oof, &o);
+        let (tpr, fpr) = rates(&docs, &oof, &t);
         println!(
-            "cv l2={l2:e}: threshold {t:.4} -> detection {:.2}%, false positives {:.2}%",
+            "cv l2={l2:e}: thresholds user {:.4} / retrieved {:.4} -> detection {:.2}%, false positives {:.2}%",
+            t.user,
+            t.indirect,
             tpr * 100.0,
             fpr * 100.0
         );
@@ -157,25 +174,142 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             best = Some((l2, t, tpr, oof));
         }
     }
-    let (l2, threshold, _, oof) = best.ok_or("no L2 value given")?;
-    println!("\nchosen l2={l2:e}, threshold {threshold:.4}; out-of-fold per family:");
-    report(&docs, &oof, threshold);
-    report_langs(&docs, &oof, threshold);
+    let (l2, t, _, oof) = best.ok_or("no L2 value given")?;
+    println!(
+        "\nchosen l2={l2:e}, thresholds: user messages {:.4}, retrieved text / tool results {:.4}",
+        t.user, t.indirect
+    );
+    println!("\n### learned model alone, out of fold\n");
+    report(&docs, &oof, &t);
+    report_langs(&docs, &oof, &t);
 
+    // the rule detector alone (its own thresholds), for comparison
+    let rule_scores: Vec<f32> = docs
+        .iter()
+        .map(|d| f32::from(u8::from(d.rules_hit)))
+        .collect();
+    let half = Thresholds {
+        user: 0.5,
+        indirect: 0.5,
+    };
+    println!("\n### rules alone (InjectionDetector at its own thresholds)\n");
+    report(&docs, &rule_scores, &half);
+
+    // the stacker: learned out-of-fold logit + rule features, fitted per fold on the other
+    // folds' out-of-fold values, then on all of them
+    let inputs: Vec<[f32; STACK_LEN]> = docs
+        .iter()
+        .zip(&oof)
+        .map(|(d, &p)| Stack::inputs(logit(p), &d.rules))
+        .collect();
+    let mut stacked = vec![0f32; docs.len()];
+    for k in 0..o.folds {
+        let train: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] != k).collect();
+        let st = fit_stack(&docs, &inputs, &train);
+        for i in (0..docs.len()).filter(|&i| fold[i] == k) {
+            stacked[i] = sigmoid(dot(&st.0, &inputs[i]));
+        }
+    }
+    let st_t = pick_thresholds(&docs, &stacked, &o);
     let all: Vec<usize> = (0..docs.len()).collect();
-    let model = fit(&docs, &all, l2, &o)?.with_threshold(threshold)?;
+    let stack = fit_stack(&docs, &inputs, &all);
+    println!(
+        "\n### stacked (learned logit + rule features), out of fold; thresholds user {:.4}, retrieved {:.4}\nweights {:?}\n",
+        st_t.user, st_t.indirect, stack.0
+    );
+    report(&docs, &stacked, &st_t);
+    report_langs(&docs, &stacked, &st_t);
+    let either: Vec<f32> = docs
+        .iter()
+        .zip(&stacked)
+        .map(|(d, &p)| {
+            let th = if d.indirect { st_t.indirect } else { st_t.user };
+            f32::from(u8::from(d.rules_hit || p >= th))
+        })
+        .collect();
+    println!(
+        "\n### stacked OR rules (what a combined detector that also keeps the rule verdict flags)\n"
+    );
+    report(&docs, &either, &half);
+
+    let model = fit(&docs, &all, l2, &o)?
+        .with_threshold(t.user)?
+        .with_indirect_threshold(t.indirect)?
+        .with_stack(stack, st_t.user, st_t.indirect)?;
     let bytes = model.to_bytes();
     let back = LearnedModel::from_bytes(&bytes)?;
     let fit_fp = docs
         .iter()
-        .filter(|d| !d.label && back.score_prepared(&d.text, d.signals).probability >= threshold)
+        .filter(|d| {
+            let th = if d.indirect { t.indirect } else { t.user };
+            !d.label && back.score_prepared(&d.text, d.signals).probability >= th
+        })
         .count();
     println!(
-        "final model on all of train: {fit_fp} benign texts over the threshold (training fit)"
+        "\nfinal model on all of train: {fit_fp} benign texts over the threshold (training fit)"
     );
     std::fs::write(&o.out, &bytes)?;
     println!("wrote {} ({} bytes)", o.out.display(), bytes.len());
     Ok(())
+}
+
+/// The thresholds of the two source kinds.
+#[derive(Debug, Clone, Copy)]
+struct Thresholds {
+    /// User messages (and every source but retrieved text and tool results).
+    user: f32,
+    /// Retrieved text and tool results.
+    indirect: f32,
+}
+
+fn logit(p: f32) -> f32 {
+    let p = p.clamp(1e-7, 1.0 - 1e-7);
+    (p / (1.0 - p)).ln().clamp(-16.0, 16.0)
+}
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+fn dot(w: &[f32; STACK_LEN], x: &[f32; STACK_LEN]) -> f32 {
+    w.iter().zip(x).map(|(a, b)| a * b).sum()
+}
+
+/// Logistic regression of the stacker (class-balanced, small L2, plain gradient descent on
+/// the full batch: 12 inputs, a few thousand texts). Reserved inputs stay zero.
+fn fit_stack(docs: &[Doc], inputs: &[[f32; STACK_LEN]], ids: &[usize]) -> Stack {
+    let pos = ids.iter().filter(|&&i| docs[i].label).count().max(1) as f32;
+    let neg = (ids.len() as f32 - pos).max(1.0);
+    let (cw_pos, cw_neg) = (0.5 / pos, 0.5 / neg);
+    let mut w = [0f32; STACK_LEN];
+    w[0] = 1.0;
+    let l2 = 1e-3f32;
+    for it in 0..3000 {
+        let mut g = [0f32; STACK_LEN];
+        for &i in ids {
+            let p = sigmoid(dot(&w, &inputs[i]));
+            let (y, cw) = if docs[i].label {
+                (1.0, cw_pos)
+            } else {
+                (0.0, cw_neg)
+            };
+            for (gj, xj) in g.iter_mut().zip(&inputs[i]) {
+                *gj += cw * (p - y) * xj;
+            }
+        }
+        let lr = if it < 1000 { 1.0 } else { 0.3 };
+        for j in 0..STACK_LEN {
+            // no penalty on the bias (input 1)
+            let pen = if j == 1 { 0.0 } else { l2 * w[j] };
+            w[j] -= lr * (g[j] + pen);
+        }
+    }
+    for (j, x) in w.iter_mut().enumerate() {
+        if j >= 12 || !x.is_finite() {
+            *x = 0.0;
+        }
+    }
+    Stack(w)
 }
 
 /// Folds stratified by (label, family): each group shuffled and dealt round-robin. Texts of
@@ -255,11 +389,12 @@ fn group_of(explicit: Option<&str>, source: &str, family: &str, lang: &str) -> S
 }
 
 /// Detection (attacks) and flag rate (benign) per language of the out-of-fold scores.
-fn report_langs(docs: &[Doc], scores: &[f32], t: f32) {
+fn report_langs(docs: &[Doc], scores: &[f32], t: &Thresholds) {
     let mut by: BTreeMap<(bool, &str), (usize, usize)> = BTreeMap::new();
     for (d, &s) in docs.iter().zip(scores).filter(|(d, _)| d.calibrate) {
         let e = by.entry((d.label, d.lang.as_str())).or_default();
-        e.0 += usize::from(s >= t);
+        let th = if d.indirect { t.indirect } else { t.user };
+        e.0 += usize::from(s >= th);
         e.1 += 1;
     }
     println!("\nout-of-fold per language:");
@@ -322,50 +457,74 @@ fn fit(
     Ok(LearnedModel::from_float(o.cfg, o.window, b, &w, 0.5)?)
 }
 
-/// The lowest threshold whose out-of-fold false-positive rate is ≤ `target` on **every**
-/// benign family (background text included, as its own families): one pooled rate would let
-/// many easy benign texts hide a family that fires often, e.g. long documents. Returns it with
-/// the detection and false-positive rates it gives (of the calibration texts).
-fn pick_threshold(docs: &[Doc], oof: &[f32], target: f64) -> (f32, f64, f64) {
-    let mut fams: BTreeMap<(bool, &str), Vec<f32>> = BTreeMap::new();
-    for (d, &s) in docs.iter().zip(oof).filter(|(d, _)| !d.label) {
-        fams.entry((d.calibrate, d.family.as_str()))
-            .or_default()
-            .push(s);
-    }
-    let mut t = 0f32;
-    for (fam, benign) in fams.iter_mut() {
-        benign.sort_by(|a, b| b.total_cmp(a));
-        let allowed = (target * benign.len() as f64).floor() as usize;
-        // strictly above the (allowed+1)-th highest benign score of the family
-        if let Some(&s) = benign.get(allowed) {
-            if std::env::var_os("TRAIN_DEBUG").is_some() {
-                println!(
-                    "  family {fam:?}: n {}, threshold {}",
-                    benign.len(),
-                    next_up(s)
-                );
-            }
-            t = t.max(next_up(s));
+/// Per source kind (user messages; retrieved text and tool results), the lowest threshold
+/// whose out-of-fold false positives, **pooled** over the kind's benign texts (background
+/// included), are ≤ `o.fpr`, raised if needed until no benign family of ≥ 30 texts is above
+/// `o.family_cap` (so thousands of easy texts cannot hide one family that fires often, without
+/// letting the hardest small family set the threshold alone).
+fn pick_thresholds(docs: &[Doc], oof: &[f32], o: &Opts) -> Thresholds {
+    let pick = |indirect: bool| -> f32 {
+        let mut pool: Vec<f32> = Vec::new();
+        let mut fams: BTreeMap<(bool, &str), Vec<f32>> = BTreeMap::new();
+        for (d, &s) in docs
+            .iter()
+            .zip(oof)
+            .filter(|(d, _)| !d.label && d.indirect == indirect)
+        {
+            pool.push(s);
+            fams.entry((d.calibrate, d.family.as_str()))
+                .or_default()
+                .push(s);
         }
+        let lowest = |mut v: Vec<f32>, target: f64| -> f32 {
+            v.sort_by(|a, b| b.total_cmp(a));
+            let allowed = (target * v.len() as f64).floor() as usize;
+            v.get(allowed).map_or(0.0, |&s| next_up(s))
+        };
+        let mut t = lowest(pool, o.fpr);
+        for (fam, v) in fams {
+            if v.len() >= 30 {
+                let ft = lowest(v.clone(), o.family_cap);
+                if std::env::var_os("TRAIN_DEBUG").is_some() {
+                    println!(
+                        "  {} family {fam:?}: n {}, cap threshold {ft}",
+                        if indirect { "retrieved" } else { "user" },
+                        v.len()
+                    );
+                }
+                t = t.max(ft);
+            }
+        }
+        t.clamp(0.0, 1.0)
+    };
+    Thresholds {
+        user: pick(false),
+        indirect: pick(true),
     }
-    let t = t.clamp(0.0, 1.0);
+}
+
+/// Detection and false-positive rate of the calibration texts (corpus and `--extra`), each
+/// text at its source kind's threshold.
+fn rates(docs: &[Doc], oof: &[f32], t: &Thresholds) -> (f64, f64) {
     let rate = |label: bool| {
         let (hit, all) = docs
             .iter()
             .zip(oof)
             .filter(|(d, _)| d.label == label && d.calibrate)
-            .fold((0, 0), |(h, a), (_, &s)| (h + usize::from(s >= t), a + 1));
+            .fold((0, 0), |(h, a), (d, &s)| {
+                let th = if d.indirect { t.indirect } else { t.user };
+                (h + usize::from(s >= th), a + 1)
+            });
         hit as f64 / all.max(1) as f64
     };
-    (t, rate(true), rate(false))
+    (rate(true), rate(false))
 }
 
 fn next_up(x: f32) -> f32 {
     f32::from_bits(x.to_bits() + 1)
 }
 
-fn report(docs: &[Doc], scores: &[f32], t: f32) {
+fn report(docs: &[Doc], scores: &[f32], t: &Thresholds) {
     let mut by: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
     for (d, &s) in docs.iter().zip(scores) {
         let fam = if d.calibrate {
@@ -374,7 +533,8 @@ fn report(docs: &[Doc], scores: &[f32], t: f32) {
             format!("{} (background, not in the totals)", d.family)
         };
         let e = by.entry((d.label, fam)).or_default();
-        e.0 += usize::from(s >= t);
+        let th = if d.indirect { t.indirect } else { t.user };
+        e.0 += usize::from(s >= th);
         e.1 += 1;
     }
     println!("| label | family | n | flagged | rate |");
@@ -447,7 +607,19 @@ fn load(
             let pkg = src.split_once(": ").map_or(src, |s| s.1);
             format!("background:{}", pkg.split('/').next().unwrap_or(pkg))
         };
+        // retrieved context: benign documents and indirect attacks (as the corpus test scans
+        // them), background prose
+        let indirect = family == "document" || family == "indirect";
+        let source = if indirect {
+            TextSource::Retrieved
+        } else {
+            TextSource::Message(Role::User)
+        };
+        let report = rules_detector().analyze(t, source);
         docs.push(Doc {
+            indirect,
+            rules: RuleFeatures::from_report(&report),
+            rules_hit: report.is_injection(),
             label,
             family: family.to_owned(),
             lang: lang.to_owned(),
@@ -460,6 +632,11 @@ fn load(
         });
     }
     Ok(())
+}
+
+fn rules_detector() -> &'static InjectionDetector {
+    static D: std::sync::OnceLock<InjectionDetector> = std::sync::OnceLock::new();
+    D.get_or_init(InjectionDetector::new)
 }
 
 /// Gives each short attack one more example: the attack in the middle of a window of
@@ -595,6 +772,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         cfg: FeatureConfig::default(),
         window: 512,
         grouped: true,
+        family_cap: 0.03,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -608,6 +786,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--epochs" => o.epochs = val()?.parse()?,
             "--seed" => o.seed = val()?.parse()?,
             "--fpr" => o.fpr = val()?.parse()?,
+            "--family-cap" => o.family_cap = val()?.parse()?,
             "--lr" => o.lr = val()?.parse()?,
             "--bits" => o.cfg.bits = val()?.parse()?,
             "--window" => o.window = val()?.parse()?,
@@ -626,7 +805,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3]"
                 );
                 std::process::exit(0);
             }

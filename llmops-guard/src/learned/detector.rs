@@ -12,8 +12,9 @@ pub const CATEGORY: &str = "injection.learned";
 /// default): one finding `injection.learned` when the probability reaches the threshold,
 /// scored the highest over the whole text and its windows, spanning the part that scored it.
 ///
-/// The threshold defaults to the model's (chosen in cross-validation for at most 1 % false
-/// positives); retrieved context and tool results (indirect injection) can have their own.
+/// The thresholds default to the model's (chosen in source-grouped cross-validation for at
+/// most 1 % false positives: one for messages, one for retrieved context and tool results,
+/// whose benign texts are long documents); both can be set.
 ///
 /// ```
 /// use llmops_core::{Role, TextSource};
@@ -47,19 +48,18 @@ impl Default for LearnedDetector {
 }
 
 impl LearnedDetector {
-    /// The bundled model with its default threshold.
+    /// The bundled model with its default thresholds.
     pub fn new() -> Self {
         LearnedDetector::with_model(LearnedModel::bundled())
     }
 
     /// Another model (e.g. one retrained on your data, [`LearnedModel::from_bytes`]), with
-    /// that model's threshold.
+    /// that model's thresholds.
     pub fn with_model(model: LearnedModel) -> Self {
-        let t = model.threshold();
         LearnedDetector {
+            threshold: model.threshold(),
+            indirect_threshold: model.indirect_threshold(),
             model,
-            threshold: t,
-            indirect_threshold: t,
         }
     }
 

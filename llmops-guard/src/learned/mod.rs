@@ -27,6 +27,7 @@ mod detector;
 mod error;
 mod features;
 mod model;
+mod stack;
 
 #[cfg(test)]
 mod tests;
@@ -38,3 +39,4 @@ pub use features::{
     scored_text,
 };
 pub use model::{LearnedModel, LearnedScore};
+pub use stack::{RuleFeatures, STACK_LEN, Stack};
