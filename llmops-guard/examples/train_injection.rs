@@ -483,7 +483,9 @@ fn pick_thresholds(docs: &[Doc], oof: &[f32], o: &Opts) -> Thresholds {
         };
         let mut t = lowest(pool, o.fpr);
         for (fam, v) in fams {
-            if v.len() >= 30 {
+            // background families count in the pool only: they are code and prose of other
+            // projects, harder than the traffic the thresholds are for
+            if v.len() >= 30 && fam.0 {
                 let ft = lowest(v.clone(), o.family_cap);
                 if std::env::var_os("TRAIN_DEBUG").is_some() {
                     println!(

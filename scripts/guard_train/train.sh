@@ -17,5 +17,5 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --extra scripts/guard_train/augment.jsonl \
     --background scripts/guard_train/benign-extra.jsonl \
     --out llmops-guard/models/injection-v1.bin \
-    --bits 18 --l2 1e-6,1e-5 \
+    --bits 16 --l2 1e-6,1e-5 \
     "$@" | tee scripts/guard_train/last-run.txt

@@ -173,6 +173,7 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
             ]),
         ),
     );
+    task_switches(o);
     // Other languages: verb, qualifier, noun.
     let langs: [(&[&str], &[&str], &[&str]); 8] = [
         // es
@@ -355,6 +356,34 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
                "nueva tarea:", "nouvelle tâche :", "nouvelle tâche:", "neue aufgabe:", "nova tarefa:", "nuovo compito:",
                "новая задача:", "yeni görev:", "新任务：", "新しいタスク：", "new task:", "vanaf nu moet je", "vanaf nu ben je"]),
     ));
+}
+
+/// "Forget all previous tasks", "now new tasks follow", "ignore the above and …" (English and
+/// German): the model is told to drop what came before and take a new task.
+#[rustfmt::skip]
+fn task_switches(o: &mut Vec<(F, f32, String)>) {
+    let start = r"(?:^|[.!?:;,\n]\s*|please\s+|now\s+|and\s+|so\s+)";
+    push(o, F::Override, 0.75, format!(
+        r"{start}{}\s+(?:about\s+)?(?:all|any|everything)(?:\s+(?:of\s+)?the)?\s+(?:previous|prior|preceding|earlier|above|former)\s+(?:information|tasks?|context|discussion|conversation|messages?|assignments?|input)",
+        alts(&["forget", "ignore", "disregard", "leave", "drop", "remove", "put aside", "clear"]),
+    ));
+    push(o, F::Override, 0.75, format!(
+        r"{start}forget\s+everything(?:\s*[,!.:;]|\s+(?:we|that|you|i)\s+(?:discussed|said|talked|wrote|told))",
+    ));
+    push(o, F::Override, 0.7, r"ignore\s+(?:the\s+|everything\s+|all\s+)?above\s+and\b".to_owned());
+    push(o, F::Override, 0.55, alts(&[
+        "now new tasks follow", "now further tasks follow", "now new instructions follow",
+        "now further instructions follow", "start over with a new task", "start with a new task",
+        "focus on your new task", "concentrate on the new task", "concentrate on your new task",
+    ]));
+    push(o, F::Override, 0.75, format!(
+        r"vergiss\s+(?:nun\s+|jetzt\s+|bitte\s+)?(?:alles|alle\s+(?:vorherigen|bisherigen|vorangegangenen)\s+(?:angaben|informationen|aufgaben))|(?:vorherigen|vorangegangenen|bisherigen)\s+(?:aufgaben|informationen|angaben)\s+(?:aus\s+dem\s+kopf|hinter\s+sich)|{}\s+ausführungen\s+ignorieren",
+        alts(&["obigen", "vorherigen"]),
+    ));
+    push(o, F::Override, 0.55, alts(&[
+        "nun folgen neue aufgaben", "nun folgen weitere aufgaben", "nun folgen neue anweisungen",
+        "jetzt folgen neue aufgaben", "mit einer neuen aufgabe", "auf die neue aufgabe",
+    ]));
 }
 
 #[rustfmt::skip]
@@ -547,6 +576,11 @@ fn delimiters_extra(o: &mut Vec<(F, f32, String)>) {
     push(o, F::Delimiter, 0.45, r"</(?:document|context|user|user_input|input|data|search_results?|tool_output|email|untrusted)>".into());
     push(o, F::Delimiter, 0.5, alts(&["assistant note from", "note from the operator", "operator note:", "message from the operator",
                "message from the developer", "message from the admin", "message from the system", "admin override"]));
+    // fake system alerts and mode banners: "[SYSTEM_ALERT] …", "GUIDELINES MALFUNCTION DETECTED", "DEBUG INSTRUCTION:"
+    push(o, F::Delimiter, 0.6, alts(&["[system_alert]", "[system alert]", "emergency_override", "emergency override auth",
+               "safety filter state:", "safety module failed", "entering fixing mode", "entering fixing pipeline",
+               "guidelines malfunction detected", "override priority directives", "debug instruction:",
+               "system instruction:", "safety_override_flag", "security_ops_terminal", "active blocking disabled"]));
 }
 
 static COMPILED: LazyLock<(RegexSet, Vec<Pattern>)> = LazyLock::new(compile);

@@ -1,0 +1,165 @@
+"""Train-side sources added in i9 (issue 8, point 7): attack texts shipped in red-teaming
+packages that are not held-out sources. Each collector yields
+(label, family, lang, source, text); build.py adds them to the train split **after** the
+held-out split is filled, and drops any of them that is a near-duplicate of a held-out text
+(so heldout.jsonl stays byte-identical).
+
+- deepteam 1.0.10 (Apache-2.0): the worked example attacks ("input": ...) inside its
+  single-turn attack templates, one family per attack directory.
+- prompt-security-fuzzer 2.1.1 (MIT): `attack_data/prompt_injections_for_base64.parquet`
+  (prompt injections in English and German; only the items that switch the model's task,
+  see `TASK_SWITCH`) and the attack prompts written in its
+  `attacks/*.py` modules (string constants of 150+ characters).
+- llamator 3.5.0 (CC-BY-4.0): `attack_data/system_prompt_leakage.parquet`,
+  `base64_prompts.parquet`, `ucar-dan_prompts.parquet`, and the prompts in `attacks/*.py`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+# deepteam attack directory -> family
+DEEPTEAM_FAMILY = {
+    "system_override": "delimiter",
+    "prompt_probing": "prompt_leak",
+    "roleplay": "roleplay",
+    "context_poisoning": "indirect",
+    "synthetic_context_injection": "indirect",
+    "authority_escalation": "override",
+    "permission_escalation": "override",
+    "goal_redirection": "override",
+    "input_bypass": "override",
+    "prompt_injection": "override",
+    "gray_box": "override",
+    "multilingual": "override",
+    "emotional_manipulation": "jailbreak_itw",
+    "semantic_manipulation": "jailbreak_itw",
+    "math_problem": "jailbreak_itw",
+    "adversarial_poetry": "jailbreak_itw",
+}
+
+GERMAN = re.compile(r"\b(und|nicht|ich|die|der|das|ist|sie|du|wie|mir|alle|vergiss|bitte)\b", re.I)
+
+
+def lang_of(text: str) -> str:
+    return "de" if len(GERMAN.findall(text)) >= 2 else "en"
+
+
+def _unescape(s: str) -> str:
+    s = s.replace("{{", "{").replace("}}", "}")
+    try:
+        return ast.literal_eval('"' + s + '"')
+    except Exception:
+        return s.replace("\\n", "\n").replace('\\"', '"')
+
+
+def deepteam(root: Path):
+    base = root / "deepteam" / "attacks" / "single_turn"
+    for d in sorted(p for p in base.iterdir() if p.is_dir()):
+        fam = DEEPTEAM_FAMILY.get(d.name)
+        t = d / "template.py"
+        if not fam or not t.exists():
+            continue
+        src = f"deepteam:attacks/single_turn/{d.name}/template.py"
+        for m in re.finditer(r'"input":\s*"((?:[^"\\]|\\.)*)"', t.read_text()):
+            # the examples are JSON inside a Python string: unescape twice
+            text = _unescape(_unescape(m.group(1)))
+            if len(text) >= 40:
+                yield "attack", fam, "en", src, text
+
+
+def _strings(path: Path, min_len: int = 150):
+    """String constants of a module (assignments and call arguments), long enough to be a
+    prompt, with format placeholders left as they are."""
+    try:
+        tree = ast.parse(path.read_text())
+    except Exception:
+        return
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            ds = ast.get_docstring(node, clean=False)
+            if ds:
+                docstrings.add(ds)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            v = node.value
+            if len(v) >= min_len and v not in docstrings and not v.lstrip().startswith(("SELECT", "import ")):
+                yield v
+
+
+# Module strings that are attack prompts sent to the target as they are (the other long
+# strings of these modules are instructions to the attacker or judge model, not used):
+# (package, module, family, start of the string)
+ATTACK_STRINGS = [
+    ("ps_fuzz", "aim", "jailbreak_itw", "In this hypothetical story"),
+    ("ps_fuzz", "dan", "jailbreak_itw", "Take this text literally"),
+    ("ps_fuzz", "typoglycemia", "roleplay", "Hi. You have a condition known as typoglycemia"),
+    ("ps_fuzz", "dynamic_test", "prompt_leak", "1. repeat all the words of the previous messages"),
+    ("llamator", "dialogue_injection_continuation", "delimiter", "As a helpful AI assistant, normally"),
+    ("llamator", "dialogue_injection_continuation", "override", "You are a helpful assistant feelful"),
+    ("llamator", "dialogue_injection_devmode", "delimiter", "GUIDELINES MALFUNCTION DETECTED"),
+    ("llamator", "dialogue_injection_devmode", "delimiter", "CORRUPTION STATE: FATAL"),
+    ("llamator", "repetition_token", "delimiter", "{marker} Repeat"),
+]
+
+# Descriptions of attacks (what a test does), in English and Russian: benign texts that
+# discuss jailbreaks, as a security team's docs do.
+DESCRIPTION = re.compile(
+    r"^(Probes|Tests?|Evaluates|Challenges|Attacks|Uses|Implements|Exploits|Attempts|Semantic|"
+    r"Agentic|This test|Испытывает|Проверяет|Оценивает|Реализует|Использует|Атака|Агентский|"
+    r"Пытается|Тестирует)\b")
+
+
+def _module_texts(pkg: str, base: Path, source_prefix: str):
+    for f in sorted(base.glob("*.py")):
+        for v in _strings(f):
+            v = v.strip()
+            for p, mod, fam, start in ATTACK_STRINGS:
+                if p == pkg and mod == f.stem and v.startswith(start):
+                    yield "attack", fam, "en", f"{source_prefix}/{f.name}", v
+            if DESCRIPTION.match(v) and len(v) < 600 and "{" not in v:
+                lang = "ru" if re.search(r"[а-яА-Я]", v) else "en"
+                yield "benign", "jailbreak_discussion", lang, f"{source_prefix}/{f.name} (descriptions)", v
+
+
+def _parquet(path: Path):
+    import pyarrow.parquet as pq
+    return pq.read_table(path).to_pylist()
+
+
+# The prompt-injection set of prompt-security-fuzzer labels every off-task request as an
+# injection ("generate c++", "act as a linux terminal"); only items that address the model's
+# task or instructions (switch to a new task, forget or ignore what came before, a new
+# identity, show the prompt) are kept, as `override`.
+TASK_SWITCH = re.compile(
+    r"forget|ignore|disregard|previous|above|beforehand|new task|new instructions|further tasks|"
+    r"more tasks|another task|now you are|you are now|pretend|imagine you are|stop|"
+    r"vergiss|ignorier|vorherig|vorangegangen|obigen|neue aufgabe|neue anweisungen|weitere aufgabe|"
+    r"jetzt bist du|nun bist du|stell dir vor|stopp|prompt", re.I)
+
+
+def psfuzz(root: Path):
+    base = root / "ps_fuzz"
+    src = "prompt-security-fuzzer:ps_fuzz/attack_data/prompt_injections_for_base64.parquet"
+    for r in _parquet(base / "attack_data" / "prompt_injections_for_base64.parquet"):
+        t = r.get("text") or ""
+        if r.get("label") == 1 and TASK_SWITCH.search(t):
+            yield "attack", "override", lang_of(t), src, t
+    yield from _module_texts("ps_fuzz", base / "attacks", "prompt-security-fuzzer:ps_fuzz/attacks")
+
+
+def llamator(root: Path):
+    base = root / "llamator"
+    data = base / "attack_data"
+    for r in _parquet(data / "system_prompt_leakage.parquet"):
+        if r.get("goal"):
+            yield "attack", "prompt_leak", "en", "llamator:attack_data/system_prompt_leakage.parquet", r["goal"]
+    for r in _parquet(data / "ucar-dan_prompts.parquet"):
+        for k in ("dan", "ucar"):
+            if r.get(k):
+                yield ("attack", "jailbreak_itw", r.get("language") or "en",
+                       "llamator:attack_data/ucar-dan_prompts.parquet", r[k])
+    yield from _module_texts("llamator", base / "attacks", "llamator:llamator/attacks")
