@@ -31,6 +31,7 @@ mod model;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use detector::learned_finding;
 pub use detector::{CATEGORY, LearnedDetector};
 pub use error::ModelError;
 pub use features::{
