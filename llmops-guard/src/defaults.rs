@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use llmops_core::Guardrail;
 
-use crate::injection::InjectionDetector;
-use crate::learned::LearnedDetector;
+use crate::injection::CombinedInjectionDetector;
 use crate::output::ExfilDetector;
 use crate::pii::PiiScanner;
 use crate::pipeline::{DetectorGuard, GuardSet};
@@ -30,8 +29,9 @@ pub fn default_detector_guard() -> DetectorGuard {
 }
 
 /// A [`DetectorGuard`] named `injection` over the prompt-injection detectors — the rules
-/// ([`InjectionDetector`]) and the bundled learned model ([`LearnedDetector`]), each at its
-/// own per-source thresholds (stricter for retrieved text and tool results) — under
+/// ([`InjectionDetector`](crate::InjectionDetector)) and the bundled learned model
+/// ([`LearnedDetector`](crate::LearnedDetector)) over one normalisation
+/// ([`CombinedInjectionDetector`]), each at its own per-source thresholds (stricter for retrieved text and tool results) — under
 /// [`GuardPolicy::default`](crate::GuardPolicy): user messages, retrieved context and tool
 /// results with a finding are blocked. Both detectors judge whole documents, so this guard is
 /// for inputs ([`GuardSet::input_guard`]).
@@ -46,7 +46,7 @@ pub fn default_detector_guard() -> DetectorGuard {
 /// assert_eq!(d.into_verdict().action(), "allow");
 /// ```
 pub fn default_injection_guard() -> DetectorGuard {
-    DetectorGuard::new("injection", InjectionDetector::new()).detector(LearnedDetector::new())
+    DetectorGuard::new("injection", CombinedInjectionDetector::new())
 }
 
 /// Every default guard, in the order they run: [`default_detector_guard`], then

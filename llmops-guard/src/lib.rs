@@ -53,7 +53,7 @@ pub use defaults::{
 };
 pub use detector::Detector;
 pub use error::{GuardError, Result};
-pub use injection::{InjectionDetector, InjectionFamily};
+pub use injection::{CombinedInjectionDetector, InjectionDetector, InjectionFamily};
 pub use learned::{LearnedDetector, LearnedModel};
 pub use llmops_core;
 pub use normalize::{Normalized, normalize};

@@ -108,8 +108,8 @@ impl Detector for LearnedDetector {
             return;
         }
         let s = self.model.score(text);
-        if s.probability >= self.threshold_for(source) {
-            out.push(Finding::new(CATEGORY, s.start, s.end, s.probability));
+        if let Some(f) = learned_finding(&s, self.threshold_for(source)) {
+            out.push(f);
         }
     }
 
@@ -117,4 +117,9 @@ impl Detector for LearnedDetector {
     fn max_match_len(&self) -> Option<usize> {
         None
     }
+}
+
+/// The finding for score `s` at threshold `t`, if it reaches it.
+pub(crate) fn learned_finding(s: &LearnedScore, t: f32) -> Option<Finding> {
+    (s.probability >= t).then(|| Finding::new(CATEGORY, s.start, s.end, s.probability))
 }

@@ -32,6 +32,7 @@ mod stack;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use detector::learned_finding;
 pub use detector::{CATEGORY, LearnedDetector};
 pub use error::ModelError;
 pub use features::{

@@ -394,59 +394,14 @@ impl LearnedModel {
         let window = usize::from(h.window);
         let half = window / 2;
         let windowed = half > 0 && text.len() > window;
-        let logit = |s: i64, n: u64| -> f32 {
-            if n == 0 {
-                h.bias
-            } else {
-                h.bias + h.scale * (s as f32) / feature_norm(n)
-            }
-        };
+        let weight = |bucket: u32| i64::from(w.get(bucket as usize).map_or(0, |&b| b as i8));
 
-        let (mut total_s, mut total_n) = (0i64, 0u64);
-        h.cfg.for_each_signal(signals, |bucket| {
-            total_s += i64::from(w.get(bucket as usize).map_or(0, |&b| b as i8));
-            total_n += 1;
-        });
-        // the block being filled and the one before it (blocks of `half` bytes)
-        let (mut cur_s, mut cur_n, mut cur_idx) = (0i64, 0u64, 0usize);
-        let (mut prev_s, mut prev_n) = (0i64, 0u64);
-        let mut next_edge = half;
-        let mut best = (f32::NEG_INFINITY, 0usize, text.len());
-        let close = |idx: usize, s: i64, n: u64, best: &mut (f32, usize, usize)| {
-            if idx >= 1 && n > 0 {
-                let l = logit(s, n);
-                if l > best.0 {
-                    *best = (l, (idx - 1) * half, ((idx + 1) * half).min(text.len()));
-                }
-            }
-        };
-        h.cfg.for_each(text, |end, bucket| {
-            let v = i64::from(w.get(bucket as usize).map_or(0, |&b| b as i8));
-            total_s += v;
-            total_n += 1;
-            // `end > next_edge`: the feature belongs to a later block (no division per feature)
-            if windowed && end > next_edge {
-                let idx = end.saturating_sub(1) / half;
-                next_edge = (idx + 1) * half;
-                close(cur_idx, prev_s + cur_s, prev_n + cur_n, &mut best);
-                (prev_s, prev_n) = if idx == cur_idx + 1 {
-                    (cur_s, cur_n)
-                } else {
-                    (0, 0)
-                };
-                (cur_s, cur_n, cur_idx) = (0, 0, idx);
-            }
-            cur_s += v;
-            cur_n += 1;
-        });
-        if windowed {
-            close(cur_idx, prev_s + cur_s, prev_n + cur_n, &mut best);
-        }
-        let whole = logit(total_s, total_n);
-        if whole >= best.0 {
-            best = (whole, 0, text.len());
-        }
-        let (l, start, end) = best;
+        let mut acc = Blocks::new(if windowed { half } else { usize::MAX }, h.bias, h.scale);
+        h.cfg
+            .for_each_signal(signals, |bucket| acc.signal(weight(bucket)));
+        h.cfg
+            .for_each(text, |end, bucket| acc.add(end, weight(bucket)));
+        let (l, start, end) = acc.finish(text.len());
         LearnedScore {
             probability: sigmoid(l),
             start: floor_boundary(text, start),
@@ -457,6 +412,121 @@ impl LearnedModel {
 
 fn is_indirect(source: TextSource) -> bool {
     matches!(source, TextSource::Retrieved | TextSource::ToolResult)
+}
+
+/// The running sums of one scoring pass: the whole text, and blocks of `half` bytes (a window
+/// is two adjacent blocks). The per-feature step is two additions and a compare; closing a
+/// block (once per `half` bytes) is out of line.
+struct Blocks {
+    half: usize,
+    bias: f32,
+    scale: f32,
+    /// Sums of the closed blocks (the whole text is these plus the current block).
+    total_s: i64,
+    total_n: u64,
+    /// The block being filled: sum, count, index.
+    cur_s: i64,
+    cur_n: u64,
+    cur_idx: usize,
+    /// The block before it.
+    prev_s: i64,
+    prev_n: u64,
+    /// Features ending past this byte belong to a later block.
+    next_edge: usize,
+    /// The best window so far: logit, byte range.
+    best: (f32, usize, usize),
+}
+
+impl Blocks {
+    /// `half`: block size in bytes (`usize::MAX`: no windows).
+    fn new(half: usize, bias: f32, scale: f32) -> Self {
+        Blocks {
+            half,
+            bias,
+            scale,
+            total_s: 0,
+            total_n: 0,
+            cur_s: 0,
+            cur_n: 0,
+            cur_idx: 0,
+            prev_s: 0,
+            prev_n: 0,
+            next_edge: half,
+            best: (f32::NEG_INFINITY, 0, 0),
+        }
+    }
+
+    fn logit(&self, s: i64, n: u64) -> f32 {
+        if n == 0 {
+            self.bias
+        } else {
+            self.bias + self.scale * (s as f32) / feature_norm(n)
+        }
+    }
+
+    /// A text-wide signal feature: counts in the whole text only.
+    fn signal(&mut self, v: i64) {
+        self.total_s += v;
+        self.total_n += 1;
+    }
+
+    /// A feature of weight `v` ending at byte `end` (features come in text order).
+    #[inline(always)]
+    fn add(&mut self, end: usize, v: i64) {
+        if end > self.next_edge {
+            self.roll(end);
+        }
+        self.cur_s += v;
+        self.cur_n += 1;
+    }
+
+    /// A feature ending at `end` belongs to a later block: close the window ending with the
+    /// current block and start the new one.
+    #[cold]
+    #[inline(never)]
+    fn roll(&mut self, end: usize) {
+        let idx = end.saturating_sub(1) / self.half;
+        self.next_edge = (idx + 1).saturating_mul(self.half);
+        self.close();
+        self.total_s += self.cur_s;
+        self.total_n += self.cur_n;
+        (self.prev_s, self.prev_n) = if idx == self.cur_idx + 1 {
+            (self.cur_s, self.cur_n)
+        } else {
+            (0, 0)
+        };
+        (self.cur_s, self.cur_n, self.cur_idx) = (0, 0, idx);
+    }
+
+    /// Scores the window made of the previous and the current block.
+    fn close(&mut self) {
+        let (s, n) = (self.prev_s + self.cur_s, self.prev_n + self.cur_n);
+        if self.cur_idx >= 1 && n > 0 {
+            let l = self.logit(s, n);
+            if l > self.best.0 {
+                let half = self.half;
+                self.best = (
+                    l,
+                    (self.cur_idx - 1).saturating_mul(half),
+                    (self.cur_idx + 1).saturating_mul(half),
+                );
+            }
+        }
+    }
+
+    /// The best logit over the windows and the whole text, with its byte range.
+    fn finish(mut self, len: usize) -> (f32, usize, usize) {
+        if self.half != usize::MAX {
+            self.close();
+        }
+        let whole = self.logit(self.total_s + self.cur_s, self.total_n + self.cur_n);
+        let (l, start, end) = self.best;
+        if whole >= l {
+            (whole, 0, len)
+        } else {
+            (l, start, end.min(len))
+        }
+    }
 }
 
 fn sigmoid(x: f32) -> f32 {

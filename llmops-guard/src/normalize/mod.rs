@@ -418,35 +418,43 @@ impl<'a> Builder<'a> {
     }
 
     /// ASCII text: only case and whitespace change (same result as [`run`](Self::run)).
+    /// Stretches without whitespace to rewrite are copied and lower-cased in bulk, one map
+    /// segment each (merged with the one before when contiguous).
     fn run_ascii(mut self) -> Normalized<'a> {
         let bytes = self.original.as_bytes();
         let is_ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
         let mut i = 0;
-        while let Some(&b) = bytes.get(i) {
-            if is_ws(b) {
-                let start = i;
-                let mut nl = false;
-                while let Some(&w) = bytes.get(i).filter(|&&w| is_ws(w)) {
-                    nl |= w == b'\n';
-                    i += 1;
+        while i < bytes.len() {
+            // The verbatim stretch: up to a whitespace byte that is not a lone ' ' or '\n'.
+            let start = i;
+            while let Some(&b) = bytes.get(i) {
+                if is_ws(b) {
+                    let lone =
+                        (b == b' ' || b == b'\n') && !bytes.get(i + 1).is_some_and(|&n| is_ws(n));
+                    if !lone {
+                        break;
+                    }
                 }
-                let c = if nl { '\n' } else { ' ' };
-                let verbatim = i - start == 1 && b == c as u8;
-                self.emit(Unit {
-                    c,
-                    start,
-                    end: i,
-                    verbatim,
-                });
-            } else {
-                let c = char::from(b.to_ascii_lowercase());
-                self.emit(Unit {
-                    c,
-                    start: i,
-                    end: i + 1,
-                    verbatim: true,
-                });
                 i += 1;
+            }
+            if i > start {
+                self.emit_ascii_verbatim(start, i);
+            }
+            // The whitespace run to rewrite, if any.
+            let ws_start = i;
+            let mut nl = false;
+            while let Some(&w) = bytes.get(i).filter(|&&w| is_ws(w)) {
+                nl |= w == b'\n';
+                i += 1;
+            }
+            if i > ws_start {
+                let c = if nl { '\n' } else { ' ' };
+                self.emit(Unit {
+                    c,
+                    start: ws_start,
+                    end: i,
+                    verbatim: false,
+                });
             }
         }
         Normalized {
@@ -735,6 +743,36 @@ impl<'a> Builder<'a> {
             start,
             end,
             verbatim,
+        });
+    }
+
+    /// Copies the ASCII bytes `start..end` of the original, lower-cased, as one verbatim
+    /// stretch.
+    fn emit_ascii_verbatim(&mut self, start: usize, end: usize) {
+        let norm = self.out.len();
+        let Some(part) = self.original.get(start..end) else {
+            return;
+        };
+        self.out.push_str(part);
+        if let Some(tail) = self.out.get_mut(norm..) {
+            tail.make_ascii_lowercase();
+        }
+        let n = end - start;
+        if let Some(last) = self.map.last_mut()
+            && last.verbatim
+            && last.norm + last.norm_len == norm
+            && last.orig + last.orig_len == start
+        {
+            last.norm_len += n;
+            last.orig_len += n;
+            return;
+        }
+        self.map.push(Segment {
+            norm,
+            norm_len: n,
+            orig: start,
+            orig_len: n,
+            verbatim: true,
         });
     }
 

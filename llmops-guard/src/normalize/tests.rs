@@ -248,6 +248,7 @@ proptest! {
         prop_assert_eq!(fast.text(), general.text());
         for at in 0..=fast.text().len() {
             prop_assert_eq!(fast.original_range(at..fast.text().len()), general.original_range(at..general.text().len()));
+            prop_assert_eq!(fast.original_range(0..at), general.original_range(0..at));
         }
     }
 
