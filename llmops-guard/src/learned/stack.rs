@@ -80,7 +80,8 @@ fn clamp01(x: f32) -> f32 {
 /// w[0] = 1.0; // the learned logit as it is
 /// w[2] = 4.0; // plus four times the rule score
 /// let s = Stack(w);
-/// let rules = RuleFeatures { score: 0.5, ..RuleFeatures::default() };
+/// let mut rules = RuleFeatures::default();
+/// rules.score = 0.5;
 /// assert_eq!(s.logit(1.0, &rules), 3.0);
 /// assert!(Stack::default().is_empty());
 /// ```
