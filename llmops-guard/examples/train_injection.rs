@@ -17,7 +17,9 @@
 //! which overestimates) picks the L2 strength and the threshold (the lowest that
 //! keeps out-of-fold false positives ≤ the target) with the quantised model scoring exactly as
 //! at run time (whole text and windows). The final model trains on all of train.
-//! `TRAIN_DEBUG=1` prints the 30 highest out-of-fold scores of each L2 value.
+//! `TRAIN_DEBUG=1` prints the 30 highest out-of-fold scores of each L2 value and the threshold
+//! each benign family asks for; `TRAIN_DUMP=FILE` writes every text's rule verdict and
+//! out-of-fold score (train texts only) as TSV.
 //!
 //! ```sh
 //! cargo run --release -p llmops-guard --example train_injection -- \
@@ -179,6 +181,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "\nchosen l2={l2:e}, thresholds: user messages {:.4}, retrieved text / tool results {:.4}",
         t.user, t.indirect
     );
+    if let Some(path) = std::env::var_os("TRAIN_DUMP") {
+        // one line per text: label, family, lang, group, rules verdict, out-of-fold score, text
+        let mut out = String::new();
+        for (d, s) in docs.iter().zip(&oof) {
+            let t: String = d.text.chars().take(300).collect();
+            out.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{s:.4}\t{t:?}\n",
+                d.label, d.family, d.lang, d.group, d.rules_hit
+            ));
+        }
+        std::fs::write(path, out)?;
+    }
     println!("\n### learned model alone, out of fold\n");
     report(&docs, &oof, &t);
     report_langs(&docs, &oof, &t);
@@ -194,6 +208,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("\n### rules alone (InjectionDetector at its own thresholds)\n");
     report(&docs, &rule_scores, &half);
+    report_langs(&docs, &rule_scores, &half);
 
     // the stacker: learned out-of-fold logit + rule features, fitted per fold on the other
     // folds' out-of-fold values, then on all of them
@@ -219,6 +234,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     report(&docs, &stacked, &st_t);
     report_langs(&docs, &stacked, &st_t);
+    let learned_or_rules: Vec<f32> = docs
+        .iter()
+        .zip(&oof)
+        .map(|(d, &p)| {
+            let th = if d.indirect { t.indirect } else { t.user };
+            f32::from(u8::from(d.rules_hit || p >= th))
+        })
+        .collect();
+    println!(
+        "\n### learned OR rules (each at its own thresholds: the default guard before stacking)\n"
+    );
+    report(&docs, &learned_or_rules, &half);
     let either: Vec<f32> = docs
         .iter()
         .zip(&stacked)
@@ -305,7 +332,7 @@ fn fit_stack(docs: &[Doc], inputs: &[[f32; STACK_LEN]], ids: &[usize]) -> Stack 
         }
     }
     for (j, x) in w.iter_mut().enumerate() {
-        if j >= 12 || !x.is_finite() {
+        if j >= 15 || !x.is_finite() {
             *x = 0.0;
         }
     }

@@ -103,7 +103,7 @@ fn train_split_rates() {
         match family {
             "delimiter" => 0.85,
             "encoded" => 0.85,
-            "homoglyph" => 0.75,
+            "homoglyph" => 0.80,
             "indirect" => 0.95,
             "invisible" => 0.88,
             "override" => 0.72,

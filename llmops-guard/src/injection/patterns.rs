@@ -174,6 +174,8 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
         ),
     );
     task_switches(o);
+    more_languages(o);
+    personas_more_languages(o);
     // Other languages: verb, qualifier, noun.
     let langs: [(&[&str], &[&str], &[&str]); 8] = [
         // es
@@ -356,6 +358,75 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
                "nueva tarea:", "nouvelle tâche :", "nouvelle tâche:", "neue aufgabe:", "nova tarefa:", "nuovo compito:",
                "новая задача:", "yeni görev:", "新任务：", "新しいタスク：", "new task:", "vanaf nu moet je", "vanaf nu ben je"]),
     ));
+}
+
+/// Verb, qualifier, noun in languages the first lists lacked, where grouped cross-validation
+/// showed the rules missing attacks: Irish, Scottish Gaelic, Albanian, Zulu, Swahili, Welsh,
+/// Polish, Romanian, Indonesian.
+#[rustfmt::skip]
+fn more_languages(o: &mut Vec<(F, f32, String)>) {
+    let langs: [(&[&str], &[&str], &[&str]); 9] = [
+        // ga
+        (&["déan neamhaird", "ná bac", "déan dearmad", "ná lean", "ná géill", "caith i leataobh"],
+         &["thuas", "roimhe seo", "a tugadh", "a fuair tú", "go léir", "uile", "córais", "bunaidh", "sean"],
+         &["treoir", "treoracha", "rialacha", "riail", "orduithe", "teagasc"]),
+        // gd
+        (&["leig seachad", "dìochuimhnich", "na lean", "na gèill", "cuir an dàrna taobh"],
+         &["gu h-àrd", "roimhe", "a fhuair thu", "uile", "siostaim", "tùsail", "seann"],
+         &["stiùireadh", "riaghailtean", "riaghailt", "òrduighean", "àithne"]),
+        // sq
+        (&["injoro", "harro", "mos i ndiq", "mos ndiq", "shpërfill"],
+         &["e mësipërme", "e mëparshme", "më parë", "të gjitha", "e sistemit", "fillestare", "e vjetra"],
+         &["udhëzim", "rregull", "urdhr", "komand"]),
+        // zu
+        (&["ziba", "khohlwa", "ungayilandeli", "ungalandeli", "ungazilandeli", "shaya indiva"],
+         &["engenhla", "yangaphambili", "ngaphambili", "yonke", "zonke", "yesistimu", "emidala"],
+         &["imiyalelo", "umyalelo", "imithetho", "umthetho", "iziqondiso"]),
+        // sw
+        (&["puuza", "sahau", "usifuate", "acha kufuata", "usizingatie"],
+         &["hapo juu", "za awali", "ya awali", "yote", "zote", "za zamani", "ya mfumo", "zilizotangulia"],
+         &["maagizo", "sheria", "maelekezo", "amri"]),
+        // cy
+        (&["anwybyddwch", "anwybydda", "anghofiwch", "anghofia", "peidiwch â dilyn", "paid â dilyn"],
+         &["uchod", "blaenorol", "holl", "o'r blaen", "gwreiddiol", "system"],
+         &["cyfarwyddiadau", "gyfarwyddiadau", "rheolau", "reolau", "gorchmynion"]),
+        // pl
+        (&["zignoruj", "ignoruj", "zapomnij", "nie stosuj się", "nie przestrzegaj", "pomiń"],
+         &["powyższe", "poprzedni", "wcześniejsz", "wszystk", "systemow", "początkow"],
+         &["instrukcj", "zasad", "reguł", "polece", "wytyczn"]),
+        // ro
+        (&["ignoră", "ignorați", "uită", "uitați", "nu respecta", "nu urma"],
+         &["de mai sus", "anterioare", "precedente", "toate", "inițiale", "sistemului"],
+         &["instrucțiuni", "reguli", "comenzi", "directive"]),
+        // id
+        (&["abaikan", "lupakan", "jangan ikuti", "jangan patuhi", "acuhkan"],
+         &["di atas", "sebelumnya", "semua", "sistem", "awal", "lama"],
+         &["instruksi", "aturan", "perintah", "petunjuk", "arahan"]),
+    ];
+    for (v, q, n) in langs {
+        three_orders(o, 0.8, v, q, n);
+    }
+}
+
+/// Persona switches in the languages of [`more_languages`]: "from now on you are …" (weak
+/// alone, as in English), "developer mode", "without any rules" (together they flag).
+#[rustfmt::skip]
+fn personas_more_languages(o: &mut Vec<(F, f32, String)>) {
+    push(o, F::Persona, 0.45, alts(&[
+        "as seo amach is", "bho seo a-mach", "nga tani e tutje ti je", "kusukela manje ungu", "kuanzia sasa wewe ni",
+        "o hyn ymlaen rydych chi", "od teraz jesteś", "de acum înainte ești", "mulai sekarang kamu adalah",
+    ]));
+    push(o, F::Persona, 0.4, alts(&[
+        "mód forbróra", "modh leasaiche", "modalitetin e zhvilluesit", "sesimweni sonjiniyela", "isimo sonjiniyela",
+        "hali ya msanidi", "modd datblygwr", "trybie programisty", "tryb programisty", "tryb dewelopera",
+        "modul dezvoltator", "modulul dezvoltator", "mode pengembang",
+    ]));
+    push(o, F::Persona, 0.5, alts(&[
+        "gan rialacha", "gan aon srianta", "gun riaghailtean", "gun chuingealachadh", "pa rregulla", "pa asnjë kufizim",
+        "ongenayo imithetho", "ngaphandle kwemingcele", "isiyo na sheria", "bila vikwazo", "heb unrhyw reolau",
+        "heb gyfyngiadau", "bez żadnych zasad", "bez ograniczeń", "fără reguli", "fără restricții", "tanpa aturan",
+        "tanpa batasan",
+    ]));
 }
 
 /// "Forget all previous tasks", "now new tasks follow", "ignore the above and …" (English and

@@ -23,8 +23,9 @@ const FAMILIES: usize = InjectionFamily::ALL.len();
 /// or 1 has no finite logit).
 const LOGIT_CLAMP: f32 = 16.0;
 
-/// What the rule-based detector made of a text, as stacking features: its document score and
-/// the strongest signal of each family (0 when the family did not fire), all in `0..=1`.
+/// What the rule-based detector made of a text, as stacking features: its document score,
+/// whether it reached the rules' threshold, and the strongest signal of each family (0 when
+/// the family did not fire), all in `0..=1`.
 ///
 /// ```
 /// use llmops_core::{Role, TextSource};
@@ -42,6 +43,8 @@ const LOGIT_CLAMP: f32 = 16.0;
 pub struct RuleFeatures {
     /// The rule detector's document score.
     pub score: f32,
+    /// Whether the score reached the rules' threshold for the text's source.
+    pub flagged: bool,
     /// The strongest signal per family, in the order of [`InjectionFamily::ALL`].
     pub families: [f32; FAMILIES],
 }
@@ -51,6 +54,7 @@ impl RuleFeatures {
     pub fn from_report(report: &InjectionReport) -> RuleFeatures {
         let mut f = RuleFeatures {
             score: clamp01(report.score),
+            flagged: report.is_injection(),
             families: [0.0; FAMILIES],
         };
         for s in &report.signals {
@@ -71,7 +75,9 @@ fn clamp01(x: f32) -> f32 {
 }
 
 /// The stacker's weights: `[0]` the learned logit's, `[1]` the bias, `[2]` the rule score's,
-/// `[3..12]` one per rule family ([`InjectionFamily::ALL`] order), `[12..16]` reserved (0).
+/// `[3..12]` one per rule family ([`InjectionFamily::ALL`] order), `[12]` the rules' verdict
+/// (1 when flagged), `[13]` the share of families that fired, `[14]` the learned probability
+/// (the logit's sigmoid: lets the layer bend), `[15]` reserved (0).
 /// All zero means "no stacker" (version-1 files, models trained without rules).
 ///
 /// ```
@@ -95,7 +101,8 @@ impl Stack {
     }
 
     /// The input vector of the stacker for a learned logit and the rule features
-    /// (`[logit, 1, score, families…, 0…]`), as the trainer fits it.
+    /// (`[logit, 1, score, families…, flagged, share of families fired, probability, 0]`), as
+    /// the trainer fits it.
     pub fn inputs(learned_logit: f32, rules: &RuleFeatures) -> [f32; STACK_LEN] {
         let mut x = [0.0f32; STACK_LEN];
         let l = if learned_logit.is_nan() {
@@ -103,8 +110,15 @@ impl Stack {
         } else {
             learned_logit.clamp(-LOGIT_CLAMP, LOGIT_CLAMP)
         };
+        let fired = rules.families.iter().filter(|&&f| f > 0.0).count() as f32;
+        let tail = [
+            f32::from(u8::from(rules.flagged)),
+            fired / FAMILIES as f32,
+            1.0 / (1.0 + (-l).exp()),
+        ];
         let head = [l, 1.0, rules.score];
-        for (dst, src) in x.iter_mut().zip(head.iter().chain(rules.families.iter())) {
+        let all = head.iter().chain(rules.families.iter()).chain(tail.iter());
+        for (dst, src) in x.iter_mut().zip(all) {
             *dst = *src;
         }
         x
