@@ -22,10 +22,14 @@
 
 mod category;
 mod guard;
+mod names;
+mod names_data;
 mod redact;
 mod scanner;
 mod validate;
 
+#[cfg(test)]
+mod names_tests;
 #[cfg(test)]
 mod tests;
 
