@@ -53,12 +53,11 @@ PINS = [
 ]
 
 # Debian word list file, package, licence
+# (The full French, Spanish, Italian and German lists of wfrench, wspanish, witalian and
+# wngerman were tried and dropped: they hold every inflected form and flag plain given names
+# such as Jorge, Martina, Pamela, Oscar or Malte as words.)
 DICTS = [
     ("american-english-small", "wamerican-small", "SCOWL (MIT-like)"),
-    ("french", "wfrench", "GPL-2"),
-    ("spanish", "wspanish", "GPL-2"),
-    ("italian", "witalian", "GPL-2"),
-    ("ngerman", "wngerman", "GPL-2"),
 ]
 
 LOREM_LOCALES = ["en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL"]
@@ -92,6 +91,40 @@ Settings Profile Password Login Error Warning Note Subject Re Fwd Hello Hi Dear 
 Regards Best Cheers Sincerely Yes No Okay OK Please Sorry Monday Weekend Christmas Easter
 """
 
+# Function words, greetings and sign-offs in en, de, fr, es, it (written here): capitalised at
+# the start of a sentence or a letter, never part of a name.
+FUNCTION_WORDS = """
+The A An And Or But If So Is Are Was Were Be Been Am Do Does Did Has Have Had It Its This That
+These Those There Here What When Where Why How Who Which Whom Whose Not No Yes Can Could Would
+Should Shall Might Must We You They He She I My Our Your Their His Her Me Us Them Also Just Only
+Please Thanks Thank Dear Hello Hi Hey Regards Best Kind Cheers Sincerely Yours Greetings Good
+Morning Afternoon Evening Night To From Cc Bcc Re Fwd Subject Date Sent Attn On In At For With
+By Of About After Before Since Until Then Now Today Tomorrow Yesterday Again Still Any All Some
+Der Die Das Ein Eine Und Oder Aber Wenn Ist Sind War Ich Du Er Sie Es Wir Ihr Mein Meine Ihre
+Bitte Danke Hallo Liebe Lieber Sehr Geehrte Geehrter Herzliche Viele Grüße Gruß Freundlichen
+Mit Von Zu Im Am Auf Für Bei Nach Guten Tag Morgen Abend Kunde Kundin
+Le La Les Un Une Et Ou Mais Si Est Sont Je Tu Il Elle Nous Vous Ils Elles Mon Ma Mes Votre Vos
+Bonjour Bonsoir Salut Merci Cher Chère Chers Cordialement Bien Madame Monsieur Au Du Des Pour
+Avec Dans Sur Client Cliente
+El Los Las Una Y Pero Es Son Yo Tú Él Ella Nosotros Usted Ustedes Mi Tu Su Hola Gracias
+Estimado Estimada Estimados Querido Querida Saludos Atentamente Buenos Buenas Días Tardes Por
+Para Con En Cliente
+Il Lo Gli Uno Ed Ma Sono Io Lei Noi Voi Loro Mio Mia Ciao Grazie Gentile Gentili Caro Cara
+Cari Saluti Cordiali Distinti Buongiorno Buonasera Per Con Nel Della Del
+English French German Spanish Italian Dutch Portuguese Polish Russian Chinese Japanese Korean
+Arabic Hindi Turkish Greek Swedish Norwegian Danish Finnish Czech British American Canadian
+Australian Irish Scottish Welsh European African Asian Latin Swiss Austrian Belgian Mexican
+Brazilian Argentine Indian Deutsch Français Française Español Española Italiano Italiana
+"""
+
+# Given names that are common words in German, French, Spanish or Italian (written here; the
+# English ones come from the word list).
+NAME_WORDS = """
+Pierre Rosa Luz Paz Sol Pilar Blanca Rocío Consuelo Dolores Esperanza Amparo Alba Angel Ángel
+Franco Fortunato Stella Bianca Gioia Ernst Frank Constance Prudence Patience Socorro Remedios
+Soledad Victoria Reina Cielo Marina Fe Clemente Benigno Modesto Inocencio Serena Felice
+"""
+
 # Well-known places not in Faker's lists as single words (written here).
 PLACES = """
 London Paris Berlin Madrid Rome Milan Vienna Zurich Geneva Amsterdam Brussels Lisbon Dublin
@@ -110,7 +143,9 @@ Catalonia Andalusia Tuscany Lombardy Alsace Lorraine Savoy Geneva Lucerne Salzbu
 Leipzig Stuttgart Bremen Hannover Nuremberg Heidelberg Cambridge Oxford Manchester
 Liverpool Leeds Glasgow Edinburgh Belfast Cardiff Bristol Chelsea Kensington Brooklyn
 Manhattan Harlem Queens Bronx Hollywood Silicon Sahara Amazon Nile Danube Rhine Seine Thames
-Alps Andes Himalaya Everest
+Alps Andes Himalaya Everest Adelaide Brisbane Perth Auckland Wellington Canberra Hobart
+Darwin Cairo Lagos Nairobi Accra Dakar Casablanca Tunis Dubai Doha Riyadh Istanbul Ankara
+Jakarta Manila Bangkok Hanoi Singapore Lima Bogota Caracas Quito Havana Kingston Montevideo
 """
 
 # Brand and product names that are also given names (written here).
@@ -248,6 +283,8 @@ def main() -> None:
     words.update(w.lower() for w in CALENDAR.split())
     words.update(w.lower() for w in TITLE_WORDS.split())
     words.update(w.lower() for w in BRANDS.split())
+    words.update(w.lower() for w in FUNCTION_WORDS.split())
+    words.update(w.lower() for w in NAME_WORDS.split())
 
     dict_words = set()
     dict_versions = {}

@@ -17,12 +17,14 @@
 //! | unknown capitalised word + known surname | `Xochitl Hernández` | 0.6 |
 //! | cue before one known name (also an ambiguous one) | `Hi Will,` | 0.5 |
 //! | strong cue before one unknown capitalised word | `my name is Xochitl` | 0.45 |
-//! | one known given name that is no common word or place, no cue | `ask Jennifer` | 0.4 |
 //!
 //! Never reported: a word glued to `@`, `_`, digits, `(`, `::`, `/` or a dotted suffix
 //! (e-mail addresses, URLs, code identifiers), camel-case words (`PayPal`; `McDonald`,
 //! `MacArthur`, `O'Brien` are fine), a common word or place alone (`May`, `Paris`), a given
-//! name that is also a word without a cue (`Will`, `Grant`, `Mark`).
+//! name that is also a word without a cue (`Will`, `Grant`, `Mark`), one given name without a
+//! cue (`Alvin said ...`: on the evaluation set such findings were mostly brands and places),
+//! a run after a place prefix (`San Sebastián`, `Saint Patrick`), a run next to `&`
+//! (`Marks & Spencer`, `Johnson & Johnson`).
 
 use super::category::{PiiCategory, PiiFinding};
 use super::names_data::{GIVEN, MAX_TOKEN, PLACE, SURNAME, WORD, lookup};
@@ -82,6 +84,14 @@ const STRONG_CUES: &[&str] = &[
 /// Greetings, sign-offs and addressing: a cue for a name the gazetteer knows.
 const WEAK_CUES: &[&str] = &[
     "this is",
+    "it's",
+    "it is",
+    "here is",
+    "ask",
+    "hier ist",
+    "c'est",
+    "c’est",
+    "ecco",
     "hi",
     "hello",
     "hey",
@@ -148,7 +158,6 @@ const TITLES: &[&str] = &[
     "señor",
     "señora",
     "señorita",
-    "don",
     "doña",
     "sig",
     "sig.ra",
@@ -163,6 +172,12 @@ const TITLES: &[&str] = &[
     "meneer",
     "dhr",
     "mevr",
+];
+
+/// Words that start a place name, not a person's ("San Sebastián", "Saint Patrick").
+const PLACE_PREFIXES: &[&str] = &[
+    "san", "santa", "santo", "são", "saint", "sainte", "st", "sankt", "fort", "port", "mount",
+    "lake", "cape", "isla", "lago", "monte",
 ];
 
 /// Lowercase words that may stand between the parts of a name.
@@ -307,9 +322,12 @@ fn read_run(text: &str, start: usize, run: &mut [Tok; MAX_RUN]) -> (usize, usize
     }
     let mut last_end = end;
     while n < MAX_RUN {
-        let Some(next) = continuation(text, last_end) else {
+        let Some((next, initial)) = continuation(text, last_end) else {
             break;
         };
+        if initial && run.get(n - 1).is_none_or(|t| t.flags & GIVEN == 0) {
+            break; // "Bonjour M. Morin": M. is a title there, not an initial
+        }
         let (tend, tskip) = read_token(text, next);
         let Some(tend) = tend else {
             break;
@@ -333,7 +351,7 @@ fn read_run(text: &str, start: usize, run: &mut [Tok; MAX_RUN]) -> (usize, usize
 
 /// Where the next token of a run starts after a token ending at `end`: one space (or
 /// no-break space), optionally a particle or an initial and one more space, then a capital.
-fn continuation(text: &str, end: usize) -> Option<usize> {
+fn continuation(text: &str, end: usize) -> Option<(usize, bool)> {
     let space = |i: usize| match char_at(text, i) {
         Some(' ') => Some(i + 1),
         Some('\u{a0}') => Some(i + 2),
@@ -345,9 +363,9 @@ fn continuation(text: &str, end: usize) -> Option<usize> {
         // an initial: "John F. Kennedy"
         if char_at(text, i + c_len(text, i)) == Some('.') {
             let j = space(i + c_len(text, i) + 1)?;
-            return capital(j);
+            return capital(j).map(|k| (k, true));
         }
-        return Some(c);
+        return Some((c, false));
     }
     // up to two particles: "van Gogh", "de la Cruz", "van der Berg", "al-Rashid"
     let mut i = i;
@@ -359,11 +377,11 @@ fn continuation(text: &str, end: usize) -> Option<usize> {
         })?;
         let j = i + p.len();
         if matches!(*p, "al" | "el") && rest.get(p.len()..)?.starts_with('-') {
-            return capital(j + 1);
+            return capital(j + 1).map(|k| (k, false));
         }
         i = space(j)?;
         if let Some(k) = capital(i) {
-            return Some(k);
+            return Some((k, false));
         }
     }
     None
@@ -400,12 +418,21 @@ fn judge(text: &str, toks: &[Tok]) -> Option<PiiFinding> {
     // Trim common words at both ends ("Thanks Anna", "Anna Schmidt Support"), and a leading
     // word that is also a given name before a plain given name ("Will Jennifer ...").
     let mut toks = toks;
+    if toks
+        .first()
+        .and_then(|t| text.get(t.start..t.end))
+        .is_some_and(|w| PLACE_PREFIXES.iter().any(|p| p.eq_ignore_ascii_case(w)))
+    {
+        return None;
+    }
     while let [first, rest @ ..] = toks {
+        // German nouns and greetings are capitalised: "Der Kunde Holger Brinkmann",
+        // "Liebe Heike", "Chère Maëlle"
+        let clean_given_next = rest
+            .first()
+            .is_some_and(|t| t.flags & GIVEN != 0 && t.flags & COMMON == 0);
         let drop = only_common(first.flags)
-            || (first.flags & COMMON != 0
-                && rest
-                    .first()
-                    .is_some_and(|t| t.flags & GIVEN != 0 && t.flags & COMMON == 0));
+            || (clean_given_next && (first.flags & GIVEN == 0 || first.flags & COMMON != 0));
         if !drop {
             break;
         }
@@ -418,6 +445,9 @@ fn judge(text: &str, toks: &[Tok]) -> Option<PiiFinding> {
         toks = rest;
     }
     let (first, last) = (toks.first()?, toks.last()?);
+    if company(text, first.start, last.end) {
+        return None;
+    }
     if toks.iter().any(|t| only_common(t.flags)) {
         return None;
     }
@@ -438,8 +468,6 @@ fn judge(text: &str, toks: &[Tok]) -> Option<PiiFinding> {
         0.5
     } else if !several && f0 == 0 && cue(text, first.start).is_some_and(|strong| strong) {
         0.45
-    } else if !several && f0 & GIVEN != 0 && !ambiguous {
-        0.4
     } else {
         return None;
     };
@@ -449,6 +477,18 @@ fn judge(text: &str, toks: &[Tok]) -> Option<PiiFinding> {
         last.end,
         score,
     ))
+}
+
+/// Whether the span stands next to `&` ("Marks & Spencer", "Procter & Gamble"): a company.
+fn company(text: &str, start: usize, end: usize) -> bool {
+    let before = text.get(..start).unwrap_or("").trim_end_matches(' ');
+    let after = text.get(end..).unwrap_or("");
+    let after = after
+        .strip_prefix("'s")
+        .or_else(|| after.strip_prefix("’s"))
+        .unwrap_or(after)
+        .trim_start_matches(' ');
+    before.ends_with('&') || after.starts_with('&')
 }
 
 /// The text before `start` within [`CUE_WINDOW`], with the spaces and punctuation that may
