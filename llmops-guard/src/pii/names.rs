@@ -454,19 +454,22 @@ fn judge(text: &str, toks: &[Tok]) -> Option<PiiFinding> {
     let (f0, fl) = (first.flags, last.flags);
     let ambiguous = f0 & COMMON != 0;
     let several = toks.len() > 1;
+    // the cue before the run, looked up once and only when a rule needs it
+    let cue_cell = std::cell::OnceCell::new();
+    let cue = || *cue_cell.get_or_init(|| cue(text, first.start));
     let score = if titled(text, first.start) {
         0.95
     } else if several && f0 & GIVEN != 0 && !ambiguous {
         if fl & SURNAME != 0 { 0.9 } else { 0.85 }
     } else if several && f0 & GIVEN != 0 && fl & SURNAME != 0 && fl & COMMON == 0 {
         0.8
-    } else if several && cue(text, first.start).is_some() {
+    } else if several && cue().is_some() {
         0.7
     } else if several && f0 == 0 && fl & SURNAME != 0 && fl & COMMON == 0 {
         0.6
-    } else if !several && f0 & NAME != 0 && cue(text, first.start).is_some() {
+    } else if !several && f0 & NAME != 0 && cue().is_some() {
         0.5
-    } else if !several && f0 == 0 && cue(text, first.start).is_some_and(|strong| strong) {
+    } else if !several && f0 == 0 && cue() == Some(true) {
         0.45
     } else {
         return None;
@@ -517,7 +520,14 @@ fn cue(text: &str, start: usize) -> Option<bool> {
     let window = before(text, start, &[' ', '\t', '\n', '\r', ',', ':', ';', '-', '–', '—']);
     // "Name: Anna" and "From: Anna" keep their colon
     let colon = before(text, start, &[' ', '\t']);
-    let hit = |c: &&str| ends_with_word(if c.ends_with(':') { colon } else { window }, c);
+    let colon = colon.ends_with(':').then_some(colon);
+    let last = window.as_bytes().last()?.to_ascii_lowercase();
+    // most words fail on their last byte: compare whole cues only when it matches
+    let hit = |c: &&str| match (c.ends_with(':'), colon) {
+        (true, Some(colon)) => ends_with_word(colon, c),
+        (true, None) => false,
+        (false, _) => c.as_bytes().last() == Some(&last) && ends_with_word(window, c),
+    };
     if STRONG_CUES.iter().any(hit) {
         Some(true)
     } else {
@@ -540,5 +550,11 @@ fn titled(text: &str, start: usize) -> bool {
         Some(w) => (w, true),
         None => (window, false),
     };
-    (dot && ends_with_word(window, "m")) || TITLES.iter().any(|t| ends_with_word(window, t))
+    let Some(last) = window.as_bytes().last().map(u8::to_ascii_lowercase) else {
+        return false;
+    };
+    (dot && ends_with_word(window, "m"))
+        || TITLES
+            .iter()
+            .any(|t| t.as_bytes().last() == Some(&last) && ends_with_word(window, t))
 }
