@@ -232,23 +232,49 @@ fn opens(c: Option<char>) -> bool {
     }
 }
 
+/// Whether the 8 bytes of `x` hold an ASCII capital or a non-ASCII byte (SWAR: the
+/// "has byte between" test of Bit Twiddling Hacks, with the high bit checked separately).
+fn may_hold_capital(x: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    const LOW7: u64 = ONES * 0x7F;
+    let low = x & LOW7;
+    // bytes in 0x41..=0x5A: (127 + 0x5B - b) has its high bit set and (b + 127 - 0x40) too
+    let between = (ONES * (127 + 0x5B)).wrapping_sub(low) & !x & (low + ONES * (127 - 0x40));
+    x & HIGH != 0 || between & HIGH != 0
+}
+
 /// The next byte offset at or after `from` where a capitalised word starts.
 fn next_capital(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii_uppercase() {
-            if opens(char_before(text, i)) {
-                return Some(i);
+    loop {
+        // skip 8 bytes at a time while they hold no capital (most of a text)
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            if may_hold_capital(u64::from_le_bytes(w)) {
+                break;
             }
-        } else if b >= 0xC0 {
-            if char_at(text, i).is_some_and(char::is_uppercase) && opens(char_before(text, i)) {
-                return Some(i);
-            }
+            i += 8;
         }
-        i += 1;
+        let stop = (i + 8).min(bytes.len());
+        while i < stop {
+            let b = bytes.get(i).copied().unwrap_or(0);
+            let capital = if b.is_ascii_uppercase() {
+                true
+            } else {
+                b >= 0xC0 && char_at(text, i).is_some_and(char::is_uppercase)
+            };
+            if capital && opens(char_before(text, i)) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
     }
-    None
 }
 
 /// A capitalised token at `start`: its end (a possessive `'s` cut off), or `None` when it is
@@ -557,4 +583,26 @@ fn titled(text: &str, start: usize) -> bool {
         || TITLES
             .iter()
             .any(|t| t.as_bytes().last() == Some(&last) && ends_with_word(window, t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_chunk_test_never_misses_a_capital(x in any::<u64>()) {
+            let naive = x.to_le_bytes().iter().any(|b| b.is_ascii_uppercase() || *b >= 0x80);
+            prop_assert!(!naive || may_hold_capital(x));
+        }
+    }
+
+    #[test]
+    fn the_chunk_test_passes_lowercase_prose() {
+        let w = u64::from_le_bytes(*b"abc, xyz");
+        assert!(!may_hold_capital(w));
+        assert!(may_hold_capital(u64::from_le_bytes(*b"abc, Xyz")));
+        assert!(may_hold_capital(u64::from_le_bytes(*b"ab,\xc3\xa9yz1")));
+    }
 }

@@ -199,7 +199,8 @@ impl PiiScanner {
     /// candidate has the shape of personal data.
     pub fn scan(&self, text: &str) -> Vec<PiiFinding> {
         let mut out = Vec::new();
-        if SET.is_match(text) {
+        let patterns = KINDS.iter().any(|k| self.is_enabled(k.category()));
+        if patterns && SET.is_match(text) {
             let hit = SET.matches(text);
             for (i, kind) in KINDS.iter().enumerate() {
                 if !hit.matched(i) || !self.is_enabled(kind.category()) {
