@@ -37,7 +37,10 @@ const NAME_LINE: &str = "Best regards, Maren Lindqvist (customer since 2019).";
 
 /// The sentences of the names evaluation set.
 fn eval_texts() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/llmops-guard/tests/data/names/eval.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/llmops-guard/tests/data/names/eval.jsonl"
+    );
     std::fs::read_to_string(path)
         .unwrap()
         .lines()

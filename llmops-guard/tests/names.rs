@@ -26,7 +26,9 @@ use llmops_guard::pii::{PiiCategory, PiiScanner};
 use serde_json::Value;
 
 fn data(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(path)
 }
 
 struct Row {
@@ -115,7 +117,10 @@ fn eval_set_is_well_formed() {
     let rows = rows();
     let with = rows.iter().filter(|r| !r.names.is_empty()).count();
     let without = rows.len() - with;
-    assert!(with >= 300 && without >= 300, "{with} with names, {without} without");
+    assert!(
+        with >= 300 && without >= 300,
+        "{with} with names, {without} without"
+    );
     for lang in ["en", "de", "fr", "es", "it"] {
         assert!(
             rows.iter().any(|r| r.lang == lang && !r.names.is_empty()),
@@ -151,9 +156,7 @@ fn quality_does_not_regress() {
                 .filter(|f| f.score >= min)
                 .map(|f| (f.start, f.end))
                 .collect();
-            per.entry(r.lang.clone())
-                .or_default()
-                .add(&r.names, &found);
+            per.entry(r.lang.clone()).or_default().add(&r.names, &found);
             per.entry("all".into()).or_default().add(&r.names, &found);
         }
         for (lang, c) in &per {
@@ -165,10 +168,22 @@ fn quality_does_not_regress() {
         }
         let [pe, re, po, ro] = per["all"].figures();
         let floor = |k: &str| want[k].as_f64().unwrap();
-        assert!(pe >= floor("precision_exact"), "min {min}: precision (exact) {pe:.3}");
-        assert!(re >= floor("recall_exact"), "min {min}: recall (exact) {re:.3}");
-        assert!(po >= floor("precision_overlap"), "min {min}: precision (overlap) {po:.3}");
-        assert!(ro >= floor("recall_overlap"), "min {min}: recall (overlap) {ro:.3}");
+        assert!(
+            pe >= floor("precision_exact"),
+            "min {min}: precision (exact) {pe:.3}"
+        );
+        assert!(
+            re >= floor("recall_exact"),
+            "min {min}: recall (exact) {re:.3}"
+        );
+        assert!(
+            po >= floor("precision_overlap"),
+            "min {min}: precision (overlap) {po:.3}"
+        );
+        assert!(
+            ro >= floor("recall_overlap"),
+            "min {min}: recall (overlap) {ro:.3}"
+        );
     }
 }
 

@@ -225,8 +225,25 @@ fn opens(c: Option<char>) -> bool {
             c.is_whitespace()
                 || matches!(
                     c,
-                    '(' | '"' | '\'' | '[' | ',' | ';' | ':' | '!' | '?' | '*' | '«' | '»' | '„'
-                        | '“' | '”' | '‘' | '’' | '>' | '¡' | '¿'
+                    '(' | '"'
+                        | '\''
+                        | '['
+                        | ','
+                        | ';'
+                        | ':'
+                        | '!'
+                        | '?'
+                        | '*'
+                        | '«'
+                        | '»'
+                        | '„'
+                        | '“'
+                        | '”'
+                        | '‘'
+                        | '’'
+                        | '>'
+                        | '¡'
+                        | '¿'
                 )
         }
     }
@@ -383,7 +400,11 @@ fn continuation(text: &str, end: usize) -> Option<(usize, bool)> {
         Some('\u{a0}') => Some(i + 2),
         _ => None,
     };
-    let capital = |i: usize| char_at(text, i).is_some_and(char::is_uppercase).then_some(i);
+    let capital = |i: usize| {
+        char_at(text, i)
+            .is_some_and(char::is_uppercase)
+            .then_some(i)
+    };
     let i = space(end)?;
     if let Some(c) = capital(i) {
         // an initial: "John F. Kennedy"
@@ -426,9 +447,7 @@ fn flags_of(word: &str) -> u8 {
         return f;
     }
     match word.split_once(['-', '\'', '’']) {
-        Some((head, tail)) if head.chars().count() > 1 => {
-            lookup(head) | (lookup(tail) & SURNAME)
-        }
+        Some((head, tail)) if head.chars().count() > 1 => lookup(head) | (lookup(tail) & SURNAME),
         Some((_, tail)) => lookup(tail) & (SURNAME | GIVEN),
         None => 0,
     }
@@ -543,7 +562,11 @@ fn ends_with_word(window: &str, word: &str) -> bool {
 
 /// A cue before `start`: `Some(true)` for a strong one.
 fn cue(text: &str, start: usize) -> Option<bool> {
-    let window = before(text, start, &[' ', '\t', '\n', '\r', ',', ':', ';', '-', '–', '—']);
+    let window = before(
+        text,
+        start,
+        &[' ', '\t', '\n', '\r', ',', ':', ';', '-', '–', '—'],
+    );
     // "Name: Anna" and "From: Anna" keep their colon
     let colon = before(text, start, &[' ', '\t']);
     let colon = colon.ends_with(':').then_some(colon);

@@ -34,12 +34,24 @@ fn score(text: &str) -> f32 {
 
 #[test]
 fn full_names_are_found_whole() {
-    assert_eq!(names("Please forward this to Sarah Connor today."), ["Sarah Connor"]);
-    assert_eq!(names("Ticket opened by Jean-Luc Picard."), ["Jean-Luc Picard"]);
+    assert_eq!(
+        names("Please forward this to Sarah Connor today."),
+        ["Sarah Connor"]
+    );
+    assert_eq!(
+        names("Ticket opened by Jean-Luc Picard."),
+        ["Jean-Luc Picard"]
+    );
     assert_eq!(names("Spoke with Liam O'Brien about it"), ["Liam O'Brien"]);
     assert_eq!(names("Vincent van Gogh painted it"), ["Vincent van Gogh"]);
-    assert_eq!(names("Signed: Ana María de la Cruz"), ["Ana María de la Cruz"]);
-    assert_eq!(names("Bitte an Jürgen Müller weiterleiten."), ["Jürgen Müller"]);
+    assert_eq!(
+        names("Signed: Ana María de la Cruz"),
+        ["Ana María de la Cruz"]
+    );
+    assert_eq!(
+        names("Bitte an Jürgen Müller weiterleiten."),
+        ["Jürgen Müller"]
+    );
     assert_eq!(names("JOHN F. KENNEDY was here"), ["JOHN F. KENNEDY"]);
     assert_eq!(names("ask Omar al-Rashid"), ["Omar al-Rashid"]);
 }
@@ -101,7 +113,11 @@ fn names_are_off_by_default_and_on_with() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].category, PiiCategory::PersonName);
     assert_eq!(found[0].to_finding().category, "pii.person");
-    assert!(PiiGuard::new().action_for(PiiCategory::PersonName).is_none());
+    assert!(
+        PiiGuard::new()
+            .action_for(PiiCategory::PersonName)
+            .is_none()
+    );
 }
 
 #[test]
@@ -133,7 +149,10 @@ fn every_redaction_mode_works_for_names() {
     let pseudo = redact(text, &found, &RedactionMode::Pseudonym(key));
     assert!(!pseudo.text.contains("Sarah") && pseudo.text.starts_with(&token));
     let answer = format!("I will call {token} back.");
-    assert_eq!(restore(&answer, &pseudo.mapping), "I will call Sarah Connor back.");
+    assert_eq!(
+        restore(&answer, &pseudo.mapping),
+        "I will call Sarah Connor back."
+    );
     assert_eq!(restore(&answer, &Mapping::new()), answer);
 }
 
