@@ -26,4 +26,4 @@ echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -
     "$work/texts/clean_4k.txt" 2> >(grep -v Warning >&2) | tee "$work/presidio-names.jsonl"
 (cd "$root" && cargo test -q -p llmops-guard --test names -- --nocapture 2>&1 | grep -E '^\||benign')
 (cd "$root" && cargo bench -q --bench guard_pii --features guard -- 'names|scan/clean' 2>&1 \
-    | grep -E 'guard_pii/|thrpt')
+    | grep -E '^guard_pii|thrpt: +\[[0-9]')
