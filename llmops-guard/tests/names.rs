@@ -1,12 +1,14 @@
-//! Measured quality of the person-name recognizer (issue 8, point 2) on the labelled set
-//! `tests/data/names/eval.jsonl` (built by `scripts/guard_names/eval_set.py` from names that
+//! Measured quality of the person-name recognizer (issue 8, point 2) on the labelled sets
+//! `tests/data/names/{eval,heldout}.jsonl` (built by `scripts/guard_names/eval_set.py` from names that
 //! do not come from the gazetteer's source; see the README beside the data).
 //!
-//! * `eval_set_is_well_formed`: sizes (≥ 300 sentences with names, ≥ 300 without, en/de/fr/es/
-//!   it), spans on character boundaries starting with a capital.
+//! * `eval_sets_are_well_formed`: sizes (≥ 300 sentences with names, ≥ 300 without, en/de/fr/
+//!   es/it), spans on character boundaries starting with a capital.
 //! * `quality_does_not_regress`: span-level precision and recall, exact (same bytes) and
 //!   overlap (any shared byte), overall and per language, at every score threshold of
-//!   `floors.json`; fails below the floors committed there.
+//!   `floors.json`, on the development set `eval.jsonl` (the rules were tuned looking at its
+//!   errors) and the held-out set `heldout.jsonl` (written afterwards, never tuned on); fails
+//!   below the floors committed there.
 //! * `benign_injection_corpus`: how many benign texts of `tests/data/injection/train.jsonl`
 //!   (train only) get a name finding, with a ceiling in `floors.json`.
 //!
@@ -37,8 +39,12 @@ struct Row {
     names: Vec<(usize, usize)>,
 }
 
-fn rows() -> Vec<Row> {
-    let src = std::fs::read_to_string(data("names/eval.jsonl")).unwrap();
+/// The evaluation files: the development set (the rules were tuned looking at its errors) and
+/// the held-out set (written afterwards, never used for tuning).
+const SETS: [&str; 2] = ["eval", "heldout"];
+
+fn rows(set: &str) -> Vec<Row> {
+    let src = std::fs::read_to_string(data(&format!("names/{set}.jsonl"))).unwrap();
     src.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
@@ -113,77 +119,71 @@ impl Counts {
 }
 
 #[test]
-fn eval_set_is_well_formed() {
-    let rows = rows();
-    let with = rows.iter().filter(|r| !r.names.is_empty()).count();
-    let without = rows.len() - with;
-    assert!(
-        with >= 300 && without >= 300,
-        "{with} with names, {without} without"
-    );
-    for lang in ["en", "de", "fr", "es", "it"] {
+fn eval_sets_are_well_formed() {
+    for set in SETS {
+        let rows = rows(set);
+        let with = rows.iter().filter(|r| !r.names.is_empty()).count();
+        let without = rows.len() - with;
         assert!(
-            rows.iter().any(|r| r.lang == lang && !r.names.is_empty()),
-            "{lang}"
+            with >= 300 && without >= 300,
+            "{set}: {with} with names, {without} without"
         );
-    }
-    for r in &rows {
-        for (s, e) in &r.names {
-            let name = r.text.get(*s..*e).expect("span on char boundaries");
-            assert!(name.chars().next().unwrap().is_uppercase(), "{name}");
+        for lang in ["en", "de", "fr", "es", "it"] {
+            assert!(
+                rows.iter().any(|r| r.lang == lang && !r.names.is_empty()),
+                "{set}: {lang}"
+            );
+        }
+        for r in &rows {
+            for (s, e) in &r.names {
+                let name = r.text.get(*s..*e).expect("span on char boundaries");
+                assert!(name.chars().next().unwrap().is_uppercase(), "{name}");
+            }
         }
     }
 }
 
 #[test]
 fn quality_does_not_regress() {
-    let rows = rows();
     let floors = floors();
-    let thresholds = floors["thresholds"].as_object().unwrap();
-    println!(
-        "\nperson names on tests/data/names/eval.jsonl ({} sentences)",
-        rows.len()
-    );
-    println!("| min score | lang | gold | found | P exact | R exact | P overlap | R overlap |");
-    println!("|---|---|---:|---:|---:|---:|---:|---:|");
-    for (t, want) in thresholds {
-        let min: f32 = t.parse().unwrap();
-        let mut per: BTreeMap<String, Counts> = BTreeMap::new();
-        for r in &rows {
-            let found: Vec<(usize, usize)> = scanner()
-                .scan(&r.text)
-                .iter()
-                .filter(|f| f.score >= min)
-                .map(|f| (f.start, f.end))
-                .collect();
-            per.entry(r.lang.clone()).or_default().add(&r.names, &found);
-            per.entry("all".into()).or_default().add(&r.names, &found);
+    for set in SETS {
+        let rows = rows(set);
+        let thresholds = floors[set]["thresholds"].as_object().unwrap();
+        println!(
+            "\nperson names on tests/data/names/{set}.jsonl ({} sentences)",
+            rows.len()
+        );
+        println!("| set | min score | lang | gold | found | P exact | R exact | P overlap | R overlap |");
+        println!("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        for (t, want) in thresholds {
+            let min: f32 = t.parse().unwrap();
+            let mut per: BTreeMap<String, Counts> = BTreeMap::new();
+            for r in &rows {
+                let found: Vec<(usize, usize)> = scanner()
+                    .scan(&r.text)
+                    .iter()
+                    .filter(|f| f.score >= min)
+                    .map(|f| (f.start, f.end))
+                    .collect();
+                per.entry(r.lang.clone())
+                    .or_default()
+                    .add(&r.names, &found);
+                per.entry("all".into()).or_default().add(&r.names, &found);
+            }
+            for (lang, c) in &per {
+                let [pe, re, po, ro] = c.figures();
+                println!(
+                    "| {set} | {min} | {lang} | {} | {} | {pe:.3} | {re:.3} | {po:.3} | {ro:.3} |",
+                    c.gold, c.found
+                );
+            }
+            let [pe, re, po, ro] = per["all"].figures();
+            let floor = |k: &str| want[k].as_f64().unwrap();
+            assert!(pe >= floor("precision_exact"), "{set} min {min}: precision (exact) {pe:.3}");
+            assert!(re >= floor("recall_exact"), "{set} min {min}: recall (exact) {re:.3}");
+            assert!(po >= floor("precision_overlap"), "{set} min {min}: precision (overlap) {po:.3}");
+            assert!(ro >= floor("recall_overlap"), "{set} min {min}: recall (overlap) {ro:.3}");
         }
-        for (lang, c) in &per {
-            let [pe, re, po, ro] = c.figures();
-            println!(
-                "| {min} | {lang} | {} | {} | {pe:.3} | {re:.3} | {po:.3} | {ro:.3} |",
-                c.gold, c.found
-            );
-        }
-        let [pe, re, po, ro] = per["all"].figures();
-        let floor = |k: &str| want[k].as_f64().unwrap();
-        assert!(
-            pe >= floor("precision_exact"),
-            "min {min}: precision (exact) {pe:.3}"
-        );
-        assert!(
-            re >= floor("recall_exact"),
-            "min {min}: recall (exact) {re:.3}"
-        );
-        assert!(
-            po >= floor("precision_overlap"),
-            "min {min}: precision (overlap) {po:.3}"
-        );
-        assert!(
-            ro >= floor("recall_overlap"),
-            "min {min}: recall (overlap) {ro:.3}"
-        );
     }
 }
 

