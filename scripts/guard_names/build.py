@@ -3,7 +3,7 @@
 
 Run by hand (never in CI), see README.md beside this file:
 
-    apt-get install wamerican-small wfrench wspanish witalian wngerman   # Debian word lists
+    apt-get install wamerican-small   # Debian's small English word list
     python3 scripts/guard_names/build.py --work /tmp/guard-names
 
 Sources:
@@ -14,11 +14,9 @@ Sources:
   `faker/providers/lorem/{en_US,de_DE,fr_FR,es_ES,it_IT,nl_NL}`. The wheel is fetched with
   `pip download --no-deps` and its sha256 checked; its modules are imported from the unpacked
   wheel (plain tuples and dicts of strings, nothing runs).
-- Debian word lists (`/usr/share/dict/`): american-english-small (wamerican-small, SCOWL
-  size 35, MIT-like SCOWL copyright), french (wfrench, GPL-2), spanish (wspanish, GPL-2),
-  italian (witalian, GPL-2), ngerman (wngerman, GPL-2). They are only *read* to decide whether
-  a name is also a common lowercase word (one flag per name): none of their words is copied
-  into the output.
+- Debian's word list `/usr/share/dict/american-english-small` (wamerican-small, SCOWL
+  size 35, MIT-like SCOWL copyright): only *read* to decide whether a name is also a common
+  lowercase word (one flag per name); none of its words is copied into the output.
 
 Output: sections headed `[<flags>]`, each a sorted list of lowercase tokens, one a line;
 flags are letters:
