@@ -9,6 +9,8 @@
 //!   `floors.json`, on the development set `eval.jsonl` (the rules were tuned looking at its
 //!   errors) and the held-out set `heldout.jsonl` (written afterwards, never tuned on); fails
 //!   below the floors committed there.
+//! * `names_round_trip_through_the_guard_pipeline`: names redacted before the provider and
+//!   restored in the answer (full and streamed), placeholders and pseudonyms.
 //! * `benign_injection_corpus`: how many benign texts of `tests/data/injection/train.jsonl`
 //!   (train only) get a name finding, with a ceiling in `floors.json`.
 //!
@@ -153,7 +155,9 @@ fn quality_does_not_regress() {
             "\nperson names on tests/data/names/{set}.jsonl ({} sentences)",
             rows.len()
         );
-        println!("| set | min score | lang | gold | found | P exact | R exact | P overlap | R overlap |");
+        println!(
+            "| set | min score | lang | gold | found | P exact | R exact | P overlap | R overlap |"
+        );
         println!("|---|---|---|---:|---:|---:|---:|---:|---:|");
         for (t, want) in thresholds {
             let min: f32 = t.parse().unwrap();
@@ -165,9 +169,7 @@ fn quality_does_not_regress() {
                     .filter(|f| f.score >= min)
                     .map(|f| (f.start, f.end))
                     .collect();
-                per.entry(r.lang.clone())
-                    .or_default()
-                    .add(&r.names, &found);
+                per.entry(r.lang.clone()).or_default().add(&r.names, &found);
                 per.entry("all".into()).or_default().add(&r.names, &found);
             }
             for (lang, c) in &per {
@@ -179,10 +181,22 @@ fn quality_does_not_regress() {
             }
             let [pe, re, po, ro] = per["all"].figures();
             let floor = |k: &str| want[k].as_f64().unwrap();
-            assert!(pe >= floor("precision_exact"), "{set} min {min}: precision (exact) {pe:.3}");
-            assert!(re >= floor("recall_exact"), "{set} min {min}: recall (exact) {re:.3}");
-            assert!(po >= floor("precision_overlap"), "{set} min {min}: precision (overlap) {po:.3}");
-            assert!(ro >= floor("recall_overlap"), "{set} min {min}: recall (overlap) {ro:.3}");
+            assert!(
+                pe >= floor("precision_exact"),
+                "{set} min {min}: precision (exact) {pe:.3}"
+            );
+            assert!(
+                re >= floor("recall_exact"),
+                "{set} min {min}: recall (exact) {re:.3}"
+            );
+            assert!(
+                po >= floor("precision_overlap"),
+                "{set} min {min}: precision (overlap) {po:.3}"
+            );
+            assert!(
+                ro >= floor("recall_overlap"),
+                "{set} min {min}: recall (overlap) {ro:.3}"
+            );
         }
     }
 }
@@ -213,4 +227,67 @@ fn benign_injection_corpus() {
          ({high} with a score ≥ 0.7)"
     );
     assert!(with_name <= ceiling, "{with_name} > {ceiling}");
+}
+
+/// Names through the guard pipeline: redacted before the provider, restored in the answer
+/// (full and streamed), with placeholders and with keyed pseudonyms.
+#[tokio::test]
+async fn names_round_trip_through_the_guard_pipeline() {
+    use futures_util::StreamExt;
+    use llmops_core::{ChatRequest, ChatResponse, Client, ScriptedProvider, StreamEvent};
+    use llmops_guard::pii::{PiiAction, PiiGuard, Pseudonymizer, RedactionMode};
+    use llmops_guard::pipeline::{GuardSet, GuardsExt};
+    use std::sync::Arc;
+
+    for mode in [
+        RedactionMode::Placeholder,
+        RedactionMode::Pseudonym(Pseudonymizer::new(b"a host secret of 32 bytes.......").unwrap()),
+    ] {
+        // the model answers with the tokens it saw
+        let provider = Arc::new(
+            ScriptedProvider::new()
+                .responder(|req| {
+                    let q = req.last_user_text()?;
+                    let tokens: Vec<&str> = q
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+                        .filter(|w| w.starts_with("<PERSON_") && w.ends_with('>'))
+                        .collect();
+                    Some(llmops_core::provider::scripted::Step::Reply(
+                        ChatResponse::new(format!("I will write to {}.", tokens.join(" and "))),
+                    ))
+                })
+                .chunks(7),
+        );
+        let guard =
+            PiiGuard::new().action(PiiCategory::PersonName, PiiAction::Redact(mode.clone()));
+        let client = Client::builder()
+            .provider_arc(provider.clone())
+            .guards(GuardSet::new().guard(guard).restore_output(true))
+            .build()
+            .unwrap();
+        let req = ChatRequest::new("scripted/m")
+            .user("Please write to Dr. Okonkwo, and to Maren Lindqvist.");
+        let want = "I will write to Okonkwo and Maren Lindqvist.";
+        let r = client.chat(req.clone()).await.unwrap();
+        assert_eq!(r.text(), want, "{mode:?}");
+        let sent = provider.requests().pop().unwrap();
+        let seen = sent.messages[0].text();
+        assert!(
+            !seen.contains("Okonkwo") && !seen.contains("Lindqvist") && seen.contains("<PERSON_"),
+            "{seen}"
+        );
+        let deltas: Vec<String> = client
+            .chat_stream(req)
+            .await
+            .unwrap()
+            .filter_map(|ev| async move {
+                match ev.unwrap() {
+                    StreamEvent::Delta { text } => Some(text),
+                    _ => None,
+                }
+            })
+            .collect()
+            .await;
+        assert_eq!(deltas.concat(), want, "{mode:?}");
+    }
 }
