@@ -3,6 +3,11 @@
 //! spliced in. `scan` finds, `redact` finds and replaces with typed placeholders, `pseudonym`
 //! with keyed pseudonyms. Throughput is in bytes of prompt.
 //!
+//! `names/*`: the same with the person-name recognizer on (`PiiCategory::PersonName`, off in
+//! `PiiScanner::new()`): the clean prompt (capitalised words, no name), the prompt with a
+//! signature line holding a name, the recognizer alone on the clean prompt, and the
+//! recognizer alone over every sentence of `llmops-guard/tests/data/names/eval.jsonl`.
+//!
 //! `cargo bench --bench guard_pii --features llmops/guard`; figures in docs/benchmarks.md.
 #![allow(
     clippy::expect_used,
@@ -12,7 +17,7 @@
 )]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use llmops::guard::pii::{PiiScanner, Pseudonymizer, RedactionMode, redact};
+use llmops::guard::pii::{PiiCategory, PiiScanner, Pseudonymizer, RedactionMode, redact};
 
 #[path = "common/guard_prompt.rs"]
 mod guard_prompt;
@@ -26,6 +31,26 @@ const PII: &[&str] = &[
     "my SSN for the customs form is 123-45-6789,",
     "I wrote from 192.168.10.20, and my date of birth is 12 March 1985.",
 ];
+
+/// A line with a name for the "with findings" case of the name recognizer.
+const NAME_LINE: &str = "Best regards, Maren Lindqvist (customer since 2019).";
+
+/// The sentences of the names evaluation set.
+fn eval_texts() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/llmops-guard/tests/data/names/eval.jsonl"
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
 
 fn prompt(with_pii: bool) -> String {
     support_prompt(PROSE, 4096, |i| {
@@ -75,6 +100,36 @@ fn bench(c: &mut Criterion) {
             let out = redact(&dirty, &f, &pseudonym);
             assert!(!out.mapping.is_empty());
         });
+    });
+    g.finish();
+
+    let names = PiiScanner::new().with(PiiCategory::PersonName, true);
+    let only_names = PiiScanner::only(&[PiiCategory::PersonName]);
+    let named = support_prompt(PROSE, 4096, |i| (i % 7 == 6).then_some(NAME_LINE));
+    assert!(names.scan(&clean).is_empty(), "{:?}", names.scan(&clean));
+    let n_named = names.scan(&named).len();
+    assert!(n_named >= 1, "{n_named}");
+    let eval = eval_texts();
+    let eval_bytes: usize = eval.iter().map(String::len).sum();
+    eprintln!(
+        "names: {n_named} findings in the named prompt; eval set {} texts, {eval_bytes} bytes",
+        eval.len()
+    );
+    let mut g = c.benchmark_group("guard_pii_names");
+    g.throughput(Throughput::Bytes(clean.len() as u64));
+    g.bench_function("pii_with_names/clean_4k", |b| {
+        b.iter(|| assert!(names.scan(&clean).is_empty()));
+    });
+    g.bench_function("names_only/clean_4k", |b| {
+        b.iter(|| assert!(only_names.scan(&clean).is_empty()));
+    });
+    g.throughput(Throughput::Bytes(named.len() as u64));
+    g.bench_function("pii_with_names/named_4k", |b| {
+        b.iter(|| assert_eq!(names.scan(&named).len(), n_named));
+    });
+    g.throughput(Throughput::Bytes(eval_bytes as u64));
+    g.bench_function("names_only/eval_set", |b| {
+        b.iter(|| eval.iter().map(|t| only_names.scan(t).len()).sum::<usize>());
     });
     g.finish();
 }

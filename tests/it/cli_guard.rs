@@ -145,3 +145,24 @@ fn a_secret_in_model_output_is_blocked_and_fails_the_scan_when_asked() {
     assert_eq!(v[0]["action"], "block");
     assert_eq!(v[0]["categories"][0], "secret.anthropic_key");
 }
+
+#[test]
+fn names_are_found_only_when_asked() {
+    let text = "Dear Ms. Okafor, your refund was approved. Regards, Maren Lindqvist";
+    let plain = with_stdin(&["--json", "guard", "scan", "-"], text);
+    assert!(plain.status.success(), "{plain:?}");
+    assert_eq!(verdicts(&plain)[0]["action"], "allow");
+    let named = with_stdin(&["--json", "guard", "scan", "--names", "-"], text);
+    assert!(named.status.success(), "{named:?}");
+    let v = verdicts(&named);
+    assert_eq!(v[0]["action"], "redact", "{v:?}");
+    let spans = v[0]["spans"].as_array().unwrap();
+    let found: Vec<&str> = spans
+        .iter()
+        .filter(|s| s["category"] == "pii.person")
+        .map(|s| &text[s["start"].as_u64().unwrap() as usize..s["end"].as_u64().unwrap() as usize])
+        .collect();
+    assert_eq!(found, ["Okafor", "Maren Lindqvist"]);
+    let stdout = String::from_utf8(named.stdout).unwrap();
+    assert!(!stdout.contains("Lindqvist"), "{stdout}");
+}

@@ -129,12 +129,14 @@ impl FeatureConfig {
     /// Calls `f(end, bucket)` for every feature of `text` (already normalised), in text
     /// order: `end` is the byte offset just past the n-gram, `bucket` is below
     /// [`buckets`](Self::buckets). Allocates nothing.
+    #[inline]
     pub fn for_each(&self, text: &str, f: impl FnMut(usize, u32)) {
         self.for_each_impl(text, f, true);
     }
 
     /// [`for_each`](Self::for_each), with the unrolled path for 3- to 5-grams allowed or not
     /// (both give the same features; the tests compare them).
+    #[inline(always)]
     fn for_each_impl(&self, text: &str, mut f: impl FnMut(usize, u32), allow_fast: bool) {
         let shift = 64 - u32::from(self.bits.clamp(MIN_BITS, MAX_BITS));
         let bucket = |h: u64| ((h ^ (h >> 29)).wrapping_mul(MIX) >> shift) as u32;
@@ -220,6 +222,7 @@ impl FeatureConfig {
 }
 
 /// The features of one finished word: the word, and the pair with the word before it.
+#[inline]
 fn emit_word(
     word: u64,
     prev: &mut Option<u64>,

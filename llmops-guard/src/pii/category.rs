@@ -20,11 +20,14 @@ pub enum PiiCategory {
     IpAddress,
     /// A date of birth (a date near "born", "DOB", "date of birth" ...).
     DateOfBirth,
+    /// A person's name (capitalised words scored against a gazetteer of given names and
+    /// surnames, titles and cues; off in [`PiiScanner::new`](super::PiiScanner::new)).
+    PersonName,
 }
 
 impl PiiCategory {
     /// Every category, in a stable order.
-    pub const ALL: [PiiCategory; 7] = [
+    pub const ALL: [PiiCategory; 8] = [
         PiiCategory::Email,
         PiiCategory::Phone,
         PiiCategory::CreditCard,
@@ -32,6 +35,7 @@ impl PiiCategory {
         PiiCategory::UsSsn,
         PiiCategory::IpAddress,
         PiiCategory::DateOfBirth,
+        PiiCategory::PersonName,
     ];
 
     /// The category as recorded in a core [`Finding`] (`pii.email` ...).
@@ -49,6 +53,7 @@ impl PiiCategory {
             PiiCategory::UsSsn => "pii.us_ssn",
             PiiCategory::IpAddress => "pii.ip_address",
             PiiCategory::DateOfBirth => "pii.date_of_birth",
+            PiiCategory::PersonName => "pii.person",
         }
     }
 
@@ -62,6 +67,7 @@ impl PiiCategory {
             PiiCategory::UsSsn => "US_SSN",
             PiiCategory::IpAddress => "IP_ADDRESS",
             PiiCategory::DateOfBirth => "DATE_OF_BIRTH",
+            PiiCategory::PersonName => "PERSON",
         }
     }
 
@@ -75,6 +81,7 @@ impl PiiCategory {
             PiiCategory::UsSsn => 4,
             PiiCategory::IpAddress => 5,
             PiiCategory::DateOfBirth => 6,
+            PiiCategory::PersonName => 7,
         }
     }
 }

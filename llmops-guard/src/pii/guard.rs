@@ -52,12 +52,19 @@ impl Default for PiiGuard {
 }
 
 impl PiiGuard {
-    /// Every category, redacted with typed placeholders; named `pii`.
+    /// Every category of [`PiiScanner::new`] (all but person names: turn them on with
+    /// `.action(PiiCategory::PersonName, ..)`), redacted with typed placeholders; named `pii`.
     pub fn new() -> Self {
+        let scanner = PiiScanner::new();
         PiiGuard {
             name: "pii".to_owned(),
-            scanner: PiiScanner::new(),
-            actions: std::array::from_fn(|_| Some(PiiAction::Redact(RedactionMode::Placeholder))),
+            scanner,
+            actions: std::array::from_fn(|i| {
+                PiiCategory::ALL
+                    .get(i)
+                    .is_some_and(|c| scanner.is_enabled(*c))
+                    .then_some(PiiAction::Redact(RedactionMode::Placeholder))
+            }),
         }
     }
 

@@ -151,7 +151,7 @@ const DOB_WINDOW: usize = 40;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PiiScanner {
-    enabled: [bool; 7],
+    enabled: [bool; PiiCategory::ALL.len()],
 }
 
 impl Default for PiiScanner {
@@ -161,14 +161,17 @@ impl Default for PiiScanner {
 }
 
 impl PiiScanner {
-    /// A scanner for every category.
+    /// A scanner for every category but [`PiiCategory::PersonName`] (turn it on with
+    /// [`with`](Self::with); see `docs/guard.md`, "Person names", for why it is off).
     pub fn new() -> Self {
-        PiiScanner { enabled: [true; 7] }
+        PiiScanner {
+            enabled: std::array::from_fn(|i| i != PiiCategory::PersonName.index()),
+        }
     }
 
     /// A scanner for `categories` only.
     pub fn only(categories: &[PiiCategory]) -> Self {
-        let mut enabled = [false; 7];
+        let mut enabled = [false; PiiCategory::ALL.len()];
         for c in categories {
             if let Some(e) = enabled.get_mut(c.index()) {
                 *e = true;
@@ -196,7 +199,8 @@ impl PiiScanner {
     /// candidate has the shape of personal data.
     pub fn scan(&self, text: &str) -> Vec<PiiFinding> {
         let mut out = Vec::new();
-        if SET.is_match(text) {
+        let patterns = KINDS.iter().any(|k| self.is_enabled(k.category()));
+        if patterns && SET.is_match(text) {
             let hit = SET.matches(text);
             for (i, kind) in KINDS.iter().enumerate() {
                 if !hit.matched(i) || !self.is_enabled(kind.category()) {
@@ -213,6 +217,9 @@ impl PiiScanner {
         }
         if self.is_enabled(PiiCategory::DateOfBirth) {
             dates_of_birth(text, &mut out);
+        }
+        if self.is_enabled(PiiCategory::PersonName) {
+            super::names::person_names(text, &mut out);
         }
         resolve_overlaps(out)
     }

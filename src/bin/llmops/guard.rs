@@ -9,6 +9,8 @@
 //! `tool` a tool result and `context` retrieved text (both untrusted, indirect-injection
 //! policy).
 //!
+//! `--names` adds the person-name recognizer (off in the defaults).
+//!
 //! Output: a table for people; with `--json` one JSON verdict per input (`id`, `role`,
 //! `action`, `categories`, `scores` (highest per category), `spans` (byte offsets into the
 //! text, category, score, guard)). Every guard sees the original text (a scan, not a chain),
@@ -23,7 +25,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
-use llmops::guard::default_guards;
+use llmops::guard::pii::{PiiCategory, PiiScanner};
+use llmops::guard::{DetectorGuard, default_guards};
 use llmops::{Error, GuardInput, Guardrail, Result, Role, TextSource, Verdict};
 use serde::Deserialize;
 use serde_json::json;
@@ -55,6 +58,10 @@ struct ScanArgs {
     /// Exit 100 when any input was blocked.
     #[arg(long)]
     fail_on_block: bool,
+    /// Also look for person names (`pii.person`, redacted; off by default: see docs/guard.md,
+    /// "Person names").
+    #[arg(long)]
+    names: bool,
 }
 
 /// Where a scanned text comes from.
@@ -126,7 +133,11 @@ pub(crate) async fn run(args: GuardArgs, json: bool) -> Result<u8> {
 }
 
 async fn scan(a: ScanArgs, json: bool) -> Result<u8> {
-    let guards = default_guards();
+    let mut guards = default_guards();
+    if a.names {
+        let names = PiiScanner::only(&[PiiCategory::PersonName]);
+        guards.push(Arc::new(DetectorGuard::new("names", names)));
+    }
     let mut blocked = 0usize;
     let mut total = 0usize;
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
