@@ -82,6 +82,9 @@ struct Opts {
     window: u16,
     /// `true`: source-grouped folds (default); `false`: folds stratified by label and family.
     grouped: bool,
+    /// Cross-validation repeats with other fold assignments, pooled in the figures and the
+    /// thresholds.
+    repeats: usize,
     /// Largest out-of-fold false-positive rate any benign family (of ≥ 30 texts) may have at
     /// the chosen threshold (the pooled rate of the source kind is `fpr`).
     family_cap: f64,
@@ -121,14 +124,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         o.window
     );
 
-    let fold = if o.grouped {
-        grouped_folds(&docs, &o)
-    } else {
-        stratified_folds(&docs, &o)
-    };
+    // one fold assignment per repeat (seeds o.seed, o.seed + 1, ...): a threshold set by the
+    // top 1 % of benign scores moves with the assignment, so the figures pool the repeats
+    let folds: Vec<Vec<usize>> = (0..o.repeats as u64)
+        .map(|r| {
+            if o.grouped {
+                grouped_folds(&docs, &o, o.seed + r)
+            } else {
+                stratified_folds(&docs, &o, o.seed + r)
+            }
+        })
+        .collect();
+    // every text once per repeat, in the order the pooled score vectors use
+    let view: Vec<&Doc> = (0..o.repeats).flat_map(|_| docs.iter()).collect();
     println!(
-        "folds: {} ({}), {} groups",
+        "folds: {} x {} repeats ({}), {} groups",
         o.folds,
+        o.repeats,
         if o.grouped {
             "grouped by source/template: no group is on both sides of a fold"
         } else {
@@ -142,18 +154,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut best: Option<(f32, Thresholds, f64, Vec<f32>)> = None;
     for &l2 in &o.l2 {
-        let mut oof = vec![0f32; docs.len()];
-        for k in 0..o.folds {
-            let train: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] != k).collect();
-            let model = fit(&docs, &train, l2, &o)?;
-            for i in (0..docs.len()).filter(|&i| fold[i] == k) {
-                oof[i] = model
-                    .score_prepared(&docs[i].text, docs[i].signals)
-                    .probability;
+        // out-of-fold scores of every repeat, one after the other (as `view`)
+        let mut oof = vec![0f32; view.len()];
+        for (r, fold) in folds.iter().enumerate() {
+            for k in 0..o.folds {
+                let train: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] != k).collect();
+                let model = fit(&docs, &train, l2, &o)?;
+                for i in (0..docs.len()).filter(|&i| fold[i] == k) {
+                    oof[r * docs.len() + i] = model
+                        .score_prepared(&docs[i].text, docs[i].signals)
+                        .probability;
+                }
             }
         }
         if std::env::var_os("TRAIN_DEBUG").is_some() {
-            let mut v: Vec<(f32, bool, &str)> = docs
+            let mut v: Vec<(f32, bool, &str)> = view
                 .iter()
                 .zip(&oof)
                 .map(|(d, &s)| (s, d.label, d.family.as_str()))
@@ -163,8 +178,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("  {x:?}");
             }
         }
-        let t = pick_thresholds(&docs, &oof, &o);
-        let (tpr, fpr) = rates(&docs, &oof, &t);
+        let t = pick_thresholds(&view, &oof, &o);
+        let (tpr, fpr) = rates(&view, &oof, &t);
         println!(
             "cv l2={l2:e}: thresholds user {:.4} / retrieved {:.4} -> detection {:.2}%, false positives {:.2}%",
             t.user,
@@ -194,11 +209,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(path, out)?;
     }
     println!("\n### learned model alone, out of fold\n");
-    report(&docs, &oof, &t);
-    report_langs(&docs, &oof, &t);
+    report(&view, &oof, &t);
+    report_langs(&view, &oof, &t);
 
     // the rule detector alone (its own thresholds), for comparison
-    let rule_scores: Vec<f32> = docs
+    let rule_scores: Vec<f32> = view
         .iter()
         .map(|d| f32::from(u8::from(d.rules_hit)))
         .collect();
@@ -207,34 +222,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         indirect: 0.5,
     };
     println!("\n### rules alone (InjectionDetector at its own thresholds)\n");
-    report(&docs, &rule_scores, &half);
-    report_langs(&docs, &rule_scores, &half);
+    report(&view, &rule_scores, &half);
+    report_langs(&view, &rule_scores, &half);
 
     // the stacker: learned out-of-fold logit + rule features, fitted per fold on the other
     // folds' out-of-fold values, then on all of them
-    let inputs: Vec<[f32; STACK_LEN]> = docs
+    let inputs: Vec<[f32; STACK_LEN]> = view
         .iter()
         .zip(&oof)
         .map(|(d, &p)| Stack::inputs(logit(p), &d.rules))
         .collect();
-    let mut stacked = vec![0f32; docs.len()];
-    for k in 0..o.folds {
-        let train: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] != k).collect();
-        let st = fit_stack(&docs, &inputs, &train);
-        for i in (0..docs.len()).filter(|&i| fold[i] == k) {
-            stacked[i] = sigmoid(dot(&st.0, &inputs[i]));
+    let mut stacked = vec![0f32; view.len()];
+    for (r, fold) in folds.iter().enumerate() {
+        let base = r * docs.len();
+        for k in 0..o.folds {
+            let train: Vec<usize> = (0..docs.len())
+                .filter(|&i| fold[i] != k)
+                .map(|i| base + i)
+                .collect();
+            let st = fit_stack(&view, &inputs, &train);
+            for i in (0..docs.len()).filter(|&i| fold[i] == k) {
+                stacked[base + i] = sigmoid(dot(&st.0, &inputs[base + i]));
+            }
         }
     }
-    let st_t = pick_thresholds(&docs, &stacked, &o);
-    let all: Vec<usize> = (0..docs.len()).collect();
-    let stack = fit_stack(&docs, &inputs, &all);
+    let st_t = pick_thresholds(&view, &stacked, &o);
+    let pooled: Vec<usize> = (0..view.len()).collect();
+    let stack = fit_stack(&view, &inputs, &pooled);
     println!(
         "\n### stacked (learned logit + rule features), out of fold; thresholds user {:.4}, retrieved {:.4}\nweights {:?}\n",
         st_t.user, st_t.indirect, stack.0
     );
-    report(&docs, &stacked, &st_t);
-    report_langs(&docs, &stacked, &st_t);
-    let learned_or_rules: Vec<f32> = docs
+    report(&view, &stacked, &st_t);
+    report_langs(&view, &stacked, &st_t);
+    let learned_or_rules: Vec<f32> = view
         .iter()
         .zip(&oof)
         .map(|(d, &p)| {
@@ -245,8 +266,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\n### learned OR rules (each at its own thresholds: the default guard before stacking)\n"
     );
-    report(&docs, &learned_or_rules, &half);
-    let either: Vec<f32> = docs
+    report(&view, &learned_or_rules, &half);
+    let either: Vec<f32> = view
         .iter()
         .zip(&stacked)
         .map(|(d, &p)| {
@@ -257,8 +278,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\n### stacked OR rules (what a combined detector that also keeps the rule verdict flags)\n"
     );
-    report(&docs, &either, &half);
+    report(&view, &either, &half);
 
+    let all: Vec<usize> = (0..docs.len()).collect();
     let model = fit(&docs, &all, l2, &o)?
         .with_threshold(t.user)?
         .with_indirect_threshold(t.indirect)?
@@ -304,7 +326,7 @@ fn dot(w: &[f32; STACK_LEN], x: &[f32; STACK_LEN]) -> f32 {
 
 /// Logistic regression of the stacker (class-balanced, small L2, plain gradient descent on
 /// the full batch: 12 inputs, a few thousand texts). Reserved inputs stay zero.
-fn fit_stack(docs: &[Doc], inputs: &[[f32; STACK_LEN]], ids: &[usize]) -> Stack {
+fn fit_stack(docs: &[&Doc], inputs: &[[f32; STACK_LEN]], ids: &[usize]) -> Stack {
     let pos = ids.iter().filter(|&&i| docs[i].label).count().max(1) as f32;
     let neg = (ids.len() as f32 - pos).max(1.0);
     let (cw_pos, cw_neg) = (0.5 / pos, 0.5 / neg);
@@ -341,7 +363,7 @@ fn fit_stack(docs: &[Doc], inputs: &[[f32; STACK_LEN]], ids: &[usize]) -> Stack 
 
 /// Folds stratified by (label, family): each group shuffled and dealt round-robin. Texts of
 /// one template land on both sides, so this overestimates detection on unseen sources.
-fn stratified_folds(docs: &[Doc], o: &Opts) -> Vec<usize> {
+fn stratified_folds(docs: &[Doc], o: &Opts, seed: u64) -> Vec<usize> {
     let mut fold = vec![0usize; docs.len()];
     let mut groups: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
@@ -350,7 +372,7 @@ fn stratified_folds(docs: &[Doc], o: &Opts) -> Vec<usize> {
             .or_default()
             .push(i);
     }
-    let mut rng = Rng(o.seed);
+    let mut rng = Rng(seed);
     let mut next = 0;
     for ids in groups.values_mut() {
         rng.shuffle(ids);
@@ -367,7 +389,7 @@ fn stratified_folds(docs: &[Doc], o: &Opts) -> Vec<usize> {
 /// out-of-fold scores are those of sources the model did not see, as on the held-out split.
 /// Groups are shuffled (seeded), then placed largest first on the fold with the fewest texts
 /// of that label.
-fn grouped_folds(docs: &[Doc], o: &Opts) -> Vec<usize> {
+fn grouped_folds(docs: &[Doc], o: &Opts, seed: u64) -> Vec<usize> {
     let mut groups: BTreeMap<(&str, bool), Vec<usize>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         groups
@@ -376,7 +398,7 @@ fn grouped_folds(docs: &[Doc], o: &Opts) -> Vec<usize> {
             .push(i);
     }
     let mut list: Vec<((&str, bool), Vec<usize>)> = groups.into_iter().collect();
-    let mut rng = Rng(o.seed);
+    let mut rng = Rng(seed);
     rng.shuffle(&mut list);
     list.sort_by_key(|(_, ids)| std::cmp::Reverse(ids.len()));
     let mut fold = vec![0usize; docs.len()];
@@ -416,7 +438,7 @@ fn group_of(explicit: Option<&str>, source: &str, family: &str, lang: &str) -> S
 }
 
 /// Detection (attacks) and flag rate (benign) per language of the out-of-fold scores.
-fn report_langs(docs: &[Doc], scores: &[f32], t: &Thresholds) {
+fn report_langs(docs: &[&Doc], scores: &[f32], t: &Thresholds) {
     let mut by: BTreeMap<(bool, &str), (usize, usize)> = BTreeMap::new();
     for (d, &s) in docs.iter().zip(scores).filter(|(d, _)| d.calibrate) {
         let e = by.entry((d.label, d.lang.as_str())).or_default();
@@ -489,7 +511,7 @@ fn fit(
 /// included), are ≤ `o.fpr`, raised if needed until no benign family of ≥ 30 texts is above
 /// `o.family_cap` (so thousands of easy texts cannot hide one family that fires often, without
 /// letting the hardest small family set the threshold alone).
-fn pick_thresholds(docs: &[Doc], oof: &[f32], o: &Opts) -> Thresholds {
+fn pick_thresholds(docs: &[&Doc], oof: &[f32], o: &Opts) -> Thresholds {
     let pick = |indirect: bool| -> f32 {
         let mut pool: Vec<f32> = Vec::new();
         let mut fams: BTreeMap<(bool, &str), Vec<f32>> = BTreeMap::new();
@@ -534,7 +556,7 @@ fn pick_thresholds(docs: &[Doc], oof: &[f32], o: &Opts) -> Thresholds {
 
 /// Detection and false-positive rate of the calibration texts (corpus and `--extra`), each
 /// text at its source kind's threshold.
-fn rates(docs: &[Doc], oof: &[f32], t: &Thresholds) -> (f64, f64) {
+fn rates(docs: &[&Doc], oof: &[f32], t: &Thresholds) -> (f64, f64) {
     let rate = |label: bool| {
         let (hit, all) = docs
             .iter()
@@ -553,7 +575,7 @@ fn next_up(x: f32) -> f32 {
     f32::from_bits(x.to_bits() + 1)
 }
 
-fn report(docs: &[Doc], scores: &[f32], t: &Thresholds) {
+fn report(docs: &[&Doc], scores: &[f32], t: &Thresholds) {
     let mut by: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
     for (d, &s) in docs.iter().zip(scores) {
         let fam = if d.calibrate {
@@ -801,6 +823,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         cfg: FeatureConfig::default(),
         window: 512,
         grouped: true,
+        repeats: 3,
         family_cap: 0.03,
     };
     let mut args = std::env::args().skip(1);
@@ -812,6 +835,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--background" => o.background.push(val()?.into()),
             "--out" => o.out = val()?.into(),
             "--folds" => o.folds = val()?.parse()?,
+            "--repeats" => o.repeats = val()?.parse()?,
             "--epochs" => o.epochs = val()?.parse()?,
             "--seed" => o.seed = val()?.parse()?,
             "--fpr" => o.fpr = val()?.parse()?,
@@ -834,7 +858,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3]"
                 );
                 std::process::exit(0);
             }
@@ -843,6 +867,9 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
     }
     if o.folds < 2 {
         return Err("--folds must be at least 2".into());
+    }
+    if o.repeats < 1 {
+        return Err("--repeats must be at least 1".into());
     }
     Ok(o)
 }
