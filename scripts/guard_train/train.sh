@@ -5,7 +5,10 @@
 # Reads the corpus's train split only (llmops-guard/tests/data/injection/*.jsonl, lines with
 # "split":"train"; files named *heldout* are never opened) plus the seed set beside this
 # script and augment.jsonl (written by augment.py from ml_text.py and local Debian text; its
-# `group` field is the unit of the grouped cross-validation). Deterministic: the same data and flags give the same bytes. Prints the
+# `group` field is the unit of the grouped cross-validation). Source-grouped 5-fold CV, 3 fold
+# assignments pooled; thresholds per source kind (messages; retrieved text / tool results) at
+# <= 1 % pooled false positives, and a stacker over the rule detector's report, all stored in
+# the model file. Deterministic: the same data and flags give the same bytes. Prints the
 # cross-validation figures and keeps them in scripts/guard_train/last-run.txt.
 # Retrain on your own data: add --extra your.jsonl ({"text","label":"attack"|"benign","family"}
 # per line) and --out your-model.bin, then LearnedModel::from_bytes(&std::fs::read(..)?)?.
