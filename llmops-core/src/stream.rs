@@ -298,8 +298,9 @@ pub enum Tap {
     Pass,
     /// Keep it back, with everything after it, until an event passes every tap.
     Hold,
-    /// End the stream now with [`Error::StreamCut`](crate::Error::StreamCut); held events are
-    /// discarded and never reach the caller.
+    /// End the stream now with [`Error::StreamCut`](crate::Error::StreamCut) (or the tap's
+    /// [`refusal`](StreamTap::refusal), when it has one); held events are discarded and never
+    /// reach the caller.
     Cut(String),
 }
 
@@ -349,6 +350,13 @@ pub trait StreamTap: Send + 'static {
     fn take_findings(&mut self) -> Vec<crate::GuardFinding> {
         Vec::new()
     }
+    /// After this tap cut the stream: the typed refusal behind the cut, when the tap is a
+    /// guard. The caller then gets [`Error::Guard`](crate::Error::Guard) (category, reason,
+    /// class `guard_blocked`) instead of [`Error::StreamCut`](crate::Error::StreamCut); the
+    /// exchange's outcome stays `stream_cut`, naming the tap. Default: none.
+    fn refusal(&mut self) -> Option<crate::GuardRefusal> {
+        None
+    }
 }
 
 impl<T: StreamTap + ?Sized> StreamTap for Box<T> {
@@ -366,5 +374,8 @@ impl<T: StreamTap + ?Sized> StreamTap for Box<T> {
     }
     fn take_findings(&mut self) -> Vec<crate::GuardFinding> {
         (**self).take_findings()
+    }
+    fn refusal(&mut self) -> Option<crate::GuardRefusal> {
+        (**self).refusal()
     }
 }

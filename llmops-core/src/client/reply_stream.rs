@@ -225,9 +225,17 @@ impl ResponseStream {
     fn cut(&mut self, tap: String, reason: String) -> Error {
         self.held.clear();
         self.ready.clear();
-        let e = Error::StreamCut {
-            tap: tap.clone(),
-            reason: reason.clone(),
+        let refusal = self
+            .taps
+            .iter_mut()
+            .filter(|t| t.name() == tap)
+            .find_map(|t| t.refusal());
+        let e = match refusal {
+            Some(r) => Error::Guard(Box::new(r)),
+            None => Error::StreamCut {
+                tap: tap.clone(),
+                reason: reason.clone(),
+            },
         };
         self.end(Outcome::StreamCut { tap, reason }, None);
         self.ended = true;

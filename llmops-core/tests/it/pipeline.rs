@@ -332,6 +332,58 @@ impl StreamTap for CutOn {
     }
 }
 
+/// Cuts like [`CutOn`] and explains the cut as a guard's refusal.
+struct RefuseOn(&'static str);
+
+impl StreamTap for RefuseOn {
+    fn name(&self) -> &str {
+        "refuse-on"
+    }
+    fn on_event(&mut self, ev: &mut StreamEvent) -> Tap {
+        CutOn(self.0).on_event(ev)
+    }
+    fn refusal(&mut self) -> Option<llmops_core::GuardRefusal> {
+        Some(llmops_core::GuardRefusal::blocked(
+            "refuse-on",
+            llmops_core::TextSource::Output,
+            "secret.word",
+            "the secret word",
+        ))
+    }
+}
+
+#[tokio::test]
+async fn a_tap_with_a_refusal_ends_the_stream_with_a_guard_error() {
+    let obs = MemoryObserver::new();
+    let c = Client::builder()
+        .provider(ScriptedProvider::new().reply("aaaaaa SECRET").chunks(2))
+        .stream_tap(|| CutOn("nothing"))
+        .stream_tap(|| RefuseOn("SECRET"))
+        .observer(obs.clone())
+        .build()
+        .unwrap();
+    let mut s = c.chat_stream(req()).await.unwrap();
+    let mut delivered = String::new();
+    let mut err = None;
+    while let Some(ev) = s.next().await {
+        match ev {
+            Ok(StreamEvent::Delta { text }) => delivered.push_str(&text),
+            Ok(_) => {}
+            Err(e) => err = Some(e),
+        }
+    }
+    assert_eq!(delivered, "aaaaaa ");
+    let Some(Error::Guard(r)) = err else {
+        panic!("not a guard error: {err:?}")
+    };
+    assert_eq!(
+        (r.guard.as_str(), r.category.as_str()),
+        ("refuse-on", "secret.word")
+    );
+    assert_eq!(Error::Guard(r).class().as_str(), "guard_blocked");
+    assert!(matches!(only(&obs).outcome, Outcome::StreamCut { ref tap, .. } if tap == "refuse-on"));
+}
+
 /// Holds every delta until the finish event, uppercasing deltas on the way.
 #[derive(Default)]
 struct HoldUntilFinish;

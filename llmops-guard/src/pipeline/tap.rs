@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use llmops_core::{Finding, GuardFinding, StreamEvent, StreamTap, Tap, TextSource};
+use llmops_core::{Finding, GuardFinding, GuardRefusal, StreamEvent, StreamTap, Tap, TextSource};
 
 use super::detector_guard::record_of;
 use super::policy::{GuardAction, GuardPolicy};
@@ -17,9 +17,9 @@ use crate::pii::RedactionMode;
 /// [`max_match_len`](Detector::max_match_len); the tap's window `W` is the largest of them.
 /// Text the model streamed is released only once at least `W` more bytes have arrived after
 /// it (or the stream ends), so any match that includes a byte has been seen whole before that
-/// byte leaves: redacting findings are rewritten, a blocking finding cuts the stream
-/// ([`Error::StreamCut`](llmops_core::Error::StreamCut), named after the guard, the reason
-/// names the category). Each text delta is rewritten to carry what can be released now
+/// byte leaves: redacting findings are rewritten, a blocking finding cuts the stream (the
+/// caller gets [`Error::Guard`](llmops_core::Error::Guard) with the guard, the category and
+/// the reason; the exchange's outcome is `stream_cut`, named after the guard). Each text delta is rewritten to carry what can be released now
 /// (possibly nothing: an empty delta); the rest comes out in later deltas, the tail when
 /// generation ends ([`StreamTap::drain`]). Other events (usage, tool-call pieces, finish) are
 /// not delayed; reasoning deltas and tool-call arguments are not scanned.
@@ -71,7 +71,8 @@ pub struct OutputTap {
     categories: Vec<String>,
     score: f32,
     reported: bool,
-    cut: Option<String>,
+    /// Why the stream was cut: the deciding category and the reason.
+    cut: Option<(String, String)>,
 }
 
 impl std::fmt::Debug for OutputTap {
@@ -141,8 +142,8 @@ impl OutputTap {
     }
 
     /// Scans what is held and releases what is safe (everything when `last`). `Err` carries
-    /// the reason to cut.
-    fn step(&mut self, last: bool) -> Result<String, String> {
+    /// the deciding category and the reason to cut.
+    fn step(&mut self, last: bool) -> Result<String, (String, String)> {
         match self.window {
             None if !last => return Ok(String::new()),
             // scan once a window's worth of new text is in: each scan then covers at most
@@ -159,7 +160,7 @@ impl OutputTap {
         let placeholder = RedactionMode::Placeholder;
         let policy = self.policy.clone();
         let mut spans: Vec<(usize, usize, usize)> = Vec::new(); // start, end, finding index
-        let mut stop: Option<(GuardAction, String)> = None;
+        let mut stop: Option<(GuardAction, String, String)> = None;
         for (i, f) in found.iter().enumerate() {
             if f.end <= rel {
                 continue; // decided when it was released
@@ -172,26 +173,27 @@ impl OutputTap {
             self.note(a, f);
             match a {
                 GuardAction::Block | GuardAction::Hold
-                    if stop.as_ref().is_none_or(|(s, _)| a > *s) =>
+                    if stop.as_ref().is_none_or(|(s, _, _)| a > *s) =>
                 {
                     let reason = rule.map_or_else(
                         || format!("`{}` found in output", f.category),
                         |r| r.reason_for(&f.category, TextSource::Output),
                     );
-                    stop = Some((a, reason));
+                    stop = Some((a, f.category.clone(), reason));
                 }
                 GuardAction::Redact => spans.push((f.start.max(rel), f.end, i)),
                 _ => {}
             }
         }
-        if let Some((a, reason)) = stop {
+        if let Some((a, category, reason)) = stop {
             self.found = found;
-            return Err(match a {
+            let reason = match a {
                 GuardAction::Hold => {
                     format!("held for approval, and a bare stream tap cannot ask: {reason}")
                 }
                 _ => reason,
-            });
+            };
+            return Err((category, reason));
         }
         let len = self.text.len();
         let mut r = match (last, self.window) {
@@ -263,7 +265,7 @@ impl StreamTap for OutputTap {
     }
 
     fn on_event(&mut self, ev: &mut StreamEvent) -> Tap {
-        if let Some(reason) = &self.cut {
+        if let Some((_, reason)) = &self.cut {
             return Tap::Cut(reason.clone());
         }
         match ev {
@@ -275,9 +277,9 @@ impl StreamTap for OutputTap {
                         *text = out;
                         Tap::Pass
                     }
-                    Err(reason) => {
+                    Err((category, reason)) => {
                         text.clear();
-                        self.cut = Some(reason.clone());
+                        self.cut = Some((category, reason.clone()));
                         Tap::Cut(reason)
                     }
                 }
@@ -293,8 +295,8 @@ impl StreamTap for OutputTap {
         match self.step(true) {
             Ok(out) if out.is_empty() => Vec::new(),
             Ok(out) => vec![StreamEvent::delta(out)],
-            Err(reason) => {
-                self.cut = Some(reason);
+            Err(stop) => {
+                self.cut = Some(stop);
                 Vec::new()
             }
         }
@@ -302,9 +304,20 @@ impl StreamTap for OutputTap {
 
     fn on_end(&mut self) -> Tap {
         match &self.cut {
-            Some(reason) => Tap::Cut(reason.clone()),
+            Some((_, reason)) => Tap::Cut(reason.clone()),
             None => Tap::Pass,
         }
+    }
+
+    /// The cut as a typed refusal (`Error::Guard`: this guard, output, the deciding category).
+    fn refusal(&mut self) -> Option<GuardRefusal> {
+        let (category, reason) = self.cut.as_ref()?;
+        Some(GuardRefusal::blocked(
+            self.name.as_ref(),
+            TextSource::Output,
+            category.as_str(),
+            reason.as_str(),
+        ))
     }
 
     fn take_findings(&mut self) -> Vec<GuardFinding> {
