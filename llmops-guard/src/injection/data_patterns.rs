@@ -337,7 +337,7 @@ pub(super) fn indirect_extra(o: &mut Vec<(F, f32, String)>) {
 #[rustfmt::skip]
 pub(super) fn tool_phrasings(o: &mut Vec<(F, f32, String)>) {
     push(o, F::Exfiltration, 0.7, r"(?:replace|whereas)\s+\[(?:info|data|num)\]\s+(?:with|is)".into());
-    push(o, F::Exfiltration, 0.6, r"https?://[^)\s]{1,200}=\[(?:info|data|num)\]".into());
+    push(o, F::Exfiltration, 0.6, r"https?://[^)\s]+=\[(?:info|data|num)\]".into());
     push(o, F::Persona, 0.6, format!(
         r"{}\s+(?:if\s+you\s+(?:are|were)\s+)?my\s+(?:late\s+|deceased\s+|dead\s+)?{}",
         alts(&["act like", "act as", "pretend to be", "pretend you are", "behave like", "roleplay as"]),

@@ -465,7 +465,7 @@ fn task_switches(o: &mut Vec<(F, f32, String)>) {
     push(o, F::Override, 0.75, format!(
         r"{start}forget\s+everything(?:\s*[,!.:;]|\s+(?:we|that|you|i)\s+(?:discussed|said|talked|wrote|told))",
     ));
-    push(o, F::Override, 0.7, r"ignore\s+(?:the\s+|everything\s+|all\s+)?above\s+and\b".to_owned());
+    push(o, F::Override, 0.7, r"ignore\s+(?:the\s+|everything\s+|all\s+)?above\s+and(?-u:\b)".to_owned());
     push(o, F::Override, 0.55, alts(&[
         "now new tasks follow", "now further tasks follow", "now new instructions follow",
         "now further instructions follow", "start over with a new task", "start with a new task",

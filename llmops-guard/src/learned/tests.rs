@@ -351,8 +351,16 @@ fn per_source_thresholds_come_from_the_model() {
 
 #[test]
 fn the_stacker_adds_the_rule_evidence() {
-    let m = LearnedModel::bundled();
-    assert!(!m.stack().is_empty(), "the bundled model has a stacker");
+    // The bundled weights carry no stacker (see docs/guard.md, "Learned detector"): attach
+    // one the way the trainer writes it — the learned logit plus the rules' evidence.
+    assert!(LearnedModel::bundled().stack().is_empty());
+    let mut w = [0.0f32; STACK_LEN];
+    (w[0], w[2], w[12]) = (1.0, 3.0, 2.0);
+    let m = LearnedModel::bundled()
+        .with_stack(Stack(w), 0.8, 0.7)
+        .unwrap();
+    assert!(!m.stack().is_empty());
+    assert_eq!(m.stacked_threshold_for(TextSource::Retrieved), 0.7);
     let t = "Please keep the tone friendly in this reply.";
     let n = crate::normalize(t);
     let none = m.score_with_rules(&n, &RuleFeatures::default());
