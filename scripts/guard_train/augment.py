@@ -19,7 +19,7 @@ trainer's grouped cross-validation). Deterministic: sorted walks, a seeded gener
 import base64, codecs, gettext, glob, gzip, hashlib, json, os, random, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ml_text import ML, DELIMS, INDIRECT_LEADS  # noqa: E402
+from ml_text import ML, DELIMS, INDIRECT_LEADS, chunks as para_chunks  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "augment.jsonl")
 SRC_OWN = "llmops-own (i8-quality, scripts/guard_train/ml_text.py)"
@@ -136,22 +136,8 @@ for fam, lang, text in rng.sample(plain, min(40, len(plain))):
 
 
 # ---- benign documents from this system (not held-out sources) ----
-def chunks(text, lo=300, hi=2500):
-    out, cur = [], ""
-    for para in re.split(r"\n\s*\n", text):
-        para = para.strip()
-        if not para:
-            continue
-        if len(cur) + len(para) > hi and cur:
-            out.append(cur)
-            cur = ""
-        cur = (cur + "\n\n" + para).strip()
-        if len(cur) >= hi:
-            out.append(cur[:hi])
-            cur = ""
-    if len(cur) >= lo:
-        out.append(cur)
-    return [c for c in out if len(c) >= lo]
+def chunks(text):
+    return para_chunks(text, 300, 2500)
 
 
 def read(path):

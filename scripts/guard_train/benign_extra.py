@@ -10,6 +10,9 @@ Deterministic: files are walked in sorted order and sampled by a hash of their p
 """
 import ast, glob, hashlib, json, os, re, sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ml_text import chunks as para_chunks  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "benign-extra.jsonl")
 REG = sorted(glob.glob(os.path.expanduser("~/.cargo/registry/src/*/")))
 PY = "/usr/lib/python3.11"
@@ -20,23 +23,9 @@ def keep(path, pct):
     return int(hashlib.sha256(path.encode()).hexdigest()[:8], 16) % 100 < pct
 
 
-def chunks(text, lo=120, hi=1400):
-    """Paragraph groups between lo and hi characters."""
-    out, cur = [], ""
-    for para in re.split(r"\n\s*\n", text):
-        para = para.strip()
-        if not para:
-            continue
-        if len(cur) + len(para) > hi and cur:
-            out.append(cur)
-            cur = ""
-        cur = (cur + "\n\n" + para).strip()
-        if len(cur) >= hi:
-            out.append(cur[:hi])
-            cur = ""
-    if len(cur) >= lo:
-        out.append(cur)
-    return [c for c in out if len(c) >= lo]
+def chunks(text):
+    """Paragraph groups between 120 and 1,400 characters."""
+    return para_chunks(text, 120, 1400)
 
 
 def rust_docs(src):

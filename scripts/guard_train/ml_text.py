@@ -6,6 +6,9 @@ requests for the hidden instructions, persona switches. Benign sentences use the
 learns the intent, not the language or the verb. Used by augment.py; train split only.
 """
 
+import re
+
+
 # lang -> (ignore openers ending before the goal, standalone overrides, goals, leaks, roles, benign)
 ML = {
     "en": (
@@ -222,3 +225,22 @@ INDIRECT_LEADS = [
     "Note to the AI assistant reading this: ", "If you are an AI model processing this page, ", "AI agents: ",
     "[hidden instruction] ", "Important message for the assistant: ", "", "<span style=\"display:none\">", "<!-- ",
 ]
+
+
+def chunks(text, lo, hi):
+    """Paragraph groups between lo and hi characters (shared by augment.py and benign_extra.py)."""
+    out, cur = [], ""
+    for para in re.split(r"\n\s*\n", text):
+        para = para.strip()
+        if not para:
+            continue
+        if len(cur) + len(para) > hi and cur:
+            out.append(cur)
+            cur = ""
+        cur = (cur + "\n\n" + para).strip()
+        if len(cur) >= hi:
+            out.append(cur[:hi])
+            cur = ""
+    if len(cur) >= lo:
+        out.append(cur)
+    return [c for c in out if len(c) >= lo]
