@@ -72,7 +72,9 @@ pub(crate) fn has_candidates(text: &str) -> bool {
             .is_some()
     };
     (bytes.contains(&b'%') && REGEXES.get(2).is_some_and(|r| r.is_match(bytes)))
-        || (escapes(b"\\x", 6) && REGEXES.get(1).is_some_and(|r| r.is_match(bytes)))
+        || (bytes.contains(&b'\\')
+            && escapes(b"\\x", 6)
+            && REGEXES.get(1).is_some_and(|r| r.is_match(bytes)))
 }
 
 /// Whether a maximal run of bytes of `class` at least `min` long satisfies `ok`. Every such
