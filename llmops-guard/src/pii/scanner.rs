@@ -4,7 +4,8 @@
 //! search, no backtracking) with ASCII word boundaries so the lazy DFA never falls back to the
 //! slower engines on non-ASCII text. A [`RegexSet`] answers "anything at all?" in one pass
 //! before any per-recognizer search; a text without candidates costs that pass (plus, for
-//! dates of birth, one Aho-Corasick pass over the context keywords) and allocates nothing;
+//! dates of birth, an Aho-Corasick search for the context keywords over the stretches that end
+//! near a digit) and allocates nothing;
 //! a text with candidates that validation rejects (`4471-2209`) pays one small allocation for
 //! the set's answer and the search of the recognizers concerned.
 

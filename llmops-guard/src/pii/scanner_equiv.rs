@@ -110,6 +110,31 @@ fn long_runs() -> impl Strategy<Value = String> {
         .prop_map(|(a, n, b, c)| format!("{a}{}{c}{b}", "the parcel was ".repeat(n / 15)))
 }
 
+/// A keyword, up to three filler words (any length, so dates land on and past the window's
+/// edge) and a date, inside random text.
+fn keyword_then_date() -> impl Strategy<Value = String> {
+    (
+        text(),
+        prop::sample::select(DOB_KEYWORDS),
+        prop::collection::vec("[a-z]{1,14}", 0..4),
+        prop::sample::select(
+            &[
+                "1.2.90",
+                "12.03.1985",
+                "1985-03-12",
+                "12 March 1985",
+                "March 12, 1985",
+                "3/4/85",
+            ][..],
+        ),
+        text(),
+    )
+        .prop_map(|(a, k, gap, date, b)| {
+            let gap: String = gap.iter().map(|w| format!("{w} ")).collect();
+            format!("{a} {k} {gap}{date} {b}")
+        })
+}
+
 fn same_dates(t: &str) -> Result<(), TestCaseError> {
     let mut fast = Vec::new();
     let mut slow = Vec::new();
@@ -133,6 +158,11 @@ proptest! {
     }
 
     #[test]
+    fn dob_regions_match_near_window_edges(t in keyword_then_date()) {
+        same_dates(&t)?;
+    }
+
+    #[test]
     fn dob_regions_match_on_any_string(t in any::<String>(), pre in text()) {
         same_dates(&format!("{pre}{t}"))?;
     }
@@ -150,4 +180,47 @@ fn dob_found_after_a_long_digit_free_run() {
     let mut slow = Vec::new();
     dates_of_birth_reference(&t, &mut slow);
     assert_eq!(fast, slow);
+}
+
+#[test]
+fn generated_texts_hold_dates_of_birth() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = keyword_then_date();
+    let found = (0..500)
+        .filter(|_| {
+            let t = strategy.new_tree(&mut runner).unwrap().current();
+            let mut out = Vec::new();
+            dates_of_birth(&t, &mut out);
+            !out.is_empty()
+        })
+        .count();
+    assert!(
+        found > 100,
+        "{found} of 500 generated texts hold a date of birth"
+    );
+}
+
+#[test]
+fn region_starts_inside_keywords_and_fillers() {
+    for pad in 0..90 {
+        for kw in [
+            "birthdate of birth",
+            "Geburtsdatum",
+            "fecha de nacimiento",
+            "née le",
+            "D.O.B",
+        ] {
+            for gap in ["", "am ", "was on the ", "kk pp ww "] {
+                for date in ["1.2.90", "12 March 1985", "March 12, 1985"] {
+                    let t = format!("{}{kw} {gap}{date}.", "k".repeat(pad));
+                    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                    dates_of_birth(&t, &mut fast);
+                    dates_of_birth_reference(&t, &mut slow);
+                    assert_eq!(fast, slow, "{t:?}");
+                }
+            }
+        }
+    }
 }
