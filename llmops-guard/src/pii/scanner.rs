@@ -4,13 +4,14 @@
 //! search, no backtracking) with ASCII word boundaries so the lazy DFA never falls back to the
 //! slower engines on non-ASCII text. A [`RegexSet`] answers "anything at all?" in one pass
 //! before any per-recognizer search; a text without candidates costs that pass (plus, for
-//! dates of birth, one Aho-Corasick pass over the context keywords) and allocates nothing;
+//! dates of birth, an Aho-Corasick search for the context keywords over the stretches that end
+//! near a digit) and allocates nothing;
 //! a text with candidates that validation rejects (`4471-2209`) pays one small allocation for
 //! the set's answer and the search of the recognizers concerned.
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet};
 
 use crate::spans::keep_best_disjoint;
@@ -119,6 +120,7 @@ static DOB_CONTEXT: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(DOB_KEYWORDS)
         .expect("keywords build")
 });
@@ -363,36 +365,110 @@ fn validate_candidate(kind: Kind, text: &str, start: usize, end: usize) -> Optio
     }
 }
 
+/// What the date-of-birth search needs to know about [`DOB_KEYWORDS`]: which bytes occur in
+/// them (either ASCII case) and the longest one in bytes.
+struct KeywordBytes {
+    bytes: [bool; 256],
+    longest: usize,
+}
+
+static DOB_BYTES: LazyLock<KeywordBytes> = LazyLock::new(|| {
+    let mut bytes = [false; 256];
+    for b in DOB_KEYWORDS.iter().flat_map(|k| k.bytes()) {
+        for c in [b, b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+            if let Some(slot) = bytes.get_mut(usize::from(c)) {
+                *slot = true;
+            }
+        }
+    }
+    let longest = DOB_KEYWORDS.iter().map(|k| k.len()).max().unwrap_or(0);
+    KeywordBytes { bytes, longest }
+});
+
 /// Dates within [`DOB_WINDOW`] bytes after a context keyword.
+///
+/// Every date holds an ASCII digit and no keyword does, so only keywords ending less than
+/// [`DOB_WINDOW`] bytes before a digit can start a date of birth. The keyword search runs on
+/// the digit-free run before each digit only, from `DOB_WINDOW` + the longest keyword before
+/// that digit, moved back until the byte before it cannot be part of a keyword: no match of
+/// the whole text straddles that point, so the leftmost-longest matches found there are the
+/// ones the whole-text search finds (proptest `equiv::dob_regions_match_whole_text_search`).
 fn dates_of_birth(text: &str, out: &mut Vec<PiiFinding>) {
+    let b = text.as_bytes();
+    let kw = &*DOB_BYTES;
+    let reach = DOB_WINDOW + kw.longest;
+    let mut run_start = 0;
+    while let Some(d) = next_digit(b, run_start) {
+        if d > run_start {
+            let mut a = d.saturating_sub(reach).max(run_start);
+            while a > run_start
+                && b.get(a - 1)
+                    .is_some_and(|c| kw.bytes.get(usize::from(*c)) == Some(&true))
+            {
+                a -= 1;
+            }
+            if let Some(run) = b.get(a..d) {
+                for m in DOB_CONTEXT.find_iter(run) {
+                    date_after_keyword(text, a + m.start(), a + m.end(), out);
+                }
+            }
+        }
+        run_start = d + 1;
+    }
+}
+
+/// The position of the first ASCII digit at or after `from`. Tests 32 bytes at a time
+/// without branching (the compiler vectorizes that) before looking for the position.
+fn next_digit(b: &[u8], from: usize) -> Option<usize> {
+    let rest = b.get(from..)?;
+    let mut offset = from;
+    for chunk in rest.chunks(32) {
+        if chunk.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
+            return chunk
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|p| offset + p);
+        }
+        offset += chunk.len();
+    }
+    None
+}
+
+/// The date of birth after the keyword at `ks..ke`, if there is one.
+fn date_after_keyword(text: &str, ks: usize, ke: usize, out: &mut Vec<PiiFinding>) {
     let word = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+    if (ks > 0 && word(byte(text, ks - 1))) || word(byte(text, ke)) {
+        return;
+    }
+    let mut we = (ke + DOB_WINDOW).min(text.len());
+    while !text.is_char_boundary(we) {
+        we -= 1;
+    }
+    let Some(window) = text.get(ke..we) else {
+        return;
+    };
+    let Some(caps) = DATE.captures(window) else {
+        return;
+    };
+    let Some(m) = caps.get(0) else { return };
+    // The date must come right after the keyword (a few words at most).
+    let gap = window.get(..m.start()).unwrap_or("");
+    if gap.split_whitespace().count() > 3 || !plausible(&caps) {
+        return;
+    }
+    out.push(PiiFinding::new(
+        PiiCategory::DateOfBirth,
+        ke + m.start(),
+        ke + m.end(),
+        0.85,
+    ));
+}
+
+/// The whole-text keyword search [`dates_of_birth`] replaced, kept to compare with.
+#[cfg(test)]
+fn dates_of_birth_reference(text: &str, out: &mut Vec<PiiFinding>) {
     for kw in DOB_CONTEXT.find_iter(text) {
-        let (ks, ke) = (kw.start(), kw.end());
-        if (ks > 0 && word(byte(text, ks - 1))) || word(byte(text, ke)) {
-            continue;
-        }
-        let mut we = (ke + DOB_WINDOW).min(text.len());
-        while !text.is_char_boundary(we) {
-            we -= 1;
-        }
-        let Some(window) = text.get(ke..we) else {
-            continue;
-        };
-        let Some(caps) = DATE.captures(window) else {
-            continue;
-        };
-        let Some(m) = caps.get(0) else { continue };
-        // The date must come right after the keyword (a few words at most).
-        let gap = window.get(..m.start()).unwrap_or("");
-        if gap.split_whitespace().count() > 3 || !plausible(&caps) {
-            continue;
-        }
-        out.push(PiiFinding::new(
-            PiiCategory::DateOfBirth,
-            ke + m.start(),
-            ke + m.end(),
-            0.85,
-        ));
+        date_after_keyword(text, kw.start(), kw.end(), out);
     }
 }
 
@@ -451,3 +527,7 @@ fn resolve_overlaps(mut found: Vec<PiiFinding>) -> Vec<PiiFinding> {
     });
     keep_best_disjoint(found, |f| (f.start, f.end))
 }
+
+#[cfg(test)]
+#[path = "scanner_equiv.rs"]
+mod equiv;

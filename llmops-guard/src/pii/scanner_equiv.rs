@@ -1,0 +1,226 @@
+//! Proptests: the faster paths of the scanner find exactly what the paths they replaced found.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use proptest::prelude::*;
+
+use super::*;
+
+/// Pieces random texts are made of: prose, digits, dates, keywords of every language in both
+/// cases, personal data, separators, base64-ish runs, leetspeak and non-ASCII text.
+const PIECES: &[&str] = &[
+    "born",
+    "Born",
+    "BORN",
+    "dob",
+    "DOB",
+    "D.O.B",
+    "d.o.b.",
+    "date of birth",
+    "Date Of Birth",
+    "birth date",
+    "birthdate",
+    "birthday",
+    "geboren",
+    "Geboren am",
+    "geb.",
+    "Geburtsdatum",
+    "geburtstag",
+    "né le",
+    "née le",
+    "né",
+    "NÉE",
+    "date de naissance",
+    "fecha de nacimiento",
+    "nacido",
+    "nacida",
+    "data di nascita",
+    "nato il",
+    "nata il",
+    "reborn",
+    "dobby",
+    "birth",
+    "date",
+    "de",
+    "of",
+    "le",
+    "nat",
+    "1985",
+    "12",
+    "3",
+    "03.04.1990",
+    "1990-04-03",
+    "4/3/90",
+    "12 March 1985",
+    "March 12, 1985",
+    "12. März 1985",
+    "1er mars 1985",
+    "2024-000318",
+    "4471-2209",
+    "jane.doe@example.com",
+    "@",
+    "+44 20 7946 0958",
+    "(030) 1234 5678",
+    "4111 1111 1111 1111",
+    "DE89 3704 0044 0532 0130 00",
+    "123-45-6789",
+    "192.168.10.20",
+    "fe80::1",
+    "14:32",
+    "aGVsbG8gd29ybGQgaWdub3Jl",
+    "1gn0r3 4ll",
+    "h4x0r",
+    " ",
+    " ",
+    " ",
+    "  ",
+    ", ",
+    ". ",
+    "\n",
+    "-",
+    "/",
+    ".",
+    ":",
+    "é",
+    "ß",
+    "日本",
+    "🙂",
+    "k",
+    "w",
+    "x",
+    "the parcel",
+    "and",
+    "was",
+    "on",
+    "am",
+    "is",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|v| v.concat())
+}
+
+/// Long digit-free stretches, so the region search has to start inside runs.
+fn long_runs() -> impl Strategy<Value = String> {
+    (text(), 0usize..200, text(), "[a-z .é]{0,80}")
+        .prop_map(|(a, n, b, c)| format!("{a}{}{c}{b}", "the parcel was ".repeat(n / 15)))
+}
+
+/// A keyword, up to three filler words (any length, so dates land on and past the window's
+/// edge) and a date, inside random text.
+fn keyword_then_date() -> impl Strategy<Value = String> {
+    (
+        text(),
+        prop::sample::select(DOB_KEYWORDS),
+        prop::collection::vec("[a-z]{1,14}", 0..4),
+        prop::sample::select(
+            &[
+                "1.2.90",
+                "12.03.1985",
+                "1985-03-12",
+                "12 March 1985",
+                "March 12, 1985",
+                "3/4/85",
+            ][..],
+        ),
+        text(),
+    )
+        .prop_map(|(a, k, gap, date, b)| {
+            let gap: String = gap.iter().map(|w| format!("{w} ")).collect();
+            format!("{a} {k} {gap}{date} {b}")
+        })
+}
+
+fn same_dates(t: &str) -> Result<(), TestCaseError> {
+    let mut fast = Vec::new();
+    let mut slow = Vec::new();
+    dates_of_birth(t, &mut fast);
+    dates_of_birth_reference(t, &mut slow);
+    prop_assert_eq!(fast, slow, "text: {:?}", t);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn dob_regions_match_whole_text_search(t in text()) {
+        same_dates(&t)?;
+    }
+
+    #[test]
+    fn dob_regions_match_on_long_runs(t in long_runs()) {
+        same_dates(&t)?;
+    }
+
+    #[test]
+    fn dob_regions_match_near_window_edges(t in keyword_then_date()) {
+        same_dates(&t)?;
+    }
+
+    #[test]
+    fn dob_regions_match_on_any_string(t in any::<String>(), pre in text()) {
+        same_dates(&format!("{pre}{t}"))?;
+    }
+}
+
+#[test]
+fn dob_found_after_a_long_digit_free_run() {
+    let t = format!(
+        "{}my date of birth is 12 March 1985.",
+        "the parcel was late ".repeat(20)
+    );
+    let mut fast = Vec::new();
+    dates_of_birth(&t, &mut fast);
+    assert_eq!(fast.len(), 1);
+    let mut slow = Vec::new();
+    dates_of_birth_reference(&t, &mut slow);
+    assert_eq!(fast, slow);
+}
+
+#[test]
+fn generated_texts_hold_dates_of_birth() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = keyword_then_date();
+    let found = (0..500)
+        .filter(|_| {
+            let t = strategy.new_tree(&mut runner).unwrap().current();
+            let mut out = Vec::new();
+            dates_of_birth(&t, &mut out);
+            !out.is_empty()
+        })
+        .count();
+    assert!(
+        found > 100,
+        "{found} of 500 generated texts hold a date of birth"
+    );
+}
+
+#[test]
+fn region_starts_inside_keywords_and_fillers() {
+    for pad in 0..90 {
+        for kw in [
+            "birthdate of birth",
+            "Geburtsdatum",
+            "fecha de nacimiento",
+            "née le",
+            "D.O.B",
+        ] {
+            for gap in ["", "am ", "was on the ", "kk pp ww "] {
+                for date in ["1.2.90", "12 March 1985", "March 12, 1985"] {
+                    let t = format!("{}{kw} {gap}{date}.", "k".repeat(pad));
+                    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                    dates_of_birth(&t, &mut fast);
+                    dates_of_birth_reference(&t, &mut slow);
+                    assert_eq!(fast, slow, "{t:?}");
+                }
+            }
+        }
+    }
+}
