@@ -164,30 +164,27 @@ impl ResponseStream {
     }
 
     /// Runs the taps on one event: the strictest decision wins (cut > hold > pass). A cut
-    /// names the tap that cut.
-    fn tap(&mut self, ev: &mut StreamEvent) -> (Tap, String) {
+    /// carries the index of the tap that cut.
+    fn tap(&mut self, ev: &mut StreamEvent) -> (Tap, usize) {
         let mut decision = Tap::Pass;
-        for t in self.taps.iter_mut() {
+        for (i, t) in self.taps.iter_mut().enumerate() {
             match t.on_event(ev) {
                 Tap::Pass => {}
                 Tap::Hold => decision = Tap::Hold,
-                Tap::Cut(r) => return (Tap::Cut(r), t.name().to_owned()),
+                Tap::Cut(r) => return (Tap::Cut(r), i),
             }
         }
-        (decision, String::new())
+        (decision, 0)
     }
 
-    fn tap_end(&mut self) -> Option<(String, String)> {
-        for t in self.taps.iter_mut() {
+    fn tap_end(&mut self) -> Option<(usize, String)> {
+        for (i, t) in self.taps.iter_mut().enumerate() {
             match t.on_end() {
                 Tap::Pass => {}
                 Tap::Hold => {
-                    return Some((
-                        t.name().to_owned(),
-                        "still holding at the end of the stream".to_owned(),
-                    ));
+                    return Some((i, "still holding at the end of the stream".to_owned()));
                 }
-                Tap::Cut(r) => return Some((t.name().to_owned(), r)),
+                Tap::Cut(r) => return Some((i, r)),
             }
         }
         None
@@ -195,7 +192,7 @@ impl ResponseStream {
 
     /// Asks every tap, in order, for what it kept back inside itself; each drained event goes
     /// through the taps after the one that drained it. Returns the tap that cut, if one did.
-    fn drain_taps(&mut self) -> Option<(String, String)> {
+    fn drain_taps(&mut self) -> Option<(usize, String)> {
         for i in 0..self.taps.len() {
             let drained = match self.taps.get_mut(i) {
                 Some(t) => t.drain(),
@@ -203,11 +200,11 @@ impl ResponseStream {
             };
             for mut ev in drained {
                 let mut decision = Tap::Pass;
-                for t in self.taps.iter_mut().skip(i + 1) {
+                for (j, t) in self.taps.iter_mut().enumerate().skip(i + 1) {
                     match t.on_event(&mut ev) {
                         Tap::Pass => {}
                         Tap::Hold => decision = Tap::Hold,
-                        Tap::Cut(r) => return Some((t.name().to_owned(), r)),
+                        Tap::Cut(r) => return Some((j, r)),
                     }
                 }
                 match decision {
@@ -222,14 +219,14 @@ impl ResponseStream {
         None
     }
 
-    fn cut(&mut self, tap: String, reason: String) -> Error {
+    /// Ends the stream because tap number `at` cut it.
+    fn cut(&mut self, at: usize, reason: String) -> Error {
         self.held.clear();
         self.ready.clear();
-        let refusal = self
-            .taps
-            .iter_mut()
-            .filter(|t| t.name() == tap)
-            .find_map(|t| t.refusal());
+        let (tap, refusal) = match self.taps.get_mut(at) {
+            Some(t) => (t.name().to_owned(), t.refusal()),
+            None => (String::new(), None),
+        };
         let e = match refusal {
             Some(r) => Error::Guard(Box::new(r)),
             None => Error::StreamCut {

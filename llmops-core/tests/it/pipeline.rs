@@ -352,12 +352,33 @@ impl StreamTap for RefuseOn {
     }
 }
 
+/// Same name as [`RefuseOn`], never cuts, but would explain a cut differently.
+struct Decoy;
+
+impl StreamTap for Decoy {
+    fn name(&self) -> &str {
+        "refuse-on"
+    }
+    fn on_event(&mut self, _ev: &mut StreamEvent) -> Tap {
+        Tap::Pass
+    }
+    fn refusal(&mut self) -> Option<llmops_core::GuardRefusal> {
+        Some(llmops_core::GuardRefusal::blocked(
+            "refuse-on",
+            llmops_core::TextSource::Output,
+            "decoy",
+            "not the tap that cut",
+        ))
+    }
+}
+
 #[tokio::test]
 async fn a_tap_with_a_refusal_ends_the_stream_with_a_guard_error() {
     let obs = MemoryObserver::new();
     let c = Client::builder()
         .provider(ScriptedProvider::new().reply("aaaaaa SECRET").chunks(2))
         .stream_tap(|| CutOn("nothing"))
+        .stream_tap(|| Decoy)
         .stream_tap(|| RefuseOn("SECRET"))
         .observer(obs.clone())
         .build()
