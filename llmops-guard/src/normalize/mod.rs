@@ -37,9 +37,11 @@ use unicode_normalization::char::{
 };
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+mod ascii;
+use ascii::ascii_is_normal;
 mod homoglyph;
 
-use homoglyph::{ascii_prototype, is_latin};
+use homoglyph::{ascii_prototype, is_latin, is_letter, is_letter_or_digit};
 
 /// Normalises `text` (see the [module docs](self)).
 ///
@@ -249,19 +251,6 @@ fn ceil_boundary(s: &str, mut at: usize) -> usize {
     at
 }
 
-/// ASCII already in normal form: no upper case, every whitespace run a single `' '` or `'\n'`.
-fn ascii_is_normal(bytes: &[u8]) -> bool {
-    let mut prev_ws = false;
-    for &b in bytes {
-        let ws = b.is_ascii_whitespace() || b == 0x0b;
-        if b.is_ascii_uppercase() || (ws && (prev_ws || (b != b' ' && b != b'\n'))) {
-            return false;
-        }
-        prev_ws = ws;
-    }
-    true
-}
-
 /// What an invisible character is.
 enum Invisible {
     ZeroWidth,
@@ -309,6 +298,25 @@ fn first_decomposed(c: char) -> char {
         }
     });
     first.unwrap_or(c)
+}
+
+/// Stages 2 and 3 on a chunk of one character that NFKC leaves alone and whose lower case
+/// is one character NFKC leaves alone (most letters and punctuation): that lower case, and
+/// whether it has the same UTF-8 length (maps byte for byte). `None`: the general path.
+/// Gives what the general path gives (a test compares them on every `char`).
+fn single_char(c: char) -> Option<(char, bool)> {
+    if c.is_ascii() {
+        return Some((c.to_ascii_lowercase(), true));
+    }
+    if is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes {
+        return None;
+    }
+    let mut lower = c.to_lowercase();
+    let l = lower.next()?;
+    if lower.next().is_some() || is_nfkc_quick(std::iter::once(l)) != IsNormalized::Yes {
+        return None;
+    }
+    Some((l, l.len_utf8() == c.len_utf8()))
 }
 
 /// A normalised character and the original bytes it stands for.
@@ -378,11 +386,34 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn run(mut self) -> Normalized<'a> {
-        for (i, c) in self.original.char_indices() {
+    fn run(self) -> Normalized<'a> {
+        self.run_chars(true)
+    }
+
+    /// The general path, character by character; with `bulk`, stretches of ASCII between
+    /// non-ASCII characters are handed to [`bulk_ascii`](Self::bulk_ascii) (same result,
+    /// checked against `bulk = false` by a proptest).
+    fn run_chars(mut self, bulk: bool) -> Normalized<'a> {
+        let text = self.original;
+        let mut i = 0;
+        // Whether the previous character was ASCII and not alphanumeric (or there is none):
+        // a bulk stretch may start here.
+        let mut at_break = true;
+        while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+            if bulk
+                && at_break
+                && c.is_ascii()
+                && let Some(next) = self.bulk_ascii(i)
+            {
+                i = next;
+                continue;
+            }
+            at_break = c.is_ascii() && !c.is_ascii_alphanumeric();
+            let start = i;
             let end = i + c.len_utf8();
+            i = end;
             match invisible(c) {
-                Some(kind) => self.invisible(kind, c, i, end),
+                Some(kind) => self.invisible(kind, c, start, end),
                 None => {
                     self.finish_run();
                     if self.zw_pending > 0 {
@@ -399,7 +430,7 @@ impl<'a> Builder<'a> {
                     if !joins_previous(c) {
                         self.flush_chunk();
                     }
-                    self.chunk.push((c, i));
+                    self.chunk.push((c, start));
                     self.chunk_end = end;
                 }
             }
@@ -408,55 +439,6 @@ impl<'a> Builder<'a> {
         self.flush_chunk();
         self.flush_word();
         self.flush_ws();
-        Normalized {
-            original: self.original,
-            text: Cow::Owned(self.out),
-            map: self.map,
-            counts: self.counts,
-            hidden: self.hidden,
-        }
-    }
-
-    /// ASCII text: only case and whitespace change (same result as [`run`](Self::run)).
-    /// Stretches without whitespace to rewrite are copied and lower-cased in bulk, one map
-    /// segment each (merged with the one before when contiguous).
-    fn run_ascii(mut self) -> Normalized<'a> {
-        let bytes = self.original.as_bytes();
-        let is_ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
-        let mut i = 0;
-        while i < bytes.len() {
-            // The verbatim stretch: up to a whitespace byte that is not a lone ' ' or '\n'.
-            let start = i;
-            while let Some(&b) = bytes.get(i) {
-                if is_ws(b) {
-                    let lone =
-                        (b == b' ' || b == b'\n') && !bytes.get(i + 1).is_some_and(|&n| is_ws(n));
-                    if !lone {
-                        break;
-                    }
-                }
-                i += 1;
-            }
-            if i > start {
-                self.emit_ascii_verbatim(start, i);
-            }
-            // The whitespace run to rewrite, if any.
-            let ws_start = i;
-            let mut nl = false;
-            while let Some(&w) = bytes.get(i).filter(|&&w| is_ws(w)) {
-                nl |= w == b'\n';
-                i += 1;
-            }
-            if i > ws_start {
-                let c = if nl { '\n' } else { ' ' };
-                self.emit(Unit {
-                    c,
-                    start: ws_start,
-                    end: i,
-                    verbatim: false,
-                });
-            }
-        }
         Normalized {
             original: self.original,
             text: Cow::Owned(self.out),
@@ -554,17 +536,27 @@ impl<'a> Builder<'a> {
             return;
         };
         let end = self.chunk_end;
-        if self.chunk.len() == 1 && first.is_ascii() {
+        if self.chunk.len() == 1
+            && let Some((c, verbatim)) = single_char(first)
+        {
             self.chunk.clear();
-            let c = first.to_ascii_lowercase();
             self.word_stage(Unit {
                 c,
                 start,
                 end,
-                verbatim: true,
+                verbatim,
             });
             return;
         }
+        self.flush_chunk_general();
+    }
+
+    /// [`flush_chunk`](Self::flush_chunk) without the shortcut for one character.
+    fn flush_chunk_general(&mut self) {
+        let Some(&(_, start)) = self.chunk.first() else {
+            return;
+        };
+        let end = self.chunk_end;
         let mut norm = std::mem::take(&mut self.scratch);
         let mut tmp = std::mem::take(&mut self.scratch2);
         norm.clear();
@@ -615,7 +607,7 @@ impl<'a> Builder<'a> {
 
     /// Stage 4: collects words, maps their homoglyphs when they qualify.
     fn word_stage(&mut self, unit: Unit) {
-        if unit.c.is_alphanumeric() || is_combining_mark(unit.c) {
+        if is_letter_or_digit(unit.c) || (!unit.c.is_ascii() && is_combining_mark(unit.c)) {
             self.word.push(unit);
         } else {
             self.flush_word();
@@ -655,7 +647,7 @@ impl<'a> Builder<'a> {
         // Letters count as many as they become (`œ` is two), so the decision is the same on
         // the normalised text (idempotence).
         let width = |p: &[Option<char>; 3]| p.iter().flatten().count();
-        for (i, u) in word.iter().enumerate().filter(|(_, u)| u.c.is_alphabetic()) {
+        for (i, u) in word.iter().enumerate().filter(|(_, u)| is_letter(u.c)) {
             let p = proto(i, u.c);
             if u.c.is_ascii() || is_latin(u.c) {
                 latin += p.as_ref().map_or(1, width);
@@ -743,36 +735,6 @@ impl<'a> Builder<'a> {
             start,
             end,
             verbatim,
-        });
-    }
-
-    /// Copies the ASCII bytes `start..end` of the original, lower-cased, as one verbatim
-    /// stretch.
-    fn emit_ascii_verbatim(&mut self, start: usize, end: usize) {
-        let norm = self.out.len();
-        let Some(part) = self.original.get(start..end) else {
-            return;
-        };
-        self.out.push_str(part);
-        if let Some(tail) = self.out.get_mut(norm..) {
-            tail.make_ascii_lowercase();
-        }
-        let n = end - start;
-        if let Some(last) = self.map.last_mut()
-            && last.verbatim
-            && last.norm + last.norm_len == norm
-            && last.orig + last.orig_len == start
-        {
-            last.norm_len += n;
-            last.orig_len += n;
-            return;
-        }
-        self.map.push(Segment {
-            norm,
-            norm_len: n,
-            orig: start,
-            orig_len: n,
-            verbatim: true,
         });
     }
 

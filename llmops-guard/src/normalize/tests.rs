@@ -210,6 +210,27 @@ fn texts() -> impl Strategy<Value = String> {
     prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
 }
 
+/// Long ASCII stretches (words, punctuation, every whitespace byte, capitals) between the
+/// non-ASCII pieces of `texts()`, so the bulk path runs and meets every neighbour.
+fn mixed_texts() -> impl Strategy<Value = String> {
+    let ascii = prop::sample::select(vec![
+        "word", "Word", "WORD", "12", " ", "  ", "\n", " \n ", "\t", "\r\n", "\x0b", "\x0c", ".",
+        ", ", "-", "@", "x", "é",
+    ]);
+    let stretch = prop::collection::vec(ascii, 0..12).prop_map(|v| v.concat());
+    let piece = prop_oneof![
+        texts(),
+        any::<String>(),
+        "[ -~\t\n\r\x0b\x0c]{0,40}",
+        prop::sample::select(vec![
+            "\u{301}", "\u{338}", "\u{a0}", "\u{3000}", "\u{200B}", "\u{AD}"
+        ])
+        .prop_map(String::from),
+    ];
+    prop::collection::vec((stretch, piece), 0..6)
+        .prop_map(|v| v.into_iter().map(|(a, b)| a + &b).collect::<String>())
+}
+
 fn check(s: &str) {
     let n = normalize(s);
     let len = n.text().len();
@@ -244,12 +265,21 @@ proptest! {
     #[test]
     fn ascii_path_matches_general_path(s in "[ -~\t\n\r\x0b\x0c]{0,40}") {
         let fast = normalize(&s);
-        let general = Builder::new(&s).run();
+        let general = Builder::new(&s).run_chars(false);
+        prop_assert_eq!(Builder::new(&s).run_ascii(), general.clone());
         prop_assert_eq!(fast.text(), general.text());
         for at in 0..=fast.text().len() {
             prop_assert_eq!(fast.original_range(at..fast.text().len()), general.original_range(at..general.text().len()));
             prop_assert_eq!(fast.original_range(0..at), general.original_range(0..at));
         }
+    }
+
+    #[test]
+    fn bulk_ascii_matches_character_stages(s in mixed_texts()) {
+        // Everything equal: text, map, counts, hidden payloads.
+        let bulk = Builder::new(&s).run_chars(true);
+        let chars = Builder::new(&s).run_chars(false);
+        prop_assert_eq!(bulk, chars, "{:?}", s);
     }
 
     #[test]
@@ -269,6 +299,34 @@ proptest! {
             prop_assert_eq!(n.text(), plain.as_str());
         }
     }
+}
+
+#[test]
+fn one_character_shortcut_matches_general_chunk_path() {
+    // Every `char` the shortcut takes: the same output and map as NFKC + lower case.
+    let mut taken = 0;
+    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        if single_char(c).is_none() {
+            continue;
+        }
+        taken += 1;
+        let text = c.to_string();
+        let run = |general: bool| {
+            let mut b = Builder::new(&text);
+            b.chunk.push((c, 0));
+            b.chunk_end = text.len();
+            if general {
+                b.flush_chunk_general();
+            } else {
+                b.flush_chunk();
+            }
+            b.flush_word();
+            b.flush_ws();
+            (b.out, b.map)
+        };
+        assert_eq!(run(false), run(true), "{c:?} U+{:04X}", u32::from(c));
+    }
+    assert!(taken > 100_000, "{taken}");
 }
 
 #[test]
