@@ -628,9 +628,15 @@ fn obfuscation(
         });
     }
     if c.mixed_script_words > 0 || c.homoglyphs >= 3 {
-        let score = match (found_phrase, c.mixed_script_words) {
+        // Words that mix ASCII letters with lookalikes of another script are what homoglyph
+        // obfuscation writes and ordinary text almost never does (no benign train text has
+        // more than one): three of them, or two with four mapped letters, are an attack in
+        // their own right, whatever they spell.
+        let obfuscated =
+            c.mixed_script_words >= 3 || (c.mixed_script_words >= 2 && c.homoglyphs >= 4);
+        let score = match (found_phrase, obfuscated) {
             (true, _) => 0.6,
-            (false, n) if n >= 3 => 0.35,
+            (false, true) => 0.55,
             _ => 0.2,
         };
         out.push(Signal {

@@ -673,6 +673,17 @@ impl<'a> Builder<'a> {
         }
         let mut ascii_letters = false;
         for (i, u) in word.iter().enumerate() {
+            // A dot above on `i` or `j` (what `İ` lower-cases to) adds nothing one can see:
+            // dropped, unless another mark follows (Lithuanian `i̇̀`; without the dot the two
+            // would compose on the next pass).
+            if u.c == '\u{307}'
+                && i.checked_sub(1)
+                    .and_then(|p| word.get(p))
+                    .is_some_and(|p| matches!(p.c, 'i' | 'j'))
+                && !marked(i)
+            {
+                continue;
+            }
             // Latin lookalikes (dotless i, script g) always map; others when the word qualifies.
             let mapped = if is_latin(u.c) || map_lookalikes {
                 proto(i, u.c)
