@@ -613,7 +613,11 @@ fn obfuscation(
         at = end.max(body_start);
     }
     let mut invisible = 0.0f32;
-    if c.zero_width_in_words >= 3 {
+    // Invisible characters inside Latin words split them for a matcher while the reader
+    // sees the word whole (the "bad characters" perturbations); ordinary text has none
+    // (zero-width joiners of emoji or Indic and Persian words are not between ASCII letters,
+    // right-to-left text needs no control inside a Latin word; soft hyphens do not count).
+    if c.zero_width_in_words + c.bidi_in_words >= 2 {
         invisible = if found_phrase { 0.7 } else { 0.55 };
     }
     if c.bidi >= 2 && found_phrase {

@@ -102,6 +102,9 @@ pub struct Counts {
     pub zero_width_in_words: usize,
     /// Bidirectional controls removed.
     pub bidi: usize,
+    /// Of those, the ones between two ASCII letters or digits (`ig\u{202E}nore`): no
+    /// right-to-left text needs a control inside a Latin word.
+    pub bidi_in_words: usize,
     /// Unicode tag characters removed (subdivision flags excepted).
     pub tags: usize,
     /// Variation selectors removed (one after an emoji is ordinary).
@@ -357,6 +360,8 @@ struct Builder<'a> {
     run: Option<Run>,
     /// Zero-width characters removed since the last kept character.
     zw_pending: usize,
+    /// Bidirectional controls removed since the last kept character.
+    bidi_pending: usize,
     /// Whether the pending zero-width characters are all soft hyphens (ordinary in web text).
     soft_hyphen_only: bool,
     last_kept: Option<char>,
@@ -379,6 +384,7 @@ impl<'a> Builder<'a> {
             ws: None,
             run: None,
             zw_pending: 0,
+            bidi_pending: 0,
             soft_hyphen_only: true,
             last_kept: None,
             scratch: String::new(),
@@ -416,14 +422,17 @@ impl<'a> Builder<'a> {
                 Some(kind) => self.invisible(kind, c, start, end),
                 None => {
                     self.finish_run();
-                    if self.zw_pending > 0 {
-                        if self.last_kept.is_some_and(|p| p.is_ascii_alphanumeric())
-                            && c.is_ascii_alphanumeric()
-                            && !self.soft_hyphen_only
-                        {
+                    if self.zw_pending + self.bidi_pending > 0 {
+                        let in_word = self.last_kept.is_some_and(|p| p.is_ascii_alphanumeric())
+                            && c.is_ascii_alphanumeric();
+                        if in_word && !self.soft_hyphen_only {
                             self.counts.zero_width_in_words += self.zw_pending;
                         }
+                        if in_word {
+                            self.counts.bidi_in_words += self.bidi_pending;
+                        }
                         self.zw_pending = 0;
+                        self.bidi_pending = 0;
                         self.soft_hyphen_only = true;
                     }
                     self.last_kept = Some(c);
@@ -459,6 +468,7 @@ impl<'a> Builder<'a> {
             Invisible::Bidi => {
                 self.finish_run();
                 self.counts.bidi += 1;
+                self.bidi_pending += 1;
             }
             Invisible::Tag(ascii) => {
                 if self

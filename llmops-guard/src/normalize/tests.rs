@@ -51,6 +51,11 @@ fn invisible_characters_are_removed_and_counted() {
     assert_eq!(n.counts().zero_width, 2);
     assert_eq!(n.counts().zero_width_in_words, 2);
     assert_eq!(n.counts().bidi, 2);
+    // the two controls sit at word edges, not inside a Latin word
+    assert_eq!(n.counts().bidi_in_words, 0);
+    let n = normalize("ig\u{202D}no\u{200E}re \u{200F}שלום\u{200F} ok");
+    assert_eq!(n.text(), "ignore שלום ok");
+    assert_eq!((n.counts().bidi, n.counts().bidi_in_words), (4, 2));
     // an emoji ZWJ sequence: removed, but not inside a Latin word
     let n = normalize("family 👨\u{200D}👩\u{200D}👧 and ❤\u{FE0F}");
     assert_eq!(n.counts().zero_width, 2);
