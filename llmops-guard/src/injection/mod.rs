@@ -346,7 +346,7 @@ fn collect(
     depth: u8,
     out: &mut Vec<Signal>,
 ) {
-    let view = if text.is_ascii() {
+    let view = if crate::normalize::is_plain_ascii(text) {
         let mut buf = LOWER.with(Cell::take);
         buf.clear();
         buf.push_str(text);
@@ -492,7 +492,7 @@ fn hidden_context(
 
 /// Encoded payloads decoded and scanned again.
 fn encoded(text: &str, lower: &str, source: TextSource, depth: u8, out: &mut Vec<Signal>) {
-    let ascii = text.is_ascii();
+    let ascii = crate::normalize::is_plain_ascii(text);
     if decode::has_candidates(text) {
         for (start, end, _, decoded) in decode::decoded(text) {
             let inner = inner_score(&decoded, source, depth + 1);
@@ -616,8 +616,9 @@ fn obfuscation(
     // Invisible characters inside Latin words split them for a matcher while the reader
     // sees the word whole (the "bad characters" perturbations); ordinary text has none
     // (zero-width joiners of emoji or Indic and Persian words are not between ASCII letters,
-    // right-to-left text needs no control inside a Latin word; soft hyphens do not count).
-    if c.zero_width_in_words + c.bidi_in_words >= 2 {
+    // right-to-left text needs no control inside a Latin word; soft hyphens do not count),
+    // nor do backspaces that delete a character a reader never sees (overstrikes excepted).
+    if c.zero_width_in_words + c.bidi_in_words + c.deletions >= 2 {
         invisible = if found_phrase { 0.7 } else { 0.55 };
     }
     if c.bidi >= 2 && found_phrase {

@@ -104,9 +104,10 @@ impl<'a> Builder<'a> {
         let bytes = self.original.as_bytes();
         let len = bytes.len();
         let rest = bytes.get(i..)?;
+        // Backspace and DEL go through the character stages (they delete).
         let ascii_end = i + rest
             .iter()
-            .position(|b| !b.is_ascii())
+            .position(|&b| !b.is_ascii() || b == super::BACKSPACE || b == super::DELETE)
             .unwrap_or(rest.len());
         let end = if ascii_end == len {
             len

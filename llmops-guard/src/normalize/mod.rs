@@ -10,7 +10,9 @@
 //!    and runs of variation selectors can carry bytes ("emoji smuggling": U+FE00+n is byte n,
 //!    U+E0100+n is byte 16+n); both payloads are decoded into [`Normalized::hidden`] so they
 //!    can be scanned too. Tags that follow U+1F3F4 (a subdivision flag such as 🏴 England) are
-//!    removed but are no payload and are not counted.
+//!    removed but are no payload and are not counted. **Backspaces delete** the character
+//!    before them (`igX\u{8}nore` shows as `ignore`) and DEL is removed, counted in
+//!    [`Counts::deletions`] (manual-page overstrikes excepted).
 //! 2. **Unicode NFKC** (compatibility composition: fullwidth `ｉｇｎｏｒｅ`, mathematical
 //!    `𝐢𝐠𝐧𝐨𝐫𝐞`, ligatures and circled letters become plain letters).
 //! 3. **Lower case** (`char::to_lowercase`, then NFKC again where lower-casing left a
@@ -62,7 +64,8 @@ use homoglyph::{ascii_prototype, is_latin, is_letter, is_letter_or_digit};
 /// assert!(normalize("nothing to do here").is_borrowed());
 /// ```
 pub fn normalize(text: &str) -> Normalized<'_> {
-    if text.is_ascii() && ascii_is_normal(text.as_bytes()) {
+    let deletes = memchr::memchr2(BACKSPACE, DELETE, text.as_bytes()).is_some();
+    if text.is_ascii() && !deletes && ascii_is_normal(text.as_bytes()) {
         return Normalized {
             original: text,
             text: Cow::Borrowed(text),
@@ -71,11 +74,22 @@ pub fn normalize(text: &str) -> Normalized<'_> {
             hidden: Vec::new(),
         };
     }
-    if text.is_ascii() {
+    if text.is_ascii() && !deletes {
         return Builder::new(text).run_ascii();
     }
     Builder::new(text).run()
 }
+
+/// Whether `text` is ASCII without backspace or DEL: normalising it changes only case and
+/// whitespace, byte for byte (detectors may then read a lower-cased copy instead).
+pub(crate) fn is_plain_ascii(text: &str) -> bool {
+    text.is_ascii() && memchr::memchr2(BACKSPACE, DELETE, text.as_bytes()).is_none()
+}
+
+/// Backspace: deletes the character before it (as a terminal shows it).
+const BACKSPACE: u8 = 0x08;
+/// DEL: shown as nothing.
+const DELETE: u8 = 0x7F;
 
 /// The normalised form of a text, with a map back to the original and what was removed.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +123,10 @@ pub struct Counts {
     pub tags: usize,
     /// Variation selectors removed (one after an emoji is ordinary).
     pub variation_selectors: usize,
+    /// Backspaces and DEL characters that deleted or hid text a reader does not see
+    /// (`igX\u{8}nore` shows as `ignore`; backspace overstrikes of manual pages, `N\u{8}N`
+    /// for bold and `_\u{8}N` for underline, are not counted).
+    pub deletions: usize,
     /// Lookalike characters mapped to ASCII letters.
     pub homoglyphs: usize,
     /// Words that mixed ASCII letters with lookalikes of another script.
@@ -362,6 +380,12 @@ struct Builder<'a> {
     zw_pending: usize,
     /// Bidirectional controls removed since the last kept character.
     bidi_pending: usize,
+    /// The character the last backspace deleted, until the next kept character shows
+    /// whether it was an overstrike.
+    deleted: Option<char>,
+    /// A backspace emptied the NFKC chunk: marks that would join the deleted character are
+    /// dropped with it (kept, they would compose with the character before on the next pass).
+    orphan_marks: bool,
     /// Whether the pending zero-width characters are all soft hyphens (ordinary in web text).
     soft_hyphen_only: bool,
     last_kept: Option<char>,
@@ -385,6 +409,8 @@ impl<'a> Builder<'a> {
             run: None,
             zw_pending: 0,
             bidi_pending: 0,
+            deleted: None,
+            orphan_marks: false,
             soft_hyphen_only: true,
             last_kept: None,
             scratch: String::new(),
@@ -418,10 +444,27 @@ impl<'a> Builder<'a> {
             let start = i;
             let end = i + c.len_utf8();
             i = end;
+            if matches!(u8::try_from(c), Ok(BACKSPACE | DELETE)) {
+                // The character before may be gone: no bulk stretch starts right after.
+                at_break = false;
+                self.delete(c);
+                continue;
+            }
             match invisible(c) {
                 Some(kind) => self.invisible(kind, c, start, end),
                 None => {
+                    let joins = joins_previous(c);
+                    if self.orphan_marks && joins && self.chunk.is_empty() {
+                        continue;
+                    }
+                    self.orphan_marks = false;
                     self.finish_run();
+                    if let Some(gone) = self.deleted.take() {
+                        let overstrike = gone == c || gone == '_' || c == '_';
+                        if !overstrike {
+                            self.counts.deletions += 1;
+                        }
+                    }
                     if self.zw_pending + self.bidi_pending > 0 {
                         let in_word = self.last_kept.is_some_and(|p| p.is_ascii_alphanumeric())
                             && c.is_ascii_alphanumeric();
@@ -436,7 +479,7 @@ impl<'a> Builder<'a> {
                         self.soft_hyphen_only = true;
                     }
                     self.last_kept = Some(c);
-                    if !joins_previous(c) {
+                    if !joins {
                         self.flush_chunk();
                     }
                     self.chunk.push((c, start));
@@ -445,6 +488,9 @@ impl<'a> Builder<'a> {
             }
         }
         self.finish_run();
+        if self.deleted.take().is_some() {
+            self.counts.deletions += 1;
+        }
         self.flush_chunk();
         self.flush_word();
         self.flush_ws();
@@ -455,6 +501,25 @@ impl<'a> Builder<'a> {
             counts: self.counts,
             hidden: self.hidden,
         }
+    }
+
+    /// A backspace removes the last character still waiting in the NFKC chunk (the one
+    /// before it, or the last mark of it); with nothing there (the text starts with it, or
+    /// backspaces follow each other) it is only removed. DEL is removed.
+    fn delete(&mut self, c: char) {
+        self.finish_run();
+        if self.deleted.take().is_some() {
+            self.counts.deletions += 1;
+        }
+        if u8::try_from(c) != Ok(BACKSPACE) {
+            self.counts.deletions += 1;
+            return;
+        }
+        match self.chunk.pop() {
+            Some((gone, _)) => self.deleted = Some(gone),
+            None => self.counts.deletions += 1,
+        }
+        self.orphan_marks = self.chunk.is_empty();
     }
 
     fn invisible(&mut self, kind: Invisible, c: char, start: usize, end: usize) {
