@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use llmops_guard::learned::{STACK_LEN, Stack};
 
-use super::{Doc, Opts, Thresholds, dot, fit, fit_stack, logit, report, report_langs, sigmoid};
+use super::report::{report, report_langs};
+use super::{Doc, Opts, Thresholds, dot, fit, fit_stack, logit, sigmoid};
 
 /// The package of a text: the part of its source before the first `:` for package data;
 /// `own` for what we wrote before i10 (corpus `llmops-own`, seed and augment sets) and

