@@ -4,8 +4,11 @@
 #
 # Reads the corpus's train split only (llmops-guard/tests/data/injection/*.jsonl, lines with
 # "split":"train"; files named *heldout* are never opened) plus the seed set beside this
-# script and augment.jsonl (written by augment.py from ml_text.py and local Debian text; its
-# `group` field is the unit of the grouped cross-validation). Source-grouped 5-fold CV, 3 fold
+# script, augment.jsonl (written by augment.py from ml_text.py and local Debian text; its
+# `group` field is the unit of the grouped cross-validation), and since i10 more-sources.jsonl
+# and benign-docs.jsonl (scripts/guard_corpus/extra_train.py: pinned packages, own writing in
+# ml_more.py, Debian documentation by a manifest). --loso adds the leave-one-source-out view
+# (each package scored by a model trained without it), the figure that predicts held-out. Source-grouped 5-fold CV, 3 fold
 # assignments pooled; thresholds per source kind (messages; retrieved text / tool results) at
 # <= 1 % pooled false positives, and a stacker over the rule detector's report, all stored in
 # the model file. Deterministic: the same data and flags give the same bytes. Prints the
@@ -18,7 +21,9 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --data llmops-guard/tests/data/injection \
     --extra scripts/guard_train/seed.jsonl \
     --extra scripts/guard_train/augment.jsonl \
+    --extra scripts/guard_train/more-sources.jsonl \
+    --extra scripts/guard_train/benign-docs.jsonl \
     --background scripts/guard_train/benign-extra.jsonl \
     --out llmops-guard/models/injection-v1.bin \
-    --bits 16 --l2 1e-6,1e-5 \
+    --bits 16 --l2 1e-6,1e-5 --loso \
     "$@" | tee scripts/guard_train/last-run.txt

