@@ -15,6 +15,9 @@
 # cross-validation figures and keeps them in scripts/guard_train/last-run.txt.
 # Retrain on your own data: add --extra your.jsonl ({"text","label":"attack"|"benign","family"}
 # per line) and --out your-model.bin, then LearnedModel::from_bytes(&std::fs::read(..)?)?.
+# The model goes to $OUT (default /tmp/injection-candidate.bin), not over the bundled
+# llmops-guard/models/injection-v1.bin: measure it on held-out first
+# (cargo test -p llmops-guard --test corpus -- --nocapture with it copied in place).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo run --release -p llmops-guard --example train_injection -- \
@@ -24,6 +27,6 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --extra scripts/guard_train/more-sources.jsonl \
     --extra scripts/guard_train/benign-docs.jsonl \
     --background scripts/guard_train/benign-extra.jsonl \
-    --out llmops-guard/models/injection-v1.bin \
+    --out "${OUT:-/tmp/injection-candidate.bin}" \
     --bits 16 --l2 1e-6,1e-5 --loso \
     "$@" | tee scripts/guard_train/last-run.txt

@@ -11,7 +11,7 @@
 //! - [`LearnedDetector`]: the [`Detector`](crate::Detector), category `injection.learned`,
 //!   score = the probability, threshold configurable per source.
 //!
-//! The trainer is `llmops-guard/examples/train_injection.rs`, run by
+//! The trainer is `llmops-guard/examples/train_injection/`, run by
 //! `scripts/guard_train/train.sh` over the train split of the corpus; `docs/guard.md`
 //! ("Learned detector") has the procedure, the cross-validation figures and how to retrain on
 //! your own data.

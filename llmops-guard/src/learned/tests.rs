@@ -66,13 +66,6 @@ fn obvious_attacks_score_high_benign_low() {
     for a in ATTACKS {
         let mut out = Vec::new();
         d.scan(a, USER, &mut out);
-        if a.starts_with("Enable developer mode") {
-            // i10's bundled model scores this one at 0.9935, just under its message threshold
-            // (0.9944, set at <= 1 % pooled false positives); the rules' persona family is the
-            // other half of the default guard for it
-            assert!(d.score(a).probability > 0.99, "{}", d.score(a).probability);
-            continue;
-        }
         assert_eq!(out.len(), 1, "missed: {a} ({})", d.score(a).probability);
         assert_eq!(out[0].category, CATEGORY);
         assert_eq!((out[0].start, out[0].end), (0, a.len()));
@@ -358,9 +351,9 @@ fn per_source_thresholds_come_from_the_model() {
 
 #[test]
 fn the_stacker_adds_the_rule_evidence() {
-    // Attach a stacker the way the trainer writes it — the learned logit plus the rules'
-    // evidence — over the bundled weights (whose own stacker, if any, it replaces).
-    assert!(!LearnedModel::bundled().stack().is_empty());
+    // The bundled weights carry no stacker (see docs/guard.md, "Learned detector"): attach
+    // one the way the trainer writes it — the learned logit plus the rules' evidence.
+    assert!(LearnedModel::bundled().stack().is_empty());
     let mut w = [0.0f32; STACK_LEN];
     (w[0], w[2], w[12]) = (1.0, 3.0, 2.0);
     let m = LearnedModel::bundled()
@@ -384,14 +377,4 @@ fn the_stacker_adds_the_rule_evidence() {
     let report = crate::injection::InjectionDetector::new().analyze(a, USER);
     let s = m.score_with_rules(&crate::normalize(a), &RuleFeatures::from_report(&report));
     assert!(s.probability >= m.stacked_threshold_for(USER), "{s:?}");
-}
-
-#[test]
-fn the_previous_bundled_weights_still_load() {
-    // models/injection-prev.bin: the weights bundled before i10 (format v2, one threshold, no
-    // stacker), kept so that both can be measured side by side
-    let m = LearnedModel::from_bytes(include_bytes!("../../models/injection-prev.bin")).unwrap();
-    assert!(m.stack().is_empty());
-    assert_eq!(m.threshold(), m.indirect_threshold());
-    assert!(m.score(ATTACKS[0]).probability > m.score(BENIGN[0]).probability);
 }
