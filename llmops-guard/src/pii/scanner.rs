@@ -2,17 +2,21 @@
 //!
 //! All patterns run on the `regex` crate (finite automata: time linear in the text for each
 //! search, no backtracking) with ASCII word boundaries so the lazy DFA never falls back to the
-//! slower engines on non-ASCII text. A [`RegexSet`] answers "anything at all?" in one pass
-//! before any per-recognizer search; a text without candidates costs that pass (plus, for
-//! dates of birth, an Aho-Corasick search for the context keywords over the stretches that end
-//! near a digit) and allocates nothing;
-//! a text with candidates that validation rejects (`4471-2209`) pays one small allocation for
-//! the set's answer and the search of the recognizers concerned.
+//! slower engines on non-ASCII text. Byte gates ([`shapes`]: an `@` for e-mails, a chain of
+//! 13 digits for cards, `ddd-dd-dddd` for SSNs …, tested on the digit runs only) decide which
+//! recognizers may match, and only those search; a text without candidates costs the gates
+//! (plus, for dates of birth, an Aho-Corasick search for the context keywords over the
+//! stretches that end near a digit) and allocates nothing; a text with candidates that
+//! validation rejects (`4471-2209`) pays the search of the recognizers concerned. (The
+//! gates replaced a combined `RegexSet` pass, which had to read the whole text again to say
+//! which recognizers matched; proptests compare the two.)
 
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexSet};
+use regex::Regex;
+#[cfg(test)]
+use regex::RegexSet;
 
 use crate::spans::keep_best_disjoint;
 
@@ -76,6 +80,8 @@ impl Kind {
     }
 }
 
+/// The set pass the byte gates ([`shapes`]) replaced, kept to compare with.
+#[cfg(test)]
 #[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
 static SET: LazyLock<RegexSet> =
     LazyLock::new(|| RegexSet::new(PATTERNS).expect("PII patterns compile"));
@@ -201,6 +207,40 @@ impl PiiScanner {
     /// candidate has the shape of personal data.
     pub fn scan(&self, text: &str) -> Vec<PiiFinding> {
         let mut out = Vec::new();
+        #[cfg(test)]
+        if REFERENCE.with(std::cell::Cell::get) {
+            return self.scan_reference(text);
+        }
+        let patterns = KINDS.iter().any(|k| self.is_enabled(k.category()));
+        if patterns {
+            let gates = shapes::gates(text);
+            for (i, kind) in KINDS.iter().enumerate() {
+                if !gates.allows(*kind) || !self.is_enabled(kind.category()) {
+                    continue;
+                }
+                if let Some(re) = REGEXES.get(i) {
+                    search(*kind, re, text, &mut out);
+                }
+            }
+        }
+        self.scan_rest(text, out)
+    }
+
+    /// Dates of birth, names, then overlap resolution.
+    fn scan_rest(&self, text: &str, mut out: Vec<PiiFinding>) -> Vec<PiiFinding> {
+        if self.is_enabled(PiiCategory::DateOfBirth) {
+            dates_of_birth(text, &mut out);
+        }
+        if self.is_enabled(PiiCategory::PersonName) {
+            super::names::person_names(text, &mut out);
+        }
+        resolve_overlaps(out)
+    }
+
+    /// The scan before the byte gates: the combined set pass names the recognizers to run.
+    #[cfg(test)]
+    fn scan_reference(&self, text: &str) -> Vec<PiiFinding> {
+        let mut out = Vec::new();
         let patterns = KINDS.iter().any(|k| self.is_enabled(k.category()));
         if patterns && SET.is_match(text) {
             let hit = SET.matches(text);
@@ -209,21 +249,42 @@ impl PiiScanner {
                     continue;
                 }
                 if let Some(re) = REGEXES.get(i) {
-                    for m in re.find_iter(text) {
-                        if let Some(f) = validate_candidate(*kind, text, m.start(), m.end()) {
-                            out.push(f);
-                        }
-                    }
+                    search(*kind, re, text, &mut out);
                 }
             }
         }
-        if self.is_enabled(PiiCategory::DateOfBirth) {
-            dates_of_birth(text, &mut out);
+        self.scan_rest(text, out)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: scan as before the byte gates (the reference of the equivalence proptests).
+    pub(super) static REFERENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Every validated candidate of one recognizer.
+fn search(kind: Kind, re: &Regex, text: &str, out: &mut Vec<PiiFinding>) {
+    for m in re.find_iter(text) {
+        if let Some(f) = validate_candidate(kind, text, m.start(), m.end()) {
+            out.push(f);
         }
-        if self.is_enabled(PiiCategory::PersonName) {
-            super::names::person_names(text, &mut out);
+    }
+}
+
+impl shapes::Gates {
+    /// Whether the recognizer of `kind` may match.
+    fn allows(&self, kind: Kind) -> bool {
+        match kind {
+            Kind::Email => self.email,
+            Kind::PhoneIntl => self.phone_intl,
+            Kind::PhoneNational => self.phone_national,
+            Kind::Card => self.card,
+            Kind::Iban => self.iban,
+            Kind::Ssn => self.ssn,
+            Kind::Ipv4 => self.ipv4,
+            Kind::Ipv6 => self.ipv6,
         }
-        resolve_overlaps(out)
     }
 }
 
@@ -419,7 +480,7 @@ fn dates_of_birth(text: &str, out: &mut Vec<PiiFinding>) {
 
 /// The position of the first ASCII digit at or after `from`. Tests 32 bytes at a time
 /// without branching (the compiler vectorizes that) before looking for the position.
-fn next_digit(b: &[u8], from: usize) -> Option<usize> {
+pub(super) fn next_digit(b: &[u8], from: usize) -> Option<usize> {
     let rest = b.get(from..)?;
     let mut offset = from;
     for chunk in rest.chunks(32) {
@@ -527,6 +588,9 @@ fn resolve_overlaps(mut found: Vec<PiiFinding>) -> Vec<PiiFinding> {
     });
     keep_best_disjoint(found, |f| (f.start, f.end))
 }
+
+#[path = "shapes.rs"]
+mod shapes;
 
 #[cfg(test)]
 #[path = "scanner_equiv.rs"]

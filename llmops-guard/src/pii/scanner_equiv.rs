@@ -224,3 +224,133 @@ fn region_starts_inside_keywords_and_fillers() {
         }
     }
 }
+
+/// Pieces for the gates: digit chains of every length with every separator, letters of
+/// both cases before digits, colons and hex, `@`, `+`, and the pieces above.
+const SHAPE_PIECES: &[&str] = &[
+    "0",
+    "1",
+    "7",
+    "9",
+    "00",
+    "12",
+    "123",
+    "4111",
+    "1111 ",
+    "1111-",
+    "-",
+    " ",
+    ".",
+    ":",
+    "::",
+    "+",
+    "@",
+    "(",
+    ")",
+    "DE",
+    "GB",
+    "de",
+    "A",
+    "Z",
+    "x",
+    "fe80",
+    "ab",
+    "FF",
+    "123-45-6789",
+    "12-34-5678",
+    "192.168.",
+    "10.0.0.1",
+    "1.2.3",
+    ". ",
+    ", ",
+    "\n",
+    "é",
+    "日本",
+];
+
+fn shape_text() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(prop::sample::select(SHAPE_PIECES), 0..80),
+        prop::collection::vec(prop::sample::select(PIECES), 0..20),
+    )
+        .prop_map(|(a, b)| {
+            let mut v: Vec<&str> = a;
+            v.extend(b);
+            v.concat()
+        })
+}
+
+/// Every pattern that matches passes its gate.
+fn gates_hold(t: &str) -> Result<(), TestCaseError> {
+    let g = shapes::gates(t);
+    for (i, kind) in KINDS.iter().enumerate() {
+        if REGEXES[i].is_match(t) {
+            prop_assert!(
+                g.allows(*kind),
+                "{:?} matches but its gate is shut: {:?}",
+                kind,
+                t
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The scanner's findings equal those of the set pass, for the default scanner and one per
+/// category.
+fn same_findings(t: &str) -> Result<(), TestCaseError> {
+    let mut scanners = vec![PiiScanner::new(), PiiScanner::only(&[])];
+    scanners.extend(PiiCategory::ALL.iter().map(|c| PiiScanner::only(&[*c])));
+    for s in scanners {
+        let fast = s.scan(t);
+        REFERENCE.with(|r| r.set(true));
+        let slow = s.scan(t);
+        REFERENCE.with(|r| r.set(false));
+        prop_assert_eq!(fast, slow, "text: {:?}", t);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn gates_pass_every_match(t in shape_text()) {
+        gates_hold(&t)?;
+    }
+
+    #[test]
+    fn gates_pass_every_match_on_digit_strings(t in "[0-9A-Z :.()+@-]{0,60}") {
+        gates_hold(&t)?;
+    }
+
+    #[test]
+    fn gated_scan_matches_set_scan(t in shape_text()) {
+        same_findings(&t)?;
+    }
+
+    #[test]
+    fn gated_scan_matches_set_scan_on_any_text(t in any::<String>(), pre in text()) {
+        same_findings(&format!("{pre}{t}"))?;
+    }
+}
+
+#[test]
+fn gates_on_the_bench_prompts() {
+    let clean = "Order 4471-2209 left on 2024-05-03 at 14:32; I paid 89.90 EUR (version 3.12.1), invoice 2024-000318.";
+    let g = shapes::gates(clean);
+    assert!(g.phone_national);
+    assert!(
+        !g.email && !g.card && !g.iban && !g.ssn && !g.ipv4 && !g.ipv6,
+        "{g:?}"
+    );
+    let pii = "jane.doe@example.com +44 20 7946 0958 4111 1111 1111 1111 DE89 3704 0044 0532 0130 00 123-45-6789 192.168.10.20 fe80::1";
+    let g = shapes::gates(pii);
+    assert!(
+        g.email && g.phone_intl && g.card && g.iban && g.ssn && g.ipv4 && g.ipv6,
+        "{g:?}"
+    );
+    for t in [clean, pii] {
+        same_findings(t).unwrap();
+    }
+}
