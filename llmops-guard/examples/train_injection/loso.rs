@@ -31,6 +31,10 @@ pub(super) fn package_of(group: &str, source: &str, calibrate: bool) -> String {
     if group.starts_with("docs:") {
         return "debian-docs-pinned".to_owned();
     }
+    if group.starts_with("framed") {
+        // i10b's task framings (framed.py): benign framed documents and their attack twins
+        return "own-framed".to_owned();
+    }
     if group.starts_with("ml_more") {
         // i10's own writing (jailbreak frames in twelve languages): its own package, so the
         // view shows what it does for the older own writing in the same languages
