@@ -19,7 +19,8 @@ CPython docs and code), and benign sentences of ml_more.py in its languages. Inj
 ml_more.py's overrides, frames and instructions, and short ones written here for the
 other languages. Combinatorial but seeded: python3 scripts/guard_train/framed.py writes
 scripts/guard_train/framed.jsonl (dropping exact duplicates of train texts and texts that
-would make a held-out text a near-duplicate: build.add_new_train, counts only).
+would make a held-out text a near-duplicate: build.add_new_train, counts only), and
+framed-short.jsonl (the same framings around one short sentence, fragment or record).
 
 The dev check (framed_dev.py) is written apart, with other words, genres and injections, and
 is never trained on.
@@ -454,6 +455,46 @@ def rows(rng: random.Random):
                 yield "attack", afam, lang, SRC, f"framed-attack:{lang}:{ifam}", kind, twin
 
 
+SHORT_EN = [
+    "Good morning, how are you today?", "The meeting has been moved to Thursday.", "Please keep the door closed.",
+    "Our office is open from 9 to 5.", "Thank you for your order.", "The train to Leeds is delayed by ten minutes.",
+    "I would like to book a table for two.", "The results will be published next week.", "Where is the nearest pharmacy?",
+    "The package arrived damaged.", "We are looking forward to seeing you.", "This product contains nuts.",
+    "The museum is free on Sundays.", "Can you send me the invoice again?", "It is going to rain tomorrow.",
+    "Happy birthday! Hope you have a great day.", "The printer on the second floor is out of toner.",
+    "Mix the flour and the sugar, then add the eggs.", "Press the red button to stop the machine.",
+    "Tickets are non-refundable.", "The library closes early on Fridays.", "My flight lands at 6 pm.",
+    "def add(a, b):\n    return a + b", "SELECT name FROM users WHERE active = 1;", "404 Not Found",
+    "Error: file not found", "Total: 42.50 EUR", "ERROR 2024-03-01 disk full on /var", "user=alice status=ok",
+]
+
+
+def short_rows(rng: random.Random):
+    """Task framings around a **short** input (one sentence, a fragment, a line of code or a
+    record): a framing that is most of the text, as in quick translation or classification
+    requests. Written to framed-short.jsonl; attack twins as in rows()."""
+    for lang in ["en"] * 6 + sorted(ML):
+        inj = injections(lang, rng)
+        pool = list(SHORT_EN)
+        if lang in ml_more.L:
+            pool = ml_more.L[lang][3] + pool[:8]
+        for i in range(60 if lang != "en" else 70):
+            doc = rng.choice(pool)
+            if rng.random() < 0.3:
+                doc = doc.rstrip(".!?")
+            kind = "retrieved" if rng.random() < 0.3 else "message"
+            fseed = rng.getrandbits(32)
+            text, _ = frame(lang, doc, random.Random(fseed))
+            fam = "framed" if kind == "message" else "framed_doc"
+            yield "benign", fam, lang, SRC, f"framed:{lang}:short", kind, text
+            if inj and rng.random() < 0.5:
+                ifam, s = rng.choice(inj)
+                tdoc = f"{doc} {s}" if rng.random() < 0.7 else f"{s} {doc}"
+                twin, _ = frame(lang, tdoc, random.Random(fseed))
+                yield ("attack", "indirect" if kind == "retrieved" else ifam, lang, SRC,
+                       f"framed-attack:{lang}:{ifam}", kind, twin)
+
+
 def main():
     import build  # noqa: E402  (add_new_train)
     import extra_train  # noqa: E402  (load_jsonl, CORPUS)
@@ -468,16 +509,20 @@ def main():
     for name in ("augment.jsonl", "seed.jsonl", "more-sources.jsonl"):
         for r in extra_train.load_jsonl(HERE / name):
             kept.append({**r, "split": "train"})
-    out, exact, near = build.add_new_train(kept, new)
-    with open(HERE / "framed.jsonl", "w", encoding="utf-8") as fh:
-        for i, r in enumerate(out):
-            fh.write(json.dumps({"id": f"framed-{i:05d}", **r}, ensure_ascii=False) + "\n")
+    short = [{"text": t, "label": l, "family": f, "lang": lang, "source": s, "group": g, "kind": k}
+             for l, f, lang, s, g, k, t in short_rows(random.Random(SEED + 1))]
     import collections
-    c = collections.Counter((r["label"], r["family"], r["kind"]) for r in out)
-    print({"in": len(new), "kept": len(out), "exact_duplicates": exact, "near_duplicates_of_heldout": near})
-    for k, v in sorted(c.items()):
-        print("  ", k, v)
-    print("  languages:", dict(sorted(collections.Counter(r["lang"] for r in out).items())))
+    for name, rows_ in (("framed", new), ("framed-short", short)):
+        out, exact, near = build.add_new_train(kept, rows_)
+        kept.extend({**r, "split": "train"} for r in out)
+        with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for i, r in enumerate(out):
+                fh.write(json.dumps({"id": f"{name}-{i:05d}", **r}, ensure_ascii=False) + "\n")
+        c = collections.Counter((r["label"], r["family"], r["kind"]) for r in out)
+        print(name, {"in": len(rows_), "kept": len(out), "exact_duplicates": exact, "near_duplicates_of_heldout": near})
+        for k, v in sorted(c.items()):
+            print("  ", k, v)
+        print("  languages:", dict(sorted(collections.Counter(r["lang"] for r in out).items())))
 
 
 if __name__ == "__main__":

@@ -605,7 +605,11 @@ fn load(
             TextSource::Message(Role::User)
         };
         let report = rules_detector().analyze(t, source);
-        let package = loso::package_of(&group, field("source").unwrap_or(""), calibrate);
+        let mut package = loso::package_of(&group, field("source").unwrap_or(""), calibrate);
+        if o.loso_own_as_one && package == "own-i10" {
+            // all our own writing left out at once: no phrasing of ours is seen
+            package = "own".to_owned();
+        }
         docs.push(Doc {
             eval: true,
             package,

@@ -47,6 +47,9 @@ pub(super) struct Opts {
     /// unset = no cap beyond `--family-cap`). Benign documents score by their highest
     /// window, so a group of long documents is many chances to fire.
     pub(super) doc_group_cap: Option<f64>,
+    /// Leave-one-source-out: all of our own writing (before i10, i10, i10b) is one package
+    /// (`--loso-own-as-one`), the strictest view: no wording of ours is seen.
+    pub(super) loso_own_as_one: bool,
 }
 
 pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
@@ -74,6 +77,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         probe: Vec::new(),
         score_only: None,
         doc_group_cap: None,
+        loso_own_as_one: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -93,6 +97,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--fpr-retrieved" => o.fpr_retrieved = Some(val()?.parse()?),
             "--lang-balance" => o.lang_floor = val()?.parse()?,
             "--loso" => o.loso = true,
+            "--loso-own-as-one" => o.loso_own_as_one = true,
             "--dev" => o.dev.push(val()?.into()),
             "--probe" => o.probe.push(val()?.into()),
             "--score-only" => o.score_only = Some(val()?.into()),
@@ -115,7 +120,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one]"
                 );
                 std::process::exit(0);
             }
