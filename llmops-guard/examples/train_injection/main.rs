@@ -66,6 +66,10 @@ struct Doc {
     /// Corpus and `--extra` texts; `--background` texts are reported apart (they count in
     /// the threshold's benign pool of their source kind).
     calibrate: bool,
+    /// In the threshold pools (`--extra-fit` files train only: they neither set a threshold
+    /// nor appear in the tables, so that thresholds come from the same benign texts as a run
+    /// without them).
+    pool: bool,
     /// In the reported figures (`--extra-noeval` files train and calibrate but are left out
     /// of the tables, so that runs with and without them report on the same texts).
     eval: bool,
@@ -100,6 +104,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for d in docs.iter_mut().skip(evaluated) {
         d.eval = false;
+    }
+    let fitted = docs.len();
+    for path in &o.extra_fit {
+        load(path, false, true, &o, &mut docs)?;
+    }
+    for d in docs.iter_mut().skip(fitted) {
+        d.eval = false;
+        d.pool = false;
     }
     for path in &o.background {
         load(path, false, false, &o, &mut docs)?;
@@ -472,7 +484,7 @@ fn pick_thresholds(docs: &[&Doc], oof: &[f32], o: &Opts) -> Thresholds {
         for (d, &s) in docs
             .iter()
             .zip(oof)
-            .filter(|(d, _)| !d.label && d.indirect == indirect)
+            .filter(|(d, _)| !d.label && d.indirect == indirect && d.pool)
         {
             pool.push(s);
             fams.entry((d.calibrate, d.family.as_str()))
@@ -496,7 +508,7 @@ fn pick_thresholds(docs: &[&Doc], oof: &[f32], o: &Opts) -> Thresholds {
             for (d, &s) in docs
                 .iter()
                 .zip(oof)
-                .filter(|(d, _)| !d.label && d.indirect && d.calibrate)
+                .filter(|(d, _)| !d.label && d.indirect && d.calibrate && d.pool)
             {
                 groups.entry(d.group.as_str()).or_default().push(s);
             }
@@ -612,6 +624,7 @@ fn load(
         }
         docs.push(Doc {
             eval: true,
+            pool: true,
             package,
             indirect,
             rules: RuleFeatures::from_report(&report),

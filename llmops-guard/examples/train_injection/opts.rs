@@ -8,6 +8,8 @@ pub(super) struct Opts {
     pub(super) data: Vec<PathBuf>,
     pub(super) extra: Vec<PathBuf>,
     pub(super) extra_noeval: Vec<PathBuf>,
+    /// Files that train only (`--extra-fit`): out of the thresholds and the tables.
+    pub(super) extra_fit: Vec<PathBuf>,
     pub(super) background: Vec<PathBuf>,
     pub(super) out: PathBuf,
     pub(super) folds: usize,
@@ -57,6 +59,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         data: Vec::new(),
         extra: Vec::new(),
         extra_noeval: Vec::new(),
+        extra_fit: Vec::new(),
         background: Vec::new(),
         out: PathBuf::from("llmops-guard/models/injection-v1.bin"),
         folds: 5,
@@ -86,6 +89,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--data" => o.data.push(val()?.into()),
             "--extra" => o.extra.push(val()?.into()),
             "--extra-noeval" => o.extra_noeval.push(val()?.into()),
+            "--extra-fit" => o.extra_fit.push(val()?.into()),
             "--background" => o.background.push(val()?.into()),
             "--out" => o.out = val()?.into(),
             "--folds" => o.folds = val()?.parse()?,
@@ -120,7 +124,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]..."
                 );
                 std::process::exit(0);
             }
