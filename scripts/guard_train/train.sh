@@ -18,6 +18,12 @@
 # The model goes to $OUT (default /tmp/injection-candidate.bin), not over the bundled
 # llmops-guard/models/injection-v1.bin: measure it on held-out first
 # (cargo test -p llmops-guard --test corpus -- --nocapture with it copied in place).
+# i10b: task framings (framed.py: benign framed documents and their attack twins) train only
+# (--extra-fit: out of the thresholds and the tables, so both come from the same texts as i10);
+# the dev check (framed_dev.py) is only scored (--dev), and the integrator's eight probe lines
+# are printed one by one (--probe). --loso-own-as-one leaves all of our own writing out at once
+# in the leave-one-source-out view. framed-short.jsonl and framed-lmeval.jsonl are measured in
+# docs/guard.md (i10b) and not used by default (more false positives in that view).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo run --release -p llmops-guard --example train_injection -- \
@@ -26,7 +32,10 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --extra scripts/guard_train/augment.jsonl \
     --extra scripts/guard_train/more-sources.jsonl \
     --extra scripts/guard_train/benign-docs.jsonl \
+    --extra-fit scripts/guard_train/framed.jsonl \
     --background scripts/guard_train/benign-extra.jsonl \
+    --dev scripts/guard_train/framed-dev.jsonl \
+    --probe scripts/guard_train/framed-probe.jsonl \
     --out "${OUT:-/tmp/injection-candidate.bin}" \
-    --bits 16 --l2 1e-6,1e-5 --loso \
+    --bits 16 --l2 1e-6 --loso --loso-own-as-one \
     "$@" | tee scripts/guard_train/last-run.txt

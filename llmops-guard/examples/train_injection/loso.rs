@@ -14,7 +14,7 @@ use super::{Doc, Opts, Thresholds, dot, fit, fit_stack, logit, sigmoid};
 
 /// The package of a text: the part of its source before the first `:` for package data;
 /// `own` for what we wrote before i10 (corpus `llmops-own`, seed and augment sets) and
-/// `own-i10` for `ml_more.py`'s set;
+/// `own-i10` for `ml_more.py`'s set and i10b's task framings (`framed.py`) built on it;
 /// Debian text by how it was collected; `background` for `--background` texts (always
 /// trained on, never left out).
 pub(super) fn package_of(group: &str, source: &str, calibrate: bool) -> String {
@@ -31,9 +31,12 @@ pub(super) fn package_of(group: &str, source: &str, calibrate: bool) -> String {
     if group.starts_with("docs:") {
         return "debian-docs-pinned".to_owned();
     }
-    if group.starts_with("ml_more") {
-        // i10's own writing (jailbreak frames in twelve languages): its own package, so the
-        // view shows what it does for the older own writing in the same languages
+    if group.starts_with("ml_more") || group.starts_with("framed") {
+        // i10b's task framings (framed.py, and the attack twins of framed_lmeval.py) carry
+        // ml_more.py's injected sentences: one package with them, so that leaving it out
+        // leaves those sentences out. i10's own writing (jailbreak frames in twelve
+        // languages) is its own package, so the view shows what it does for the older own
+        // writing in the same languages
         return "own-i10".to_owned();
     }
     if source.is_empty()

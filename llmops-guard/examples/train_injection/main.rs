@@ -30,17 +30,20 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod dev;
 mod folds;
 mod loso;
+mod opts;
 mod report;
 
 use folds::{group_of, grouped_folds, stratified_folds};
+use opts::{Opts, opts};
 use report::{report, report_langs};
 
 use llmops_core::{Role, TextSource};
 use llmops_guard::injection::InjectionDetector;
 use llmops_guard::learned::{
-    FeatureConfig, LearnedModel, RuleFeatures, STACK_LEN, Signals, Stack, feature_norm, scored_text,
+    LearnedModel, RuleFeatures, STACK_LEN, Signals, Stack, feature_norm, scored_text,
 };
 
 /// A sparse feature vector: (bucket, value) sorted by bucket.
@@ -63,6 +66,10 @@ struct Doc {
     /// Corpus and `--extra` texts; `--background` texts are reported apart (they count in
     /// the threshold's benign pool of their source kind).
     calibrate: bool,
+    /// In the threshold pools (`--extra-fit` files train only: they neither set a threshold
+    /// nor appear in the tables, so that thresholds come from the same benign texts as a run
+    /// without them).
+    pool: bool,
     /// In the reported figures (`--extra-noeval` files train and calibrate but are left out
     /// of the tables, so that runs with and without them report on the same texts).
     eval: bool,
@@ -78,38 +85,6 @@ struct Doc {
     /// Extra examples with the text's label: windows of long benign texts; for short attacks,
     /// the attack buried in a window of background text.
     windows: Vec<Vec<(u32, f32)>>,
-}
-
-struct Opts {
-    data: Vec<PathBuf>,
-    extra: Vec<PathBuf>,
-    extra_noeval: Vec<PathBuf>,
-    background: Vec<PathBuf>,
-    out: PathBuf,
-    folds: usize,
-    epochs: usize,
-    seed: u64,
-    fpr: f64,
-    l2: Vec<f32>,
-    lr: f32,
-    cfg: FeatureConfig,
-    window: u16,
-    /// `true`: source-grouped folds (default); `false`: folds stratified by label and family.
-    grouped: bool,
-    /// Cross-validation repeats with other fold assignments, pooled in the figures and the
-    /// thresholds.
-    repeats: usize,
-    /// Largest out-of-fold false-positive rate any benign family (of ≥ 30 texts) may have at
-    /// the chosen threshold (the pooled rate of the source kind is `fpr`).
-    family_cap: f64,
-    /// Pooled false-positive target of retrieved text / tool results (`fpr` when unset).
-    fpr_retrieved: Option<f64>,
-    /// Balance languages in the loss: benign texts of a language with relatively fewer
-    /// attacks than the whole train set weigh less (down to this floor; 1 = off), so that
-    /// "not English" is not learned as "benign".
-    lang_floor: f32,
-    /// Run the leave-one-source-out view (train on every package but one, score that one).
-    loso: bool,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -130,8 +105,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for d in docs.iter_mut().skip(evaluated) {
         d.eval = false;
     }
+    let fitted = docs.len();
+    for path in &o.extra_fit {
+        load(path, false, true, &o, &mut docs)?;
+    }
+    for d in docs.iter_mut().skip(fitted) {
+        d.eval = false;
+        d.pool = false;
+    }
     for path in &o.background {
         load(path, false, false, &o, &mut docs)?;
+    }
+    let mut dev_docs = Vec::new();
+    for path in &o.dev {
+        load(path, false, true, &o, &mut dev_docs)?;
+    }
+    if let Some(path) = &o.score_only {
+        return dev::score_only(path, &docs, &dev_docs, &o);
     }
     let pos = docs.iter().filter(|d| d.label).count();
     let neg = docs.len() - pos;
@@ -331,6 +321,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\nfinal model on all of train: {fit_fp} benign texts over the threshold (training fit)"
     );
+    dev::report_dev(&dev_docs, &back, &t, &st_t);
+    dev::probe(&o.probe, &back, &t)?;
     std::fs::write(&o.out, &bytes)?;
     println!("wrote {} ({} bytes)", o.out.display(), bytes.len());
     Ok(())
@@ -492,7 +484,7 @@ fn pick_thresholds(docs: &[&Doc], oof: &[f32], o: &Opts) -> Thresholds {
         for (d, &s) in docs
             .iter()
             .zip(oof)
-            .filter(|(d, _)| !d.label && d.indirect == indirect)
+            .filter(|(d, _)| !d.label && d.indirect == indirect && d.pool)
         {
             pool.push(s);
             fams.entry((d.calibrate, d.family.as_str()))
@@ -510,6 +502,20 @@ fn pick_thresholds(docs: &[&Doc], oof: &[f32], o: &Opts) -> Thresholds {
             o.fpr
         };
         let mut t = lowest(pool, target);
+        if let (true, Some(cap)) = (indirect, o.doc_group_cap) {
+            // every source group of benign retrieved text (its documents' highest windows)
+            let mut groups: BTreeMap<&str, Vec<f32>> = BTreeMap::new();
+            for (d, &s) in docs
+                .iter()
+                .zip(oof)
+                .filter(|(d, _)| !d.label && d.indirect && d.calibrate && d.pool)
+            {
+                groups.entry(d.group.as_str()).or_default().push(s);
+            }
+            for v in groups.into_values().filter(|v| v.len() >= 20) {
+                t = t.max(lowest(v, cap));
+            }
+        }
         for (fam, v) in fams {
             // background families count in the pool only: they are code and prose of other
             // projects, harder than the traffic the thresholds are for
@@ -599,16 +605,26 @@ fn load(
         };
         // retrieved context: benign documents and indirect attacks (as the corpus test scans
         // them), background prose
-        let indirect = family == "document" || family == "indirect";
+        // (a `kind` field says it outright: "retrieved" or "message")
+        let indirect = match field("kind") {
+            Some("retrieved") => true,
+            Some("message") => false,
+            _ => family == "document" || family == "indirect",
+        };
         let source = if indirect {
             TextSource::Retrieved
         } else {
             TextSource::Message(Role::User)
         };
         let report = rules_detector().analyze(t, source);
-        let package = loso::package_of(&group, field("source").unwrap_or(""), calibrate);
+        let mut package = loso::package_of(&group, field("source").unwrap_or(""), calibrate);
+        if o.loso_own_as_one && package == "own-i10" {
+            // all our own writing left out at once: no phrasing of ours is seen
+            package = "own".to_owned();
+        }
         docs.push(Doc {
             eval: true,
+            pool: true,
             package,
             indirect,
             rules: RuleFeatures::from_report(&report),
@@ -748,78 +764,4 @@ impl Rng {
             v.swap(i, j);
         }
     }
-}
-
-fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
-    let mut o = Opts {
-        data: Vec::new(),
-        extra: Vec::new(),
-        extra_noeval: Vec::new(),
-        background: Vec::new(),
-        out: PathBuf::from("llmops-guard/models/injection-v1.bin"),
-        folds: 5,
-        epochs: 8,
-        seed: 8,
-        fpr: 0.01,
-        l2: vec![1e-5, 1e-4, 1e-3],
-        lr: 0.2,
-        cfg: FeatureConfig::default(),
-        window: 512,
-        grouped: true,
-        repeats: 3,
-        family_cap: 0.03,
-        fpr_retrieved: None,
-        lang_floor: 1.0,
-        loso: false,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
-        match a.as_str() {
-            "--data" => o.data.push(val()?.into()),
-            "--extra" => o.extra.push(val()?.into()),
-            "--extra-noeval" => o.extra_noeval.push(val()?.into()),
-            "--background" => o.background.push(val()?.into()),
-            "--out" => o.out = val()?.into(),
-            "--folds" => o.folds = val()?.parse()?,
-            "--repeats" => o.repeats = val()?.parse()?,
-            "--epochs" => o.epochs = val()?.parse()?,
-            "--seed" => o.seed = val()?.parse()?,
-            "--fpr" => o.fpr = val()?.parse()?,
-            "--family-cap" => o.family_cap = val()?.parse()?,
-            "--fpr-retrieved" => o.fpr_retrieved = Some(val()?.parse()?),
-            "--lang-balance" => o.lang_floor = val()?.parse()?,
-            "--loso" => o.loso = true,
-            "--lr" => o.lr = val()?.parse()?,
-            "--bits" => o.cfg.bits = val()?.parse()?,
-            "--window" => o.window = val()?.parse()?,
-            "--cv" => {
-                o.grouped = match val()?.as_str() {
-                    "grouped" => true,
-                    "stratified" => false,
-                    other => return Err(format!("--cv grouped|stratified, not {other}").into()),
-                }
-            }
-            "--l2" => {
-                o.l2 = val()?
-                    .split(',')
-                    .map(str::parse)
-                    .collect::<Result<_, _>>()?
-            }
-            "-h" | "--help" => {
-                println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso]"
-                );
-                std::process::exit(0);
-            }
-            other => return Err(format!("unknown argument {other}").into()),
-        }
-    }
-    if o.folds < 2 {
-        return Err("--folds must be at least 2".into());
-    }
-    if o.repeats < 1 {
-        return Err("--repeats must be at least 1".into());
-    }
-    Ok(o)
 }

@@ -1,0 +1,139 @@
+//! The dev check (`--dev`: labelled texts that are never trained on and never set a
+//! threshold, scored by the final model), the probe lines (`--probe`: one probability per
+//! text) and `--score-only` (an existing model file, e.g. the bundled weights, measured on
+//! the same texts at its own thresholds).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use llmops_guard::learned::LearnedModel;
+
+use super::report::{report, report_langs};
+use super::{Doc, Opts, Thresholds, logit, sigmoid};
+
+/// The learned probability of every text under `model`.
+fn learned(docs: &[Doc], model: &LearnedModel) -> Vec<f32> {
+    docs.iter()
+        .map(|d| model.score_prepared(&d.text, d.signals).probability)
+        .collect()
+}
+
+/// One row per (label, family) and per (label, language) of the dev texts: learned alone,
+/// rules alone, learned OR rules and, when the model has a stacker, stacked.
+pub(super) fn report_dev(dev: &[Doc], model: &LearnedModel, t: &Thresholds, st_t: &Thresholds) {
+    if dev.is_empty() {
+        return;
+    }
+    let p = learned(dev, model);
+    let stack = model.stack();
+    let stacked: Vec<f32> = dev
+        .iter()
+        .zip(&p)
+        .map(|(d, &s)| sigmoid(stack.logit(logit(s), &d.rules)))
+        .collect();
+    // rows keyed by label, then "family:<f>" / "kind:<k>" / "lang:<l>"
+    let mut by: BTreeMap<(bool, String), [usize; 5]> = BTreeMap::new();
+    for (k, d) in dev.iter().enumerate() {
+        let th = if d.indirect { t.indirect } else { t.user };
+        let sth = if d.indirect { st_t.indirect } else { st_t.user };
+        let l = p[k] >= th;
+        let s = !stack.is_empty() && stacked[k] >= sth;
+        let kind = if d.indirect { "retrieved" } else { "message" };
+        for key in [
+            "all".to_owned(),
+            format!("family {}", d.family),
+            format!("as {kind}"),
+            format!("lang {}", d.lang),
+        ] {
+            let e = by.entry((d.label, key)).or_default();
+            e[0] += 1;
+            e[1] += usize::from(l);
+            e[2] += usize::from(d.rules_hit);
+            e[3] += usize::from(l || d.rules_hit);
+            e[4] += usize::from(s);
+        }
+    }
+    println!("\n## dev check (--dev: never trained on; final model at the chosen thresholds)\n");
+    println!("| label | rows | n | learned | rules | learned OR rules | stacked |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for ((label, key), [n, l, r, o, s]) in &by {
+        let pct = |x: usize| x as f64 * 100.0 / (*n).max(1) as f64;
+        println!(
+            "| {} | {key} | {n} | {:.1}% | {:.1}% | {:.1}% | {} |",
+            if *label { "attack" } else { "benign" },
+            pct(*l),
+            pct(*r),
+            pct(*o),
+            if stack.is_empty() {
+                "-".to_owned()
+            } else {
+                format!("{:.1}%", pct(*s))
+            }
+        );
+    }
+}
+
+/// Prints the learned probability of every probe text and whether it is flagged as a user
+/// message and as retrieved text.
+pub(super) fn probe(
+    files: &[impl AsRef<Path>],
+    model: &LearnedModel,
+    t: &Thresholds,
+) -> Result<(), Box<dyn std::error::Error>> {
+    for f in files {
+        println!("\n## probe {}\n", f.as_ref().display());
+        println!("| # | probability | as message | as retrieved | text |");
+        println!("|---:|---:|---|---|---|");
+        let text = std::fs::read_to_string(f)?;
+        for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+            let v: serde_json::Value = serde_json::from_str(line)?;
+            let s = v.get("text").and_then(|s| s.as_str()).unwrap_or("");
+            let p = model.score(s).probability;
+            let head: String = s.chars().take(48).collect();
+            let flag = |th: f32| if p >= th { "flagged" } else { "-" };
+            println!(
+                "| {} | {p:.3} | {} | {} | {:?} |",
+                n + 1,
+                flag(t.user),
+                flag(t.indirect),
+                head
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `--score-only MODEL`: the model file's own thresholds on every train text (in sample for
+/// whatever it was trained on: a reference, not an estimate), the dev texts and the probes.
+pub(super) fn score_only(
+    path: &Path,
+    docs: &[Doc],
+    dev: &[Doc],
+    o: &Opts,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let model = LearnedModel::from_bytes(&std::fs::read(path)?)?;
+    let t = Thresholds {
+        user: model.threshold(),
+        indirect: model.indirect_threshold(),
+    };
+    let st_t = Thresholds {
+        user: model
+            .stacked_threshold_for(llmops_core::TextSource::Message(llmops_core::Role::User)),
+        indirect: model.stacked_threshold_for(llmops_core::TextSource::Retrieved),
+    };
+    println!(
+        "score only: {} (thresholds user {:.4} / retrieved {:.4}, stacker: {})",
+        path.display(),
+        t.user,
+        t.indirect,
+        !model.stack().is_empty()
+    );
+    let view: Vec<&Doc> = docs.iter().collect();
+    let p = learned(docs, &model);
+    println!("\n### train texts (in sample where the model was trained on them)\n");
+    report(&view, &p, &t);
+    report_langs(&view, &p, &t);
+    report_dev(dev, &model, &t, &st_t);
+    probe(&o.probe, &model, &t)?;
+    Ok(())
+}

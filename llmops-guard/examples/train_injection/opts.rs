@@ -1,0 +1,141 @@
+//! The trainer's command line.
+
+use std::path::PathBuf;
+
+use llmops_guard::learned::FeatureConfig;
+
+pub(super) struct Opts {
+    pub(super) data: Vec<PathBuf>,
+    pub(super) extra: Vec<PathBuf>,
+    pub(super) extra_noeval: Vec<PathBuf>,
+    /// Files that train only (`--extra-fit`): out of the thresholds and the tables.
+    pub(super) extra_fit: Vec<PathBuf>,
+    pub(super) background: Vec<PathBuf>,
+    pub(super) out: PathBuf,
+    pub(super) folds: usize,
+    pub(super) epochs: usize,
+    pub(super) seed: u64,
+    pub(super) fpr: f64,
+    pub(super) l2: Vec<f32>,
+    pub(super) lr: f32,
+    pub(super) cfg: FeatureConfig,
+    pub(super) window: u16,
+    /// `true`: source-grouped folds (default); `false`: folds stratified by label and family.
+    pub(super) grouped: bool,
+    /// Cross-validation repeats with other fold assignments, pooled in the figures and the
+    /// thresholds.
+    pub(super) repeats: usize,
+    /// Largest out-of-fold false-positive rate any benign family (of ≥ 30 texts) may have at
+    /// the chosen threshold (the pooled rate of the source kind is `fpr`).
+    pub(super) family_cap: f64,
+    /// Pooled false-positive target of retrieved text / tool results (`fpr` when unset).
+    pub(super) fpr_retrieved: Option<f64>,
+    /// Balance languages in the loss: benign texts of a language with relatively fewer
+    /// attacks than the whole train set weigh less (down to this floor; 1 = off), so that
+    /// "not English" is not learned as "benign".
+    pub(super) lang_floor: f32,
+    /// Run the leave-one-source-out view (train on every package but one, score that one).
+    pub(super) loso: bool,
+    /// Labelled files only scored (never trained on, never in the thresholds): the final
+    /// model at the chosen thresholds, reported apart (`--dev`).
+    pub(super) dev: Vec<PathBuf>,
+    /// Texts (labels optional) whose probability is printed one by one (`--probe`).
+    pub(super) probe: Vec<PathBuf>,
+    /// Score an existing model file instead of training (`--score-only`): its own
+    /// thresholds on train (in sample where it was trained), `--dev` and `--probe` files.
+    pub(super) score_only: Option<PathBuf>,
+    /// Retrieved text: the most out-of-fold false positives any one document group (a
+    /// source, of >= 20 benign texts) may have at the retrieved threshold (`--doc-group-cap`;
+    /// unset = no cap beyond `--family-cap`). Benign documents score by their highest
+    /// window, so a group of long documents is many chances to fire.
+    pub(super) doc_group_cap: Option<f64>,
+    /// Leave-one-source-out: all of our own writing (before i10, i10, i10b) is one package
+    /// (`--loso-own-as-one`), the strictest view: no wording of ours is seen.
+    pub(super) loso_own_as_one: bool,
+}
+
+pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
+    let mut o = Opts {
+        data: Vec::new(),
+        extra: Vec::new(),
+        extra_noeval: Vec::new(),
+        extra_fit: Vec::new(),
+        background: Vec::new(),
+        out: PathBuf::from("llmops-guard/models/injection-v1.bin"),
+        folds: 5,
+        epochs: 8,
+        seed: 8,
+        fpr: 0.01,
+        l2: vec![1e-5, 1e-4, 1e-3],
+        lr: 0.2,
+        cfg: FeatureConfig::default(),
+        window: 512,
+        grouped: true,
+        repeats: 3,
+        family_cap: 0.03,
+        fpr_retrieved: None,
+        lang_floor: 1.0,
+        loso: false,
+        dev: Vec::new(),
+        probe: Vec::new(),
+        score_only: None,
+        doc_group_cap: None,
+        loso_own_as_one: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--data" => o.data.push(val()?.into()),
+            "--extra" => o.extra.push(val()?.into()),
+            "--extra-noeval" => o.extra_noeval.push(val()?.into()),
+            "--extra-fit" => o.extra_fit.push(val()?.into()),
+            "--background" => o.background.push(val()?.into()),
+            "--out" => o.out = val()?.into(),
+            "--folds" => o.folds = val()?.parse()?,
+            "--repeats" => o.repeats = val()?.parse()?,
+            "--epochs" => o.epochs = val()?.parse()?,
+            "--seed" => o.seed = val()?.parse()?,
+            "--fpr" => o.fpr = val()?.parse()?,
+            "--family-cap" => o.family_cap = val()?.parse()?,
+            "--fpr-retrieved" => o.fpr_retrieved = Some(val()?.parse()?),
+            "--lang-balance" => o.lang_floor = val()?.parse()?,
+            "--loso" => o.loso = true,
+            "--loso-own-as-one" => o.loso_own_as_one = true,
+            "--dev" => o.dev.push(val()?.into()),
+            "--probe" => o.probe.push(val()?.into()),
+            "--score-only" => o.score_only = Some(val()?.into()),
+            "--doc-group-cap" => o.doc_group_cap = Some(val()?.parse()?),
+            "--lr" => o.lr = val()?.parse()?,
+            "--bits" => o.cfg.bits = val()?.parse()?,
+            "--window" => o.window = val()?.parse()?,
+            "--cv" => {
+                o.grouped = match val()?.as_str() {
+                    "grouped" => true,
+                    "stratified" => false,
+                    other => return Err(format!("--cv grouped|stratified, not {other}").into()),
+                }
+            }
+            "--l2" => {
+                o.l2 = val()?
+                    .split(',')
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()?
+            }
+            "-h" | "--help" => {
+                println!(
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]..."
+                );
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    if o.folds < 2 {
+        return Err("--folds must be at least 2".into());
+    }
+    if o.repeats < 1 {
+        return Err("--repeats must be at least 1".into());
+    }
+    Ok(o)
+}
