@@ -22,8 +22,6 @@ mod data_patterns;
 mod decode;
 mod family;
 mod patterns;
-mod phrase_scan;
-mod word_literals;
 
 use std::cell::Cell;
 use std::ops::Range;
@@ -390,19 +388,8 @@ fn collect(
     }
 }
 
-/// The phrase families: the patterns whose word-start literals occur, decided exactly
-/// ([`phrase_scan`]); the same signals as one set pass over every pattern.
+/// The phrase families, from one set pass.
 fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) {
-    phrase_scan::scan().phrases(lower, out, map);
-}
-
-/// The phrase families, from one set pass (what [`phrases`] replaced; its test reference).
-#[cfg(test)]
-fn phrases_reference(
-    lower: &str,
-    out: &mut Vec<Signal>,
-    map: impl Fn(Range<usize>) -> Range<usize>,
-) {
     let set = patterns::set();
     if !set.is_match(lower) {
         return;
@@ -727,7 +714,5 @@ fn discussion_damping(
     }
 }
 
-#[cfg(test)]
-mod phrase_tests;
 #[cfg(test)]
 mod tests;
