@@ -2,8 +2,9 @@
 //!
 //! The text is [normalised](mod@crate::normalize) first (non-ASCII text; ASCII text is only
 //! lower-cased, byte for byte, into a reused buffer), then one [`RegexSet`](regex::RegexSet)
-//! pass over the phrase patterns of every family and language decides whether any phrase is
-//! there. Encoded payloads (base64, hex, URL encoding, rot13, leetspeak) are decoded, bounded
+//! pass over the phrase patterns of every family and language (restricted to ASCII when the
+//! text is ASCII: a smaller automaton, the same patterns found) decides whether any phrase
+//! is there. Encoded payloads (base64, hex, URL encoding, rot13, leetspeak) are decoded, bounded
 //! in size and depth, and scanned again; invisible characters and homoglyphs come from the
 //! normaliser's counts and hidden payloads. Each signal has a weight; signals are combined by
 //! noisy-or (`1 - Π(1 - wᵢ)`) within windows of [`WINDOW`] bytes anchored at each signal,
