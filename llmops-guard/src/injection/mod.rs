@@ -2,8 +2,9 @@
 //!
 //! The text is [normalised](mod@crate::normalize) first (non-ASCII text; ASCII text is only
 //! lower-cased, byte for byte, into a reused buffer), then one [`RegexSet`](regex::RegexSet)
-//! pass over the phrase patterns of every family and language decides whether any phrase is
-//! there. Encoded payloads (base64, hex, URL encoding, rot13, leetspeak) are decoded, bounded
+//! pass over the phrase patterns of every family and language (restricted to ASCII when the
+//! text is ASCII: a smaller automaton, the same patterns found) decides whether any phrase
+//! is there. Encoded payloads (base64, hex, URL encoding, rot13, leetspeak) are decoded, bounded
 //! in size and depth, and scanned again; invisible characters and homoglyphs come from the
 //! normaliser's counts and hidden payloads. Each signal has a weight; signals are combined by
 //! noisy-or (`1 - Π(1 - wᵢ)`) within windows of [`WINDOW`] bytes anchored at each signal,
@@ -17,6 +18,7 @@
 //! reading this", "when summarizing this page", instructions inside HTML comments or image
 //! alt text) count in full there and at half weight in messages.
 
+mod ascii_set;
 mod combined;
 mod data_patterns;
 mod decode;
@@ -388,26 +390,55 @@ fn collect(
     }
 }
 
-/// The phrase families, from one set pass.
+/// The phrase families, from one set pass: over the patterns restricted to ASCII for
+/// ASCII text ([`ascii_set`]: same patterns found, a smaller automaton), over all of them
+/// otherwise.
 fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) {
+    match ascii_set::set() {
+        Some((set, index)) if lower.is_ascii() => {
+            if !set.is_match(lower) {
+                return;
+            }
+            for k in set.matches(lower).iter() {
+                if let Some(&i) = index.get(k) {
+                    push_matches(i, lower, out, &map);
+                }
+            }
+        }
+        _ => phrases_full(lower, out, map),
+    }
+}
+
+/// The phrase families from the set of every pattern (non-ASCII text; the tests' reference
+/// for ASCII text).
+fn phrases_full(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) {
     let set = patterns::set();
     if !set.is_match(lower) {
         return;
     }
     for i in set.matches(lower).iter() {
-        let Some(p) = patterns::patterns().get(i) else {
-            continue;
-        };
-        let weight = p.weight;
-        for m in p.regex.find_iter(lower) {
-            let r = map(trim_range(lower, m.range()));
-            out.push(Signal {
-                family: p.family,
-                start: r.start,
-                end: r.end,
-                score: weight,
-            });
-        }
+        push_matches(i, lower, out, &map);
+    }
+}
+
+/// The signals of every match of pattern `i` in `lower`.
+fn push_matches(
+    i: usize,
+    lower: &str,
+    out: &mut Vec<Signal>,
+    map: &impl Fn(Range<usize>) -> Range<usize>,
+) {
+    let Some(p) = patterns::patterns().get(i) else {
+        return;
+    };
+    for m in p.regex.find_iter(lower) {
+        let r = map(trim_range(lower, m.range()));
+        out.push(Signal {
+            family: p.family,
+            start: r.start,
+            end: r.end,
+            score: p.weight,
+        });
     }
 }
 
@@ -714,5 +745,7 @@ fn discussion_damping(
     }
 }
 
+#[cfg(test)]
+mod phrase_tests;
 #[cfg(test)]
 mod tests;
