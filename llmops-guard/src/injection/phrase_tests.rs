@@ -155,35 +155,3 @@ proptest! {
         }
     }
 }
-
-#[test]
-#[ignore = "timing, run by hand: cargo test --release -p llmops-guard --lib -- --ignored timing --nocapture"]
-fn timing() {
-    // the benches' clean prompt (scripts/peers/presidio/texts.py), lower-cased
-    let prose = "hi, i ordered a pair of running shoes last week (order 4471-2209) and they have not arrived yet. the tracking page says it left the warehouse on 2024-05-03 at 14:32 but nothing since then. i paid 89.90 eur including 4.95 shipping, and the app (version 3.12.1) shows no update. could you check whether the parcel is stuck somewhere, or send a replacement in size 42? see https://shop.example.com/orders/4471-2209 for the details; the invoice number is 2024-000318. if a refund is easier, that is fine too, as long as it arrives before the end of the month. thanks a lot for your help, the support team has always been quick to answer so far. ";
-    let clean = prose.repeat(4096 / prose.len() + 1);
-    let t = |name: &str, f: &dyn Fn() -> usize| {
-        let mut best = f64::INFINITY;
-        let mut r = 0;
-        for _ in 0..20 {
-            let s = std::time::Instant::now();
-            for _ in 0..100 {
-                r += f();
-            }
-            best = best.min(s.elapsed().as_secs_f64() / 100.0);
-        }
-        eprintln!("{name}: {:.2} us ({r})", best * 1e6);
-    };
-    let (ascii, index) = ascii_set::set().unwrap();
-    eprintln!(
-        "ascii set: {} of {} patterns",
-        index.len(),
-        patterns::patterns().len()
-    );
-    t("full set is_match", &|| {
-        usize::from(patterns::set().is_match(std::hint::black_box(&clean)))
-    });
-    t("ascii set is_match", &|| {
-        usize::from(ascii.is_match(std::hint::black_box(&clean)))
-    });
-}
