@@ -24,9 +24,19 @@ sha256 and fetched with `pip download` when not given, into `scripts/guard_train
   `prose_news`, `prose_encyclopedia`, `prose_newsgroup`; `prose_news_5`: the dev articles five
   at a time, 20 documents of ~6 KB, as long as the documents that fired on held-out).
 
+From Debian (`apt-get download`, pinned by version and sha256, extracted with dpkg-deb into a
+temporary directory; also not committed): Ambrose Bierce's *The
+Devil's Dictionary* (`dict-devil` 1.0-13.1, public domain; 4 KB chunks), Debian's constitution,
+social contract and manifesto (`doc-debian` 11.3+nmu1; legal / policy text), and pages of
+quotations from `fortunes` 1:1.99.1-7.3 (wisdom, people, love, politics, humorists,
+pratchett), written to `prose/prose-debian-dev.jsonl`: a second dev check of genres the model
+never trains on (families `prose_literary`, `prose_legal`, `prose_quotations`). Trained on
+(every third chunk held back), these aphorisms and satire cost 2.5 points of strict
+leave-one-source-out detection, so they are only scored.
+
 Our own writing (committed: `scripts/guard_train/prose-own.jsonl`, from `prose_own.py`):
 stories with dialogue and imperatives, letters, speeches, essays, notices and contract text
-in English and eight other languages.
+in English, German, French and Spanish.
 
 None of these is a held-out source (SOURCES.md). Deterministic: pinned input, fixed order.
 """
@@ -34,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import bz2
+import gzip
 import hashlib
 import html
 import io
@@ -73,6 +84,65 @@ def fetch_wheel(given: str | None) -> Path:
     if h != SHA256:
         sys.exit(f"{p}: sha256 {h}, expected {SHA256}")
     return p
+
+
+# Debian packages with prose (apt-get download, pinned by version and sha256): Ambrose
+# Bierce's The Devil's Dictionary (public domain), Debian's constitution, social contract
+# and manifesto (legal / policy text), fortune-mod's wisdom, people, love, politics,
+# humorists and pratchett quotations (collected into pages of quotations).
+DEBS = {
+    "dict-devil": ("1.0-13.1", "6a535684def2a1f70cd42da16d12d43f0e9dc3e54e4a329178eebab3170e3154"),
+    "doc-debian": ("11.3+nmu1", "b9bff49f22b334cb6fedc071d81669e72cc2fa0dcd65e110785f69d9941f2773"),
+    "fortunes": ("1:1.99.1-7.3", "41d0551dc0ff52f875a2ecef7c39da2f672ab468c37e170119f7e0245a9d63c5"),
+}
+FORTUNES = ("wisdom", "people", "love", "humorists", "pratchett", "politics")
+
+
+def debian_root() -> Path:
+    root = Path(tempfile.gettempdir()) / "prose-train-debs"
+    tree = root / "x"
+    root.mkdir(parents=True, exist_ok=True)
+    for pkg, (ver, sha) in DEBS.items():
+        deb = next(root.glob(f"{pkg}_*.deb"), None)
+        if deb is None:
+            subprocess.run(["apt-get", "download", f"{pkg}={ver}"], cwd=root, check=True)
+            deb = next(root.glob(f"{pkg}_*.deb"))
+        h = hashlib.sha256(deb.read_bytes()).hexdigest()
+        if h != sha:
+            sys.exit(f"{deb}: sha256 {h}, expected {sha}")
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(tree)], check=True)
+    return tree
+
+
+def unwrap(text: str) -> str:
+    """Joins hard-wrapped lines into paragraphs (blank lines stay paragraph breaks)."""
+    paras = re.split(r"\n\s*\n", text)
+    return "\n\n".join(re.sub(r"\s*\n\s*", " ", p).strip() for p in paras if p.strip())
+
+
+def debian_docs(tree: Path) -> list[tuple[str, str, str]]:
+    """(group, source, text) chunks: literary and legal prose."""
+    out = []
+    devil = gzip.decompress((tree / "usr/share/dictd/devil.dict.dz").read_bytes()).decode("latin-1")
+    devil = devil[devil.find("PREFACE"):]
+    for c in chunks(unwrap(devil), 4000):
+        out.append(("prose:devil", "dict-devil 1.0-13.1: devil.dict.dz", c))
+    for name in ("constitution.txt.gz", "social-contract.txt.gz", "debian-manifesto.gz"):
+        text = gzip.decompress((tree / "usr/share/doc/debian" / name).read_bytes()).decode("utf-8", "replace")
+        for c in chunks(unwrap(re.sub(r"_{5,}", "", text))):
+            out.append(("prose:debian-legal", f"doc-debian 11.3+nmu1: {name}", c))
+    for name in FORTUNES:
+        raw = (tree / "usr/share/games/fortunes" / name).read_text("utf-8", "replace")
+        items = [f.strip() for f in raw.split("\n%\n") if f.strip()]
+        page, pages = [], []
+        for f in items:
+            page.append(f)
+            if sum(len(x) for x in page) > 3000:
+                pages.append("\n\n".join(page))
+                page = []
+        for pg in pages:
+            out.append(("prose:fortunes", f"fortunes 1:1.99.1-7.3: {name}", pg))
+    return out
 
 
 def chunks(text: str, limit: int = MAX) -> list[str]:
@@ -176,6 +246,7 @@ def row(text: str, source: str, group: str, lang: str = "en") -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--wheel")
+    ap.add_argument("--no-debian", action="store_true", help="no Debian dev file")
     args = ap.parse_args()
     z = zipfile.ZipFile(fetch_wheel(args.wheel))
     read = lambda name: z.read(TD + name)  # noqa: E731
@@ -199,17 +270,25 @@ def main() -> None:
     for i, (grp, body) in enumerate(newsgroups(read("mini_newsgroup"))):
         for c in chunks(body)[:1]:
             (dev if i % 3 == 2 else train).append(row(c, src + "mini_newsgroup", "prose:news:" + grp))
+    # Debian prose: a second dev check only (other genres, never trained on): trained on, it
+    # cost 2.5 points of strict-LOSO detection (docs/guard.md, i10c)
+    debian = []
+    if not args.no_debian:
+        for group, source, text in debian_docs(debian_root()):
+            debian.append(row(text, source, group))
     # long documents as held-out meets them (5-12 KB): the dev news articles five at a time
     lee_dev = [r["text"] for r in dev if r["group"] == "prose:lee"]
     for k in range(0, len(lee_dev) - 4, 5):
         dev.append(row("\n\n".join(lee_dev[k:k + 5]), src + "lee_background.cor (5 dev articles)",
                        "prose:leelong"))
     # the dev rows carry their genre as family, so the dev table shows each one apart
-    genre = {"lee": "prose_news", "leelong": "prose_news_5", "enwiki": "prose_encyclopedia", "news": "prose_newsgroup"}
-    for r in dev:
+    genre = {"devil": "prose_literary", "fortunes": "prose_quotations", "debian-legal": "prose_legal",
+             "lee": "prose_news", "leelong": "prose_news_5", "enwiki": "prose_encyclopedia", "news": "prose_newsgroup"}
+    for r in dev + debian:
         r["family"] = genre[r["group"].split(":")[1]]
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, rows in (("prose-train.jsonl", train), ("prose-dev.jsonl", dev)):
+    for name, rows in (("prose-train.jsonl", train), ("prose-dev.jsonl", dev),
+                       ("prose-debian-dev.jsonl", debian)):
         with open(OUT / name, "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -26,11 +26,13 @@
 # docs/guard.md (i10b) and not used by default (more false positives in that view).
 # i10c: benign long prose (news, encyclopaedic text, newsgroup posts from gensim 4.4.0's test
 # data, extracted at run time and not committed; own stories, letters, speeches, essays, rules)
-# train only (--extra-fit); every third article/page/post is the prose dev check (--dev).
+# train only (--extra-fit), 12 epochs instead of 8; every third article/page/post is the prose
+# dev check (--dev), and Debian literary / legal / quotation prose a second one.
 # prose-twins.jsonl (attack twins of the own prose) was measured and is not used (docs/guard.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -s scripts/guard_train/prose/prose-train.jsonl ] || python3 scripts/guard_corpus/prose_train.py
+[ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \
+    || python3 scripts/guard_corpus/prose_train.py
 cargo run --release -p llmops-guard --example train_injection -- \
     --data llmops-guard/tests/data/injection \
     --extra scripts/guard_train/seed.jsonl \
@@ -43,7 +45,8 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --background scripts/guard_train/benign-extra.jsonl \
     --dev scripts/guard_train/framed-dev.jsonl \
     --dev scripts/guard_train/prose/prose-dev.jsonl \
+    --dev scripts/guard_train/prose/prose-debian-dev.jsonl \
     --probe scripts/guard_train/framed-probe.jsonl \
     --out "${OUT:-/tmp/injection-candidate.bin}" \
-    --bits 16 --l2 1e-6 --loso --loso-own-as-one \
+    --bits 16 --l2 1e-6 --epochs 12 --loso --loso-own-as-one \
     "$@" | tee scripts/guard_train/last-run.txt
