@@ -24,8 +24,15 @@
 # are printed one by one (--probe). --loso-own-as-one leaves all of our own writing out at once
 # in the leave-one-source-out view. framed-short.jsonl and framed-lmeval.jsonl are measured in
 # docs/guard.md (i10b) and not used by default (more false positives in that view).
+# i10c: benign long prose (news, encyclopaedic text, newsgroup posts from gensim 4.4.0's test
+# data, extracted at run time and not committed; own stories, letters, speeches, essays, rules)
+# train only (--extra-fit), 12 epochs instead of 8; every third article/page/post is the prose
+# dev check (--dev), and Debian literary / legal / quotation prose a second one.
+# prose-twins.jsonl (attack twins of the own prose) was measured and is not used (docs/guard.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+[ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \
+    || python3 scripts/guard_corpus/prose_train.py
 cargo run --release -p llmops-guard --example train_injection -- \
     --data llmops-guard/tests/data/injection \
     --extra scripts/guard_train/seed.jsonl \
@@ -33,9 +40,13 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --extra scripts/guard_train/more-sources.jsonl \
     --extra scripts/guard_train/benign-docs.jsonl \
     --extra-fit scripts/guard_train/framed.jsonl \
+    --extra-fit scripts/guard_train/prose/prose-train.jsonl \
+    --extra-fit scripts/guard_train/prose-own.jsonl \
     --background scripts/guard_train/benign-extra.jsonl \
     --dev scripts/guard_train/framed-dev.jsonl \
+    --dev scripts/guard_train/prose/prose-dev.jsonl \
+    --dev scripts/guard_train/prose/prose-debian-dev.jsonl \
     --probe scripts/guard_train/framed-probe.jsonl \
     --out "${OUT:-/tmp/injection-candidate.bin}" \
-    --bits 16 --l2 1e-6 --loso --loso-own-as-one \
+    --bits 16 --l2 1e-6 --epochs 12 --loso --loso-own-as-one \
     "$@" | tee scripts/guard_train/last-run.txt

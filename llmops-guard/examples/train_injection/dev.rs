@@ -71,6 +71,40 @@ pub(super) fn report_dev(dev: &[Doc], model: &LearnedModel, t: &Thresholds, st_t
             }
         );
     }
+    margins(dev, &p);
+}
+
+/// Benign dev texts per family, apart from any threshold: the median and 90th percentile of
+/// the learned probability (a document's highest window) and the share at or above 0.5 /
+/// 0.9 / 0.99, so that two models with different thresholds can be compared on how far
+/// ordinary documents stay from firing.
+fn margins(dev: &[Doc], p: &[f32]) {
+    let mut by: BTreeMap<&str, Vec<f32>> = BTreeMap::new();
+    for (d, &s) in dev.iter().zip(p) {
+        if !d.label {
+            by.entry(d.family.as_str()).or_default().push(s);
+        }
+    }
+    println!("\n### dev benign: learned probability per document (no threshold)\n");
+    println!("| family | n | median | p90 | >= 0.5 | >= 0.9 | >= 0.99 |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (family, mut v) in by {
+        v.sort_by(f32::total_cmp);
+        let at = |q: f64| {
+            let i = ((v.len() - 1) as f64 * q).round() as usize;
+            v.get(i).copied().unwrap_or(f32::NAN)
+        };
+        let share = |t: f32| v.iter().filter(|&&x| x >= t).count() as f64 * 100.0 / v.len() as f64;
+        println!(
+            "| {family} | {} | {:.3} | {:.3} | {:.1}% | {:.1}% | {:.1}% |",
+            v.len(),
+            at(0.5),
+            at(0.9),
+            share(0.5),
+            share(0.9),
+            share(0.99)
+        );
+    }
 }
 
 /// Prints the learned probability of every probe text and whether it is flagged as a user
