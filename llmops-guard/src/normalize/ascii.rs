@@ -10,6 +10,7 @@ use super::{Builder, Normalized, Segment, Unit};
 const MIN_BULK: usize = 16;
 
 /// The whitespace bytes `char::is_whitespace` accepts among ASCII.
+#[inline(always)]
 fn is_ws(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
 }
@@ -25,6 +26,40 @@ pub(super) fn ascii_is_normal(bytes: &[u8]) -> bool {
         prev_ws = ws;
     }
     true
+}
+
+/// Whether `b` ends a verbatim stretch when `next` follows it: whitespace that is not a lone
+/// `' '` or `'\n'` (written without branches, so the chunk test below vectorizes).
+#[inline(always)]
+fn breaks(b: u8, next: u8) -> bool {
+    is_ws(b) & (is_ws(next) | ((b != b' ') & (b != b'\n')))
+}
+
+/// The first position at or after `from` where the verbatim stretch ends (see [`breaks`];
+/// past the end of `bytes` counts as not whitespace), or `bytes.len()`. Tests 32 bytes at a
+/// time while a whole chunk (and the byte after it) holds no break, then byte by byte.
+fn stretch_end(bytes: &[u8], mut from: usize) -> usize {
+    while let Some(chunk) = bytes
+        .get(from..from + 33)
+        .and_then(|c| <&[u8; 33]>::try_from(c).ok())
+    {
+        let (head, next) = (&chunk[..32], &chunk[1..]);
+        if head
+            .iter()
+            .zip(next)
+            .fold(false, |acc, (&b, &n)| acc | breaks(b, n))
+        {
+            break;
+        }
+        from += 32;
+    }
+    while let Some(&b) = bytes.get(from) {
+        if breaks(b, bytes.get(from + 1).copied().unwrap_or(b'x')) {
+            break;
+        }
+        from += 1;
+    }
+    from
 }
 
 impl<'a> Builder<'a> {
@@ -46,6 +81,7 @@ impl<'a> Builder<'a> {
     /// contiguous); each whitespace run to rewrite is one unit. A whitespace run reaching
     /// `end` is emitted too, so `end` must be the end of the text or follow a byte that is
     /// not whitespace.
+    #[inline]
     fn ascii_span(&mut self, start: usize, end: usize) {
         let Some(bytes) = self.original.as_bytes().get(..end) else {
             return;
@@ -54,16 +90,7 @@ impl<'a> Builder<'a> {
         while i < end {
             // The verbatim stretch: up to a whitespace byte that is not a lone ' ' or '\n'.
             let from = i;
-            while let Some(&b) = bytes.get(i) {
-                if is_ws(b) {
-                    let lone =
-                        (b == b' ' || b == b'\n') && !bytes.get(i + 1).is_some_and(|&n| is_ws(n));
-                    if !lone {
-                        break;
-                    }
-                }
-                i += 1;
-            }
+            i = stretch_end(bytes, i);
             if i > from {
                 self.emit_ascii_verbatim(from, i);
             }

@@ -274,7 +274,7 @@ proptest! {
     }
 
     #[test]
-    fn ascii_path_matches_general_path(s in "[ -~\t\n\r\x0b\x0c]{0,40}") {
+    fn ascii_path_matches_general_path(s in "[ -~\t\n\r\x0b\x0c]{0,40}|([a-zA-Z.,]{1,12}[ \n]){0,30}[ -~\t\n\r\x0b\x0c]{0,8}([a-z]{1,9}[ \n]){0,20}") {
         let fast = normalize(&s);
         let general = Builder::new(&s).run_chars(false);
         prop_assert_eq!(Builder::new(&s).run_ascii(), general.clone());
