@@ -2,8 +2,6 @@
 //! change, so stretches are copied and lower-cased in bulk instead of going through the
 //! character stages one by one.
 
-use std::borrow::Cow;
-
 use super::{Builder, Normalized, Segment, Unit};
 
 /// Bulk stretches shorter than this go through the character stages (not worth the scans).
@@ -66,13 +64,7 @@ impl<'a> Builder<'a> {
     /// ASCII text: only case and whitespace change (same result as [`run`](Self::run)).
     pub(super) fn run_ascii(mut self) -> Normalized<'a> {
         self.ascii_span(0, self.original.len());
-        Normalized {
-            original: self.original,
-            text: Cow::Owned(self.out),
-            map: self.map,
-            counts: self.counts,
-            hidden: self.hidden,
-        }
+        self.finish()
     }
 
     /// Emits the ASCII bytes `start..end` of the original, with nothing pending before them

@@ -494,6 +494,11 @@ impl<'a> Builder<'a> {
         self.flush_chunk();
         self.flush_word();
         self.flush_ws();
+        self.finish()
+    }
+
+    /// The result: what was written, its map, counts and payloads.
+    fn finish(self) -> Normalized<'a> {
         Normalized {
             original: self.original,
             text: Cow::Owned(self.out),
