@@ -369,7 +369,8 @@ fn collect(
     }
 
     if depth < MAX_DEPTH {
-        encoded(text, lower, source, depth, out);
+        let ascii = matches!(view, View::Ascii(_));
+        encoded(text, lower, ascii, source, depth, out);
     }
 
     if let Some(n) = view.normalized() {
@@ -521,9 +522,16 @@ fn hidden_context(
     }
 }
 
-/// Encoded payloads decoded and scanned again.
-fn encoded(text: &str, lower: &str, source: TextSource, depth: u8, out: &mut Vec<Signal>) {
-    let ascii = crate::normalize::is_plain_ascii(text);
+/// Encoded payloads decoded and scanned again; `ascii`: `lower` is `text` lower-cased byte
+/// for byte (plain ASCII), so rewrites of it keep the text's offsets.
+fn encoded(
+    text: &str,
+    lower: &str,
+    ascii: bool,
+    source: TextSource,
+    depth: u8,
+    out: &mut Vec<Signal>,
+) {
     if decode::has_candidates(text) {
         for (start, end, _, decoded) in decode::decoded(text) {
             let inner = inner_score(&decoded, source, depth + 1);
