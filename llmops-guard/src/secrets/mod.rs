@@ -30,6 +30,7 @@
 //!
 //! See `docs/guard.md` (section "Secrets") for every rule, its validation and score.
 
+mod gates;
 mod kind;
 mod redact;
 mod rules;

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use llmops_core::{Finding, Redactor, TextSource};
 
+use super::gates;
 use super::kind::{SecretFinding, SecretKind};
 use super::redact::{SecretRedaction, redact_secrets};
 use super::rules::{
@@ -17,8 +18,10 @@ use crate::spans::keep_best_disjoint;
 /// Finds secrets in text: provider API keys, private key blocks, JWTs, passwords in connection
 /// strings, and high-entropy values after a keyword.
 ///
-/// One [`RegexSet`](regex::RegexSet) pass decides whether anything shaped like a secret is
-/// there; a text without candidates costs that pass and allocates nothing. Candidates are then
+/// On ASCII text one Aho-Corasick pass over the rules' fixed parts (provider prefixes, PEM
+/// headers, `://`, keyword stems) names the rules that may match, and only those search; other
+/// text takes one [`RegexSet`](regex::RegexSet) pass. A text without candidates costs that
+/// pass and allocates nothing (after a thread's first scan). Candidates are then
 /// validated (checksums, entropy, character classes, JWT headers, placeholder values) and
 /// scored; findings under [`min_score`](Self::min_score) (default 0.3) are dropped.
 ///
@@ -96,15 +99,21 @@ impl SecretScanner {
     /// beats a generic one, then the higher score, then the longer span). Allocates nothing
     /// when no candidate has the shape of a secret.
     pub fn scan(&self, text: &str) -> Vec<SecretFinding> {
-        let mut out = Vec::new();
-        if !SET.is_match(text) {
-            return out;
+        #[cfg(test)]
+        if REFERENCE.with(std::cell::Cell::get) {
+            return self.scan_with(text, set_pass(text));
         }
-        let hit = SET.matches(text);
+        let open = gates::open_rules(text).unwrap_or_else(|| set_pass(text));
+        self.scan_with(text, open)
+    }
+
+    /// The findings of the rules marked in `open` (the others have no match in `text`).
+    fn scan_with(&self, text: &str, open: [bool; RULES.len()]) -> Vec<SecretFinding> {
+        let mut out = Vec::new();
         for (i, (rule, _)) in RULES.iter().enumerate() {
             let wanted = self.is_enabled(rule.kind())
                 || (*rule == Rule::AwsId && self.is_enabled(SecretKind::AwsSecretKey));
-            if !hit.matched(i) || !wanted {
+            if open.get(i) != Some(&true) || !wanted {
                 continue;
             }
             let Some(re) = REGEXES.get(i) else { continue };
@@ -168,6 +177,26 @@ impl SecretScanner {
             }
         }
     }
+}
+
+/// The rules the combined set finds a match of: the pass for non-ASCII text (and, in tests,
+/// the reference the gates are compared with).
+fn set_pass(text: &str) -> [bool; RULES.len()] {
+    let mut open = [false; RULES.len()];
+    if SET.is_match(text) {
+        for i in SET.matches(text).iter() {
+            if let Some(o) = open.get_mut(i) {
+                *o = true;
+            }
+        }
+    }
+    open
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: scan with the set pass whatever the text (the reference of the gate proptests).
+    pub(super) static REFERENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// An AWS secret access key within [`AWS_PAIR_WINDOW`] bytes after a key id ending at `from`:

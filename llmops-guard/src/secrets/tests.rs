@@ -76,7 +76,7 @@ fn jwt(seed: u64) -> String {
 }
 
 /// (kind, text, the secret inside it).
-fn samples() -> Vec<(SecretKind, String, String)> {
+pub(super) fn samples() -> Vec<(SecretKind, String, String)> {
     let mut v = Vec::new();
     let mut add = |kind, before: &str, secret: String, after: &str| {
         v.push((kind, format!("{before}{secret}{after}"), secret));
