@@ -9,6 +9,9 @@
 //!   split, prints a table of detection (TPR) per attack family and false positives (FPR) per
 //!   benign family, and fails when a figure falls below the floors committed in
 //!   `tests/data/injection/floors.json` (floors are raised by hand, with a reason).
+//! * `heldout2_quality_does_not_regress` does the same on the second held-out split
+//!   (`heldout2.jsonl`, session 11: eight packages new to both earlier splits; its floors are
+//!   `floors.json`'s `heldout2` section).
 //!
 //! A detector is plugged in as a plain `fn(&str, TextSource) -> bool` (flagged or not), so the
 //! rule-based detector, the learned model and their combination are each one line in
@@ -172,8 +175,9 @@ fn load(split: &str) -> Vec<Sample> {
 fn corpus_is_well_formed() {
     let train = load("train");
     let heldout = load("heldout");
+    let heldout2 = load("heldout2");
     let mut ids = HashSet::new();
-    for s in train.iter().chain(&heldout) {
+    for s in train.iter().chain(&heldout).chain(&heldout2) {
         assert!(ids.insert(s.id.clone()), "duplicate id {}", s.id);
         assert!(!s.text.trim().is_empty(), "{}: empty text", s.id);
         assert!(!s.lang.is_empty(), "{}: empty lang", s.id);
@@ -192,6 +196,7 @@ fn corpus_is_well_formed() {
     }
     assert!(train.iter().all(|s| s.split == "train"));
     assert!(heldout.iter().all(|s| s.split == "heldout"));
+    assert!(heldout2.iter().all(|s| s.split == "heldout2"));
 
     let all = train.iter().chain(&heldout);
     let (attacks, benign): (Vec<_>, Vec<_>) = all.partition(|s| s.attack);
@@ -202,16 +207,21 @@ fn corpus_is_well_formed() {
         benign.len()
     );
 
+    for (name, split) in [("heldout", &heldout), ("heldout2", &heldout2)] {
+        let attacks = split.iter().filter(|s| s.attack).count();
+        let benign = split.len() - attacks;
+        assert!(attacks >= 300, "{attacks} {name} attacks");
+        assert!(benign >= 300, "{benign} {name} benign texts");
+        let langs: BTreeSet<_> = split
+            .iter()
+            .filter(|s| s.attack)
+            .map(|s| s.lang.as_str())
+            .collect();
+        assert!(langs.len() >= 5, "{name} attack languages: {langs:?}");
+    }
+    // every family in the first held-out split (the second has only 2 in-the-wild jailbreaks:
+    // its sources' templates are near-duplicates of train's)
     let held_attacks: Vec<_> = heldout.iter().filter(|s| s.attack).collect();
-    let held_benign = heldout.len() - held_attacks.len();
-    assert!(
-        held_attacks.len() >= 300,
-        "{} held-out attacks",
-        held_attacks.len()
-    );
-    assert!(held_benign >= 300, "{held_benign} held-out benign texts");
-    let langs: BTreeSet<_> = held_attacks.iter().map(|s| s.lang.as_str()).collect();
-    assert!(langs.len() >= 5, "held-out attack languages: {langs:?}");
     for fam in ATTACK_FAMILIES {
         let n = held_attacks.iter().filter(|s| s.family == *fam).count();
         assert!(n >= 20, "held-out family {fam} has only {n} attacks");
@@ -256,9 +266,9 @@ fn ratio((k, n): (usize, usize)) -> f64 {
     if n == 0 { 0.0 } else { k as f64 / n as f64 }
 }
 
-fn table(name: &str, r: &Rates) -> String {
+fn table(name: &str, split: &str, r: &Rates) -> String {
     let mut out = format!(
-        "\n{name} (held-out split)\n| family | kind | flagged | n | rate |\n|---|---|---:|---:|---:|\n"
+        "\n{name} ({split} split)\n| family | kind | flagged | n | rate |\n|---|---|---:|---:|---:|\n"
     );
     for (kind, map) in [("attack (TPR)", &r.tpr), ("benign (FPR)", &r.fpr)] {
         for (fam, &(k, n)) in map {
@@ -330,21 +340,34 @@ fn check_floors(name: &str, r: &Rates, floors: &Value) -> Vec<String> {
     bad
 }
 
-#[test]
-fn heldout_quality_does_not_regress() {
-    let heldout = load("heldout");
-    let floors = floors();
+/// Every detector on `split` against the floors `floors` (a `{"detectors": …}` object).
+fn measure_split(split: &str, floors: &Value) {
+    let samples = load(split);
     let mut violations = Vec::new();
     for (name, detect) in detectors() {
-        let r = Rates::measure(&heldout, detect);
-        println!("{}", table(name, &r));
-        violations.extend(check_floors(name, &r, &floors));
+        let r = Rates::measure(&samples, detect);
+        println!("{}", table(name, split, &r));
+        violations.extend(check_floors(name, &r, floors));
     }
     assert!(
         violations.is_empty(),
-        "regressions:\n{}",
+        "regressions on {split}:\n{}",
         violations.join("\n")
     );
+}
+
+#[test]
+fn heldout_quality_does_not_regress() {
+    measure_split("heldout", &floors());
+}
+
+#[test]
+fn heldout2_quality_does_not_regress() {
+    let floors = floors();
+    let section = floors
+        .get("heldout2")
+        .unwrap_or_else(|| panic!("floors.json has no `heldout2` section"));
+    measure_split("heldout2", section);
 }
 
 #[test]
