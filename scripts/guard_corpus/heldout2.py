@@ -526,11 +526,8 @@ def debian_handbook(root: Path, rng: random.Random):
 # duplicate and near-duplicate filters
 
 
-def norm(text: str) -> str:
-    import unicodedata
-    t = unicodedata.normalize("NFKC", text).lower()
-    t = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]|[\U000e0000-\U000e007f]", "", t)
-    return " ".join(re.findall(r"\w+", t))
+# the normalisation of build.py's split rule, shared so both splits are checked alike
+from build import norm  # noqa: E402
 
 
 def shingles(text: str, n: int = 8) -> set[int]:
