@@ -30,7 +30,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod capped;
 mod dev;
+mod explain;
 mod folds;
 mod loso;
 mod opts;
@@ -120,8 +122,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for path in &o.dev {
         load(path, false, true, &o, &mut dev_docs)?;
     }
+    let mut explain_docs = Vec::new();
+    for path in &o.explain {
+        load(path, false, true, &o, &mut explain_docs)?;
+    }
     if let Some(path) = &o.score_only {
-        return dev::score_only(path, &docs, &dev_docs, &o);
+        return dev::score_only(path, &docs, &dev_docs, &explain_docs, &o);
     }
     let pos = docs.iter().filter(|d| d.label).count();
     let neg = docs.len() - pos;
@@ -321,7 +327,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\nfinal model on all of train: {fit_fp} benign texts over the threshold (training fit)"
     );
-    dev::report_dev(&dev_docs, &back, &t, &st_t);
+    dev::report_dev(&dev_docs, &back, &t, &st_t, None);
     dev::probe(&o.probe, &back, &t)?;
     std::fs::write(&o.out, &bytes)?;
     println!("wrote {} ({} bytes)", o.out.display(), bytes.len());

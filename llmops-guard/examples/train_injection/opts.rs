@@ -52,6 +52,15 @@ pub(super) struct Opts {
     /// Leave-one-source-out: all of our own writing (before i10, i10, i10b) is one package
     /// (`--loso-own-as-one`), the strictest view: no wording of ours is seen.
     pub(super) loso_own_as_one: bool,
+    /// Texts whose high scores are explained n-gram by n-gram (`--explain`, with
+    /// `--score-only`): the span that scored and the n-grams adding most to its logit.
+    pub(super) explain: Vec<PathBuf>,
+    /// Explain texts at or above this probability (`--explain-min`; default: the threshold
+    /// of the text's source).
+    pub(super) explain_min: Option<f32>,
+    /// `--count-cap K` (and `--cap-renorm`), with `--score-only`: score as if each feature
+    /// counted at most K times per span (see `capped.rs`).
+    pub(super) count_cap: Option<super::capped::Cap>,
 }
 
 pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
@@ -81,6 +90,9 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         score_only: None,
         doc_group_cap: None,
         loso_own_as_one: false,
+        explain: Vec::new(),
+        explain_min: None,
+        count_cap: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -105,6 +117,20 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--dev" => o.dev.push(val()?.into()),
             "--probe" => o.probe.push(val()?.into()),
             "--score-only" => o.score_only = Some(val()?.into()),
+            "--explain" => o.explain.push(val()?.into()),
+            "--count-cap" => {
+                let renorm = o.count_cap.is_some_and(|c| c.renorm);
+                o.count_cap = Some(super::capped::Cap {
+                    cap: val()?.parse()?,
+                    renorm,
+                })
+            }
+            "--cap-renorm" => {
+                o.count_cap = o
+                    .count_cap
+                    .map(|c| super::capped::Cap { renorm: true, ..c })
+            }
+            "--explain-min" => o.explain_min = Some(val()?.parse()?),
             "--doc-group-cap" => o.doc_group_cap = Some(val()?.parse()?),
             "--lr" => o.lr = val()?.parse()?,
             "--bits" => o.cfg.bits = val()?.parse()?,
@@ -124,7 +150,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]..."
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]... [--explain FILE.jsonl]... [--explain-min P] [--count-cap K [--cap-renorm]]"
                 );
                 std::process::exit(0);
             }

@@ -279,6 +279,27 @@ impl LearnedModel {
         self.header.cfg
     }
 
+    /// The weight of one hash bucket as the score adds it (the stored `i8` times the scale;
+    /// 0 outside the model): with [`bias`](Self::bias) and
+    /// [`feature_norm`](super::feature_norm), what explains a score feature by feature.
+    ///
+    /// ```
+    /// use llmops_guard::learned::LearnedModel;
+    /// let m = LearnedModel::bundled();
+    /// assert_eq!(m.weight(u32::MAX), 0.0);
+    /// assert!((0..m.config().buckets()).any(|b| m.weight(b) != 0.0));
+    /// ```
+    pub fn weight(&self, bucket: u32) -> f32 {
+        let w = self.weights.bytes();
+        w.get(bucket as usize)
+            .map_or(0.0, |&b| f32::from(b as i8) * self.header.scale)
+    }
+
+    /// The model's bias (the logit of a text without features).
+    pub fn bias(&self) -> f32 {
+        self.header.bias
+    }
+
     /// The default threshold on [`LearnedScore::probability`] for user messages (and every
     /// source but retrieved text and tool results), chosen at training time for at most 1 %
     /// false positives on benign messages in source-grouped cross-validation.
