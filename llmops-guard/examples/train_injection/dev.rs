@@ -181,6 +181,24 @@ pub(super) fn score_only(
     report(&view, &p, &t);
     report_langs(&view, &p, &t);
     report_dev(dev, &model, &t, &st_t, o.count_cap);
+    if let Ok(file) = std::env::var("SCORE_DUMP") {
+        // one line per text: set, label, family, group, source kind, probability
+        let pd = learned(dev, &model, o.count_cap);
+        let mut out = String::new();
+        for (set, ds, ps) in [("train", docs, &p), ("dev", dev, &pd)] {
+            for (d, x) in ds.iter().zip(ps.iter()) {
+                out.push_str(&format!(
+                    "{set}\t{}\t{}\t{}\t{}\t{}\t{x}\n",
+                    if d.label { "attack" } else { "benign" },
+                    d.family,
+                    d.group,
+                    if d.indirect { "retrieved" } else { "message" },
+                    u8::from(d.calibrate && d.eval)
+                ));
+            }
+        }
+        std::fs::write(file, out)?;
+    }
     probe(&o.probe, &model, &t)?;
     super::explain::explain(explain, &model, &t, o.explain_min);
     Ok(())
