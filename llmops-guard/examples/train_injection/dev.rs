@@ -12,13 +12,13 @@ use super::capped::{self, Cap};
 use super::report::{report, report_langs};
 use super::{Doc, Opts, Thresholds, logit, sigmoid};
 
-/// The learned probability of every text under `model`.
-/// With `cap`, as [`capped::score`] computes it.
-fn learned(docs: &[Doc], model: &LearnedModel, cap: Option<Cap>) -> Vec<f32> {
+/// The learned probability of every text under `model` (its own count cap). With a
+/// `--cap-renorm` cap, as [`capped::score`] computes it.
+pub(super) fn learned(docs: &[Doc], model: &LearnedModel, cap: Option<Cap>) -> Vec<f32> {
     docs.iter()
         .map(|d| match cap {
-            None => model.score_prepared(&d.text, d.signals).probability,
-            Some(c) => capped::score(model, &d.text, d.signals, c),
+            Some(c) if c.renorm => capped::score(model, &d.text, d.signals, c),
+            _ => model.score_prepared(&d.text, d.signals).probability,
         })
         .collect()
 }
@@ -157,7 +157,11 @@ pub(super) fn score_only(
     explain: &[Doc],
     o: &Opts,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let model = LearnedModel::from_bytes(&std::fs::read(path)?)?;
+    let mut model = LearnedModel::from_bytes(&std::fs::read(path)?)?;
+    if o.cap() > 0 {
+        // the file's weights, scored with this cap (its thresholds as they are)
+        model = model.with_count_cap(o.cap())?;
+    }
     let t = Thresholds {
         user: model.threshold(),
         indirect: model.indirect_threshold(),
@@ -168,12 +172,17 @@ pub(super) fn score_only(
         indirect: model.stacked_threshold_for(llmops_core::TextSource::Retrieved),
     };
     println!(
-        "score only: {} (thresholds user {:.4} / retrieved {:.4}, stacker: {}, counts capped: {:?})",
+        "score only: {} (thresholds user {:.4} / retrieved {:.4}, stacker: {}, count cap: {}{})",
         path.display(),
         t.user,
         t.indirect,
         !model.stack().is_empty(),
-        o.count_cap
+        model.count_cap(),
+        if o.count_cap.is_some_and(|c| c.renorm) {
+            " (capped.rs, renormalised)"
+        } else {
+            ""
+        }
     );
     let view: Vec<&Doc> = docs.iter().collect();
     let p = learned(docs, &model, o.count_cap);

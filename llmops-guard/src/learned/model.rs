@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use llmops_core::TextSource;
 
-use super::blocks::{Blocks, Capped, MAX_COUNT_CAP, with_counters};
+use super::blocks::{Blocks, CapPass, MAX_COUNT_CAP, with_counters};
 use super::error::ModelError;
 use super::features::{FeatureConfig, Signals, append_hidden};
 use super::stack::{RuleFeatures, STACK_LEN, Stack, logit_of};
@@ -479,20 +479,20 @@ impl LearnedModel {
         let window = usize::from(h.window);
         let half = window / 2;
         let windowed = half > 0 && text.len() > window;
-        let weight = |bucket: u32| i64::from(w.get(bucket as usize).map_or(0, |&b| b as i8));
         let half = if windowed { half } else { usize::MAX };
 
         let (l, start, end) = if h.count_cap == 0 {
             self.raw_pass(text, signals, half)
         } else {
-            with_counters(|counters| {
-                let mut acc = Capped::new(counters, w.len(), h.count_cap, half, h.bias, h.scale);
-                h.cfg
-                    .for_each_signal(signals, |bucket| acc.signal(bucket, weight(bucket)));
-                h.cfg
-                    .for_each(text, |end, bucket| acc.add(end, bucket, weight(bucket)));
-                acc.finish(text.len())
-            })
+            let pass = CapPass {
+                cfg: h.cfg,
+                weights: w,
+                cap: h.count_cap,
+                half,
+                bias: h.bias,
+                scale: h.scale,
+            };
+            with_counters(|counters| pass.run(counters, text, signals))
         };
         LearnedScore {
             probability: sigmoid(l),
