@@ -2,7 +2,9 @@
 //! prompt: support-chat prose with nothing to find (`clean_4k`, ASCII with capitals, so
 //! normalisation rewrites it), the same prose already in normal form (`normal_4k`:
 //! normalisation borrows, the cost of the model alone), and the prose with one override
-//! sentence in the middle (`attack_4k`, scored: probability and window). `features` is the feature pass alone. Throughput is
+//! sentence in the middle (`attack_4k`, scored: probability and window). `features` is the feature pass alone. The `cap2`
+//! entries score with the bundled weights and each feature counted at most twice per span
+//! (`LearnedModel::with_count_cap(2)`: per-bucket counters in a thread-local table). Throughput is
 //! in bytes of prompt.
 //!
 //! `cargo bench --bench guard_learned --features llmops/guard`; figures in docs/benchmarks.md.
@@ -15,7 +17,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use llmops::guard::Detector;
-use llmops::guard::learned::{FeatureConfig, LearnedDetector, Signals};
+use llmops::guard::learned::{FeatureConfig, LearnedDetector, LearnedModel, Signals};
 use llmops::{Role, TextSource};
 
 #[path = "common/guard_prompt.rs"]
@@ -69,6 +71,28 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             assert!(
                 d.model()
+                    .score_prepared(&normal, Signals::default())
+                    .probability
+                    < t
+            )
+        });
+    });
+    let capped =
+        LearnedDetector::with_model(LearnedModel::bundled().with_count_cap(2).expect("cap 2"));
+    g.throughput(Throughput::Bytes(clean.len() as u64));
+    g.bench_function("scan_cap2/clean_4k", |b| {
+        let mut out = Vec::new();
+        b.iter(|| {
+            capped.scan(&clean, user, &mut out);
+            assert!(out.is_empty());
+        });
+    });
+    g.throughput(Throughput::Bytes(normal.len() as u64));
+    g.bench_function("score_prepared_cap2/normal_4k", |b| {
+        b.iter(|| {
+            assert!(
+                capped
+                    .model()
                     .score_prepared(&normal, Signals::default())
                     .probability
                     < t

@@ -8,23 +8,34 @@ use std::path::Path;
 
 use llmops_guard::learned::LearnedModel;
 
+use super::capped::{self, Cap};
 use super::report::{report, report_langs};
 use super::{Doc, Opts, Thresholds, logit, sigmoid};
 
-/// The learned probability of every text under `model`.
-fn learned(docs: &[Doc], model: &LearnedModel) -> Vec<f32> {
+/// The learned probability of every text under `model` (its own count cap). With a
+/// `--cap-renorm` cap, as [`capped::score`] computes it.
+pub(super) fn learned(docs: &[Doc], model: &LearnedModel, cap: Option<Cap>) -> Vec<f32> {
     docs.iter()
-        .map(|d| model.score_prepared(&d.text, d.signals).probability)
+        .map(|d| match cap {
+            Some(c) if c.renorm => capped::score(model, &d.text, d.signals, c),
+            _ => model.score_prepared(&d.text, d.signals).probability,
+        })
         .collect()
 }
 
 /// One row per (label, family) and per (label, language) of the dev texts: learned alone,
 /// rules alone, learned OR rules and, when the model has a stacker, stacked.
-pub(super) fn report_dev(dev: &[Doc], model: &LearnedModel, t: &Thresholds, st_t: &Thresholds) {
+pub(super) fn report_dev(
+    dev: &[Doc],
+    model: &LearnedModel,
+    t: &Thresholds,
+    st_t: &Thresholds,
+    cap: Option<Cap>,
+) {
     if dev.is_empty() {
         return;
     }
-    let p = learned(dev, model);
+    let p = learned(dev, model, cap);
     let stack = model.stack();
     let stacked: Vec<f32> = dev
         .iter()
@@ -143,9 +154,14 @@ pub(super) fn score_only(
     path: &Path,
     docs: &[Doc],
     dev: &[Doc],
+    explain: &[Doc],
     o: &Opts,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let model = LearnedModel::from_bytes(&std::fs::read(path)?)?;
+    let mut model = LearnedModel::from_bytes(&std::fs::read(path)?)?;
+    if o.cap() > 0 {
+        // the file's weights, scored with this cap (its thresholds as they are)
+        model = model.with_count_cap(o.cap())?;
+    }
     let t = Thresholds {
         user: model.threshold(),
         indirect: model.indirect_threshold(),
@@ -156,18 +172,43 @@ pub(super) fn score_only(
         indirect: model.stacked_threshold_for(llmops_core::TextSource::Retrieved),
     };
     println!(
-        "score only: {} (thresholds user {:.4} / retrieved {:.4}, stacker: {})",
+        "score only: {} (thresholds user {:.4} / retrieved {:.4}, stacker: {}, count cap: {}{})",
         path.display(),
         t.user,
         t.indirect,
-        !model.stack().is_empty()
+        !model.stack().is_empty(),
+        model.count_cap(),
+        if o.count_cap.is_some_and(|c| c.renorm) {
+            " (capped.rs, renormalised)"
+        } else {
+            ""
+        }
     );
     let view: Vec<&Doc> = docs.iter().collect();
-    let p = learned(docs, &model);
+    let p = learned(docs, &model, o.count_cap);
     println!("\n### train texts (in sample where the model was trained on them)\n");
     report(&view, &p, &t);
     report_langs(&view, &p, &t);
-    report_dev(dev, &model, &t, &st_t);
+    report_dev(dev, &model, &t, &st_t, o.count_cap);
+    if let Ok(file) = std::env::var("SCORE_DUMP") {
+        // one line per text: set, label, family, group, source kind, probability
+        let pd = learned(dev, &model, o.count_cap);
+        let mut out = String::new();
+        for (set, ds, ps) in [("train", docs, &p), ("dev", dev, &pd)] {
+            for (d, x) in ds.iter().zip(ps.iter()) {
+                out.push_str(&format!(
+                    "{set}\t{}\t{}\t{}\t{}\t{}\t{x}\n",
+                    if d.label { "attack" } else { "benign" },
+                    d.family,
+                    d.group,
+                    if d.indirect { "retrieved" } else { "message" },
+                    u8::from(d.calibrate && d.eval)
+                ));
+            }
+        }
+        std::fs::write(file, out)?;
+    }
     probe(&o.probe, &model, &t)?;
+    super::explain::explain(explain, &model, &t, o.explain_min);
     Ok(())
 }

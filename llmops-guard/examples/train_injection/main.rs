@@ -30,21 +30,24 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod capped;
 mod dev;
+mod explain;
+mod featurize;
 mod folds;
 mod loso;
 mod opts;
+mod recap;
 mod report;
 
+use featurize::{bury_attacks, featurize};
 use folds::{group_of, grouped_folds, stratified_folds};
 use opts::{Opts, opts};
 use report::{report, report_langs};
 
 use llmops_core::{Role, TextSource};
 use llmops_guard::injection::InjectionDetector;
-use llmops_guard::learned::{
-    LearnedModel, RuleFeatures, STACK_LEN, Signals, Stack, feature_norm, scored_text,
-};
+use llmops_guard::learned::{LearnedModel, RuleFeatures, STACK_LEN, Signals, Stack, scored_text};
 
 /// A sparse feature vector: (bucket, value) sorted by bucket.
 type Sparse = Vec<(u32, f32)>;
@@ -120,8 +123,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for path in &o.dev {
         load(path, false, true, &o, &mut dev_docs)?;
     }
+    let mut explain_docs = Vec::new();
+    for path in &o.explain {
+        load(path, false, true, &o, &mut explain_docs)?;
+    }
     if let Some(path) = &o.score_only {
-        return dev::score_only(path, &docs, &dev_docs, &o);
+        return dev::score_only(path, &docs, &dev_docs, &explain_docs, &o);
+    }
+    if let Some(path) = &o.recap {
+        return recap::recap(path, &docs, &dev_docs, &o);
     }
     let pos = docs.iter().filter(|d| d.label).count();
     let neg = docs.len() - pos;
@@ -321,7 +331,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\nfinal model on all of train: {fit_fp} benign texts over the threshold (training fit)"
     );
-    dev::report_dev(&dev_docs, &back, &t, &st_t);
+    dev::report_dev(&dev_docs, &back, &t, &st_t, None);
     dev::probe(&o.probe, &back, &t)?;
     std::fs::write(&o.out, &bytes)?;
     println!("wrote {} ({} bytes)", o.out.display(), bytes.len());
@@ -438,7 +448,7 @@ fn fit(
             b -= o.lr * g / (gb2.sqrt() + EPS);
         }
     }
-    Ok(LearnedModel::from_float(o.cfg, o.window, b, &w, 0.5)?)
+    Ok(LearnedModel::from_float(o.cfg, o.window, b, &w, 0.5)?.with_count_cap(o.cap())?)
 }
 
 /// Weight of a benign example per language (`--lang-balance FLOOR`): a language whose share
@@ -648,91 +658,6 @@ fn rules_detector() -> &'static InjectionDetector {
     D.get_or_init(InjectionDetector::new)
 }
 
-/// Gives each short attack one more example: the attack in the middle of a window of
-/// background text (`--background` benign texts), so that the model learns to see an attack
-/// inside ordinary prose, as the windowed scoring meets it in long documents.
-fn bury_attacks(docs: &mut [Doc], o: &Opts) -> usize {
-    let window = usize::from(o.window);
-    let fillers: Vec<String> = docs
-        .iter()
-        .filter(|d| !d.label && !d.calibrate && d.text.len() >= window)
-        .map(|d| d.text.clone())
-        .collect();
-    if fillers.is_empty() || window == 0 {
-        return 0;
-    }
-    let mut rng = Rng(o.seed ^ 0x0B0B);
-    let mut n = 0;
-    for d in docs
-        .iter_mut()
-        .filter(|d| d.label && d.text.len() <= window * 3 / 4)
-    {
-        let f = &fillers[(rng.next() % fillers.len() as u64) as usize];
-        let room = (window - d.text.len()) / 2;
-        let cut = |mut i: usize| {
-            while !f.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        let head = &f[..cut(room)];
-        let tail = &f[cut(f.len() - room)..];
-        let text = format!("{head} {} {tail}", d.text);
-        let (x, _) = featurize(&text, d.signals, true, o);
-        d.windows.push(x);
-        n += 1;
-    }
-    n
-}
-
-/// The whole-text feature vector, and for a long benign text one per window (blocks of half a
-/// window, pairs of adjacent blocks, as the model scores).
-fn featurize(text: &str, signals: Signals, label: bool, o: &Opts) -> (Sparse, Vec<Sparse>) {
-    let mut feats: Vec<(usize, u32)> = Vec::new();
-    o.cfg.for_each(text, |end, b| feats.push((end, b)));
-    let mut sig = Vec::new();
-    o.cfg.for_each_signal(signals, |b| sig.push(b));
-    let whole = vector(feats.iter().map(|f| f.1).chain(sig));
-    let half = usize::from(o.window) / 2;
-    let mut windows = Vec::new();
-    if !label && half > 0 && text.len() > usize::from(o.window) {
-        let last = feats.last().map_or(0, |f| f.0.saturating_sub(1) / half);
-        for k in 1..=last {
-            let v = vector(
-                feats
-                    .iter()
-                    .filter(|f| {
-                        let blk = f.0.saturating_sub(1) / half;
-                        blk + 1 == k || blk == k
-                    })
-                    .map(|f| f.1),
-            );
-            if !v.is_empty() {
-                windows.push(v);
-            }
-        }
-    }
-    (whole, windows)
-}
-
-fn vector(buckets: impl Iterator<Item = u32>) -> Vec<(u32, f32)> {
-    let mut b: Vec<u32> = buckets.collect();
-    let n = b.len();
-    b.sort_unstable();
-    let mut out: Vec<(u32, f32)> = Vec::new();
-    for j in b {
-        match out.last_mut() {
-            Some(last) if last.0 == j => last.1 += 1.0,
-            _ => out.push((j, 1.0)),
-        }
-    }
-    let scale = 1.0 / feature_norm(n.max(1) as u64);
-    for e in &mut out {
-        e.1 *= scale;
-    }
-    out
-}
-
 fn jsonl_files(dir: &Path) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -748,7 +673,7 @@ fn jsonl_files(dir: &Path) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
 }
 
 /// splitmix64: a small seeded generator, so runs are reproducible.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {

@@ -52,10 +52,36 @@ pub(super) struct Opts {
     /// Leave-one-source-out: all of our own writing (before i10, i10, i10b) is one package
     /// (`--loso-own-as-one`), the strictest view: no wording of ours is seen.
     pub(super) loso_own_as_one: bool,
+    /// Texts whose high scores are explained n-gram by n-gram (`--explain`, with
+    /// `--score-only`): the span that scored and the n-grams adding most to its logit.
+    pub(super) explain: Vec<PathBuf>,
+    /// Explain texts at or above this probability (`--explain-min`; default: the threshold
+    /// of the text's source).
+    pub(super) explain_min: Option<f32>,
+    /// `--count-cap K` (1..=15): each hashed feature counts at most K times per span (the
+    /// whole text, each window). Training: the features and the written model carry the cap
+    /// (model format version 3). `--score-only`: the model file scores with its weights and
+    /// this cap. `--recap`: the cap to set. With `--cap-renorm` (score-only), the reference
+    /// arithmetic of `capped.rs` with the capped count in the norm as well.
+    pub(super) count_cap: Option<super::capped::Cap>,
+    /// `--recap MODEL` (with `--count-cap K` and `--out`): the model's weights with count cap
+    /// K, and thresholds re-picked so that train detection per source kind equals the model's
+    /// own at its own thresholds (see `recap.rs`).
+    pub(super) recap: Option<PathBuf>,
 }
 
-pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
-    let mut o = Opts {
+impl Opts {
+    /// The count cap the trained model carries (0: raw counts).
+    pub(super) fn cap(&self) -> u8 {
+        self.count_cap
+            .filter(|c| !c.renorm)
+            .map_or(0, |c| u8::try_from(c.cap).unwrap_or(u8::MAX))
+    }
+}
+
+/// The trainer's defaults (the command line overrides them).
+pub(super) fn defaults() -> Opts {
+    Opts {
         data: Vec::new(),
         extra: Vec::new(),
         extra_noeval: Vec::new(),
@@ -81,7 +107,15 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         score_only: None,
         doc_group_cap: None,
         loso_own_as_one: false,
-    };
+        explain: Vec::new(),
+        explain_min: None,
+        count_cap: None,
+        recap: None,
+    }
+}
+
+pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
+    let mut o = defaults();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -105,6 +139,21 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--dev" => o.dev.push(val()?.into()),
             "--probe" => o.probe.push(val()?.into()),
             "--score-only" => o.score_only = Some(val()?.into()),
+            "--explain" => o.explain.push(val()?.into()),
+            "--count-cap" => {
+                let renorm = o.count_cap.is_some_and(|c| c.renorm);
+                o.count_cap = Some(super::capped::Cap {
+                    cap: val()?.parse()?,
+                    renorm,
+                })
+            }
+            "--cap-renorm" => {
+                o.count_cap = o
+                    .count_cap
+                    .map(|c| super::capped::Cap { renorm: true, ..c })
+            }
+            "--recap" => o.recap = Some(val()?.into()),
+            "--explain-min" => o.explain_min = Some(val()?.parse()?),
             "--doc-group-cap" => o.doc_group_cap = Some(val()?.parse()?),
             "--lr" => o.lr = val()?.parse()?,
             "--bits" => o.cfg.bits = val()?.parse()?,
@@ -124,7 +173,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]..."
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]... [--explain FILE.jsonl]... [--explain-min P] [--count-cap K [--cap-renorm]] [--recap MODEL.bin --count-cap K]"
                 );
                 std::process::exit(0);
             }
@@ -133,6 +182,14 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
     }
     if o.folds < 2 {
         return Err("--folds must be at least 2".into());
+    }
+    if let Some(c) = o.count_cap
+        && (c.cap == 0 || c.cap > u32::from(llmops_guard::learned::MAX_COUNT_CAP))
+    {
+        return Err("--count-cap must be in 1..=15".into());
+    }
+    if o.recap.is_some() && o.cap() == 0 {
+        return Err("--recap needs --count-cap K (without --cap-renorm)".into());
     }
     if o.repeats < 1 {
         return Err("--repeats must be at least 1".into());

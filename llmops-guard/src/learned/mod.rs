@@ -7,7 +7,10 @@
 //!   scoring window and a default threshold, in a small binary file with a checked header
 //!   ([`ModelError`] for a bad file, never a panic). [`LearnedModel::bundled`] is the model
 //!   shipped in the crate; texts longer than the window are scored per window too (windows
-//!   overlap by half, the highest score counts), in one pass, with no allocation.
+//!   overlap by half, the highest score counts), in one pass, with no allocation. A model
+//!   may cap how many times a hashed feature counts per scored span
+//!   ([`LearnedModel::with_count_cap`]), so that a phrase repeated in one window does not add
+//!   its weight once per repetition.
 //! - [`LearnedDetector`]: the [`Detector`](crate::Detector), category `injection.learned`,
 //!   score = the probability, threshold configurable per source.
 //!
@@ -23,6 +26,7 @@
 //! assert!(s.probability >= model.threshold());
 //! ```
 
+mod blocks;
 mod detector;
 mod error;
 mod features;
@@ -31,7 +35,10 @@ mod stack;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_cap;
 
+pub use blocks::MAX_COUNT_CAP;
 pub(crate) use detector::learned_finding;
 pub use detector::{CATEGORY, LearnedDetector};
 pub use error::ModelError;

@@ -1,11 +1,11 @@
 //! [`LearnedModel`]: the weights, their file format, and scoring (whole text and windows).
 //!
-//! # File format (little-endian, version 2)
+//! # File format (little-endian, version 3)
 //!
 //! | bytes | field |
 //! |---|---|
 //! | 0..8 | magic `LLMOPSIJ` |
-//! | 8..10 | format version (`u16`, 2; version 1 files still load) |
+//! | 8..10 | format version (`u16`: 3 with a count cap, else 2; version 1 files still load) |
 //! | 10 | hash bits |
 //! | 11, 12 | shortest, longest character n-gram |
 //! | 13 | longest word n-gram |
@@ -18,8 +18,14 @@
 //! | 36..40 | stacked threshold, user messages (`f32`) |
 //! | 40..44 | stacked threshold, retrieved text and tool results (`f32`) |
 //! | 44..108 | the [`Stack`] weights: 16 `f32` (all zero: no stacker) |
-//! | 108..116 | xxh3-64 of bytes 0..108 followed by the weights |
-//! | 116.. | the weights, one `i8` per bucket |
+//! | 108 | count cap (`u8`, 0 = raw counts, at most [`MAX_COUNT_CAP`]): each hashed feature adds its weight at most this many times per scored span |
+//! | 109..116 | reserved, zero |
+//! | 116..124 | xxh3-64 of bytes 0..116 followed by the weights |
+//! | 124.. | the weights, one `i8` per bucket |
+//!
+//! A model without a count cap is written as version 2 (bytes 0..108 as above, the xxh3-64
+//! of bytes 0..108 and the weights at 108..116, the weights from 116), which older builds
+//! read; a version-2 file has no cap and scores with raw counts.
 //!
 //! Version 1 (still read): bytes 0..32 as above, the xxh3-64 of bytes 0..32 and the weights
 //! at 32..40, the weights from 40; its one threshold serves every source and it has no
@@ -29,18 +35,24 @@ use std::sync::Arc;
 
 use llmops_core::TextSource;
 
+use super::blocks::{Blocks, CapPass, MAX_COUNT_CAP, with_counters};
 use super::error::ModelError;
-use super::features::{FeatureConfig, Signals, append_hidden, feature_norm};
+use super::features::{FeatureConfig, Signals, append_hidden};
 use super::stack::{RuleFeatures, STACK_LEN, Stack, logit_of};
 use crate::normalize::{Normalized, normalize};
 
 const MAGIC: [u8; 8] = *b"LLMOPSIJ";
-/// The format version this build writes (it reads this one and version 1).
-const VERSION: u16 = 2;
-/// Bytes of a version-2 header before the weights.
-const HEADER_LEN: usize = 116;
-/// Bytes of a version-2 header covered by the checksum (everything before it).
+/// The newest format version this build reads and writes (with a count cap; it reads
+/// versions 1 and 2 too, and writes 2 for a model without a cap).
+const VERSION: u16 = 3;
+/// Bytes of a version-3 header before the weights.
+const HEADER_LEN: usize = 124;
+/// Bytes of a version-3 header covered by the checksum (everything before it).
 const HEADER_SUM: usize = HEADER_LEN - 8;
+/// Bytes of a version-2 header before the weights.
+const HEADER_LEN_V2: usize = 116;
+/// Bytes of a version-2 header covered by the checksum.
+const HEADER_SUM_V2: usize = HEADER_LEN_V2 - 8;
 /// Bytes of a version-1 header before the weights (checksum at 32..40).
 const HEADER_LEN_V1: usize = 40;
 /// The bundled model, trained by `scripts/guard_train/train.sh`.
@@ -72,6 +84,10 @@ struct Header {
     stacked_threshold: f32,
     stacked_indirect_threshold: f32,
     stack: Stack,
+    /// Each bucket adds its weight at most this many times per span (0: raw counts).
+    count_cap: u8,
+    /// Version 3's reserved bytes (zero in a valid file).
+    reserved: [u8; 7],
 }
 
 /// Where the weights live: in the binary (the bundled model) or on the heap (shared).
@@ -197,6 +213,8 @@ impl LearnedModel {
             stacked_threshold: threshold,
             stacked_indirect_threshold: threshold,
             stack: Stack::default(),
+            count_cap: 0,
+            reserved: [0; 7],
         };
         check_header(&header, weights.len())?;
         let quantised: Vec<u8> = weights
@@ -249,13 +267,46 @@ impl LearnedModel {
         Ok(self)
     }
 
-    /// The model file's bytes (the format in this module's documentation).
+    /// The same model scoring with each hashed feature counted at most `cap` times per
+    /// span (the whole text, and each window: its two halves together), or with raw counts
+    /// (`cap` 0). The norm stays the span's raw number of features. A cap keeps a phrase
+    /// repeated in one window (a WHOIS record's "REDACTED FOR PRIVACY" per contact) from
+    /// adding its weight once per repetition. The thresholds are the caller's to re-pick:
+    /// the scores move.
+    ///
+    /// ```
+    /// use llmops_guard::learned::{LearnedModel, ModelError};
+    /// let m = LearnedModel::bundled().with_count_cap(2)?;
+    /// assert_eq!(m.count_cap(), 2);
+    /// assert_eq!(LearnedModel::from_bytes(&m.to_bytes())?.count_cap(), 2);
+    /// let once = m.score("redacted for privacy").probability;
+    /// let text = "Registrant: REDACTED FOR PRIVACY\n".repeat(12);
+    /// assert!(m.score(&text).probability < LearnedModel::bundled().score(&text).probability);
+    /// assert!(once > 0.0);
+    /// assert!(matches!(m.with_count_cap(16), Err(ModelError::BadHeader(_))));
+    /// # Ok::<(), ModelError>(())
+    /// ```
+    pub fn with_count_cap(mut self, cap: u8) -> Result<LearnedModel, ModelError> {
+        self.header.count_cap = cap;
+        check_header(&self.header, self.weights.bytes().len())?;
+        Ok(self)
+    }
+
+    /// How many times at most a hashed feature adds its weight per scored span (0: no cap,
+    /// raw counts, as every model file before format version 3).
+    pub fn count_cap(&self) -> u8 {
+        self.header.count_cap
+    }
+
+    /// The model file's bytes (the format in this module's documentation: version 3 with a
+    /// count cap, else version 2).
     pub fn to_bytes(&self) -> Vec<u8> {
         let h = &self.header;
         let w = self.weights.bytes();
+        let version: u16 = if h.count_cap == 0 { 2 } else { VERSION };
         let mut out = Vec::with_capacity(HEADER_LEN + w.len());
         out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&[h.cfg.bits, h.cfg.char_min, h.cfg.char_max, h.cfg.word_max]);
         out.extend_from_slice(&h.window.to_le_bytes());
         out.extend_from_slice(&h.bias.to_le_bytes());
@@ -268,6 +319,10 @@ impl LearnedModel {
         for x in h.stack.0 {
             out.extend_from_slice(&x.to_le_bytes());
         }
+        if version == VERSION {
+            out.push(h.count_cap);
+            out.extend_from_slice(&h.reserved);
+        }
         let sum = checksum(&out, w);
         out.extend_from_slice(&sum.to_le_bytes());
         out.extend_from_slice(w);
@@ -277,6 +332,36 @@ impl LearnedModel {
     /// The feature configuration the model was trained with.
     pub fn config(&self) -> FeatureConfig {
         self.header.cfg
+    }
+
+    /// The weight of one hash bucket as the score adds it (the stored `i8` times the scale;
+    /// 0 outside the model): with [`bias`](Self::bias) and
+    /// [`feature_norm`](super::feature_norm), what explains a score feature by feature.
+    ///
+    /// ```
+    /// use llmops_guard::learned::LearnedModel;
+    /// let m = LearnedModel::bundled();
+    /// assert_eq!(m.weight(u32::MAX), 0.0);
+    /// assert!((0..m.config().buckets()).any(|b| m.weight(b) != 0.0));
+    /// ```
+    pub fn weight(&self, bucket: u32) -> f32 {
+        let w = self.weights.bytes();
+        w.get(bucket as usize)
+            .map_or(0.0, |&b| f32::from(b as i8) * self.header.scale)
+    }
+
+    /// The model's bias (the logit of a text without features).
+    pub fn bias(&self) -> f32 {
+        self.header.bias
+    }
+
+    /// The weight scale and the stored `i8` weight of `bucket` (the tests' reference
+    /// arithmetic).
+    #[cfg(test)]
+    pub(super) fn quantised(&self, bucket: u32) -> (f32, i64) {
+        let w = self.weights.bytes();
+        let q = w.get(bucket as usize).map_or(0, |&b| i64::from(b as i8));
+        (self.header.scale, q)
     }
 
     /// The default threshold on [`LearnedScore::probability`] for user messages (and every
@@ -394,139 +479,44 @@ impl LearnedModel {
         let window = usize::from(h.window);
         let half = window / 2;
         let windowed = half > 0 && text.len() > window;
-        let weight = |bucket: u32| i64::from(w.get(bucket as usize).map_or(0, |&b| b as i8));
+        let half = if windowed { half } else { usize::MAX };
 
-        let mut acc = Blocks::new(if windowed { half } else { usize::MAX }, h.bias, h.scale);
-        h.cfg
-            .for_each_signal(signals, |bucket| acc.signal(weight(bucket)));
-        h.cfg
-            .for_each(text, |end, bucket| acc.add(end, weight(bucket)));
-        let (l, start, end) = acc.finish(text.len());
+        let (l, start, end) = if h.count_cap == 0 {
+            self.raw_pass(text, signals, half)
+        } else {
+            let pass = CapPass {
+                cfg: h.cfg,
+                weights: w,
+                cap: h.count_cap,
+                half,
+                bias: h.bias,
+                scale: h.scale,
+            };
+            with_counters(|counters| pass.run(counters, text, signals))
+        };
         LearnedScore {
             probability: sigmoid(l),
             start: floor_boundary(text, start),
             end: ceil_boundary(text, end),
         }
     }
+
+    /// The pass with raw counts (no cap): the best logit and its byte range.
+    fn raw_pass(&self, text: &str, signals: Signals, half: usize) -> (f32, usize, usize) {
+        let h = &self.header;
+        let w = self.weights.bytes();
+        let weight = |bucket: u32| i64::from(w.get(bucket as usize).map_or(0, |&b| b as i8));
+        let mut acc = Blocks::new(half, h.bias, h.scale);
+        h.cfg
+            .for_each_signal(signals, |bucket| acc.signal(weight(bucket)));
+        h.cfg
+            .for_each(text, |end, bucket| acc.add(end, weight(bucket)));
+        acc.finish(text.len())
+    }
 }
 
 fn is_indirect(source: TextSource) -> bool {
     matches!(source, TextSource::Retrieved | TextSource::ToolResult)
-}
-
-/// The running sums of one scoring pass: the whole text, and blocks of `half` bytes (a window
-/// is two adjacent blocks). The per-feature step is two additions and a compare; closing a
-/// block (once per `half` bytes) is out of line.
-struct Blocks {
-    half: usize,
-    bias: f32,
-    scale: f32,
-    /// Sums of the closed blocks (the whole text is these plus the current block).
-    total_s: i64,
-    total_n: u64,
-    /// The block being filled: sum, count, index.
-    cur_s: i64,
-    cur_n: u64,
-    cur_idx: usize,
-    /// The block before it.
-    prev_s: i64,
-    prev_n: u64,
-    /// Features ending past this byte belong to a later block.
-    next_edge: usize,
-    /// The best window so far: logit, byte range.
-    best: (f32, usize, usize),
-}
-
-impl Blocks {
-    /// `half`: block size in bytes (`usize::MAX`: no windows).
-    fn new(half: usize, bias: f32, scale: f32) -> Self {
-        Blocks {
-            half,
-            bias,
-            scale,
-            total_s: 0,
-            total_n: 0,
-            cur_s: 0,
-            cur_n: 0,
-            cur_idx: 0,
-            prev_s: 0,
-            prev_n: 0,
-            next_edge: half,
-            best: (f32::NEG_INFINITY, 0, 0),
-        }
-    }
-
-    fn logit(&self, s: i64, n: u64) -> f32 {
-        if n == 0 {
-            self.bias
-        } else {
-            self.bias + self.scale * (s as f32) / feature_norm(n)
-        }
-    }
-
-    /// A text-wide signal feature: counts in the whole text only.
-    fn signal(&mut self, v: i64) {
-        self.total_s += v;
-        self.total_n += 1;
-    }
-
-    /// A feature of weight `v` ending at byte `end` (features come in text order).
-    #[inline(always)]
-    fn add(&mut self, end: usize, v: i64) {
-        if end > self.next_edge {
-            self.roll(end);
-        }
-        self.cur_s += v;
-        self.cur_n += 1;
-    }
-
-    /// A feature ending at `end` belongs to a later block: close the window ending with the
-    /// current block and start the new one.
-    #[cold]
-    #[inline(never)]
-    fn roll(&mut self, end: usize) {
-        let idx = end.saturating_sub(1) / self.half;
-        self.next_edge = (idx + 1).saturating_mul(self.half);
-        self.close();
-        self.total_s += self.cur_s;
-        self.total_n += self.cur_n;
-        (self.prev_s, self.prev_n) = if idx == self.cur_idx + 1 {
-            (self.cur_s, self.cur_n)
-        } else {
-            (0, 0)
-        };
-        (self.cur_s, self.cur_n, self.cur_idx) = (0, 0, idx);
-    }
-
-    /// Scores the window made of the previous and the current block.
-    fn close(&mut self) {
-        let (s, n) = (self.prev_s + self.cur_s, self.prev_n + self.cur_n);
-        if self.cur_idx >= 1 && n > 0 {
-            let l = self.logit(s, n);
-            if l > self.best.0 {
-                let half = self.half;
-                self.best = (
-                    l,
-                    (self.cur_idx - 1).saturating_mul(half),
-                    (self.cur_idx + 1).saturating_mul(half),
-                );
-            }
-        }
-    }
-
-    /// The best logit over the windows and the whole text, with its byte range.
-    fn finish(mut self, len: usize) -> (f32, usize, usize) {
-        if self.half != usize::MAX {
-            self.close();
-        }
-        let whole = self.logit(self.total_s + self.cur_s, self.total_n + self.cur_n);
-        let (l, start, end) = self.best;
-        if whole >= l {
-            (whole, 0, len)
-        } else {
-            (l, start, end.min(len))
-        }
-    }
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -591,6 +581,16 @@ const fn check_header(h: &Header, n_weights: usize) -> Result<(), ModelError> {
         }
         rest = tail;
     }
+    if h.count_cap > MAX_COUNT_CAP {
+        return Err(ModelError::BadHeader("count cap above 15"));
+    }
+    let mut rest: &[u8] = &h.reserved;
+    while let [b, tail @ ..] = rest {
+        if *b != 0 {
+            return Err(ModelError::BadHeader("reserved header bytes not zero"));
+        }
+        rest = tail;
+    }
     let expected = 1usize << h.cfg.bits;
     if n_weights != expected {
         return Err(ModelError::LengthMismatch {
@@ -633,16 +633,21 @@ const fn parse(bytes: &[u8]) -> Result<(Header, &[u8], usize), ModelError> {
         return Err(ModelError::BadMagic);
     }
     let version = u16::from_le_bytes(r.take::<2>());
-    if version != 1 && version != VERSION {
-        return Err(ModelError::UnsupportedVersion {
-            found: version,
-            supported: VERSION,
-        });
-    }
-    if version == VERSION && bytes.len() < HEADER_LEN {
+    let header_len = match version {
+        1 => HEADER_LEN_V1,
+        2 => HEADER_LEN_V2,
+        VERSION => HEADER_LEN,
+        _ => {
+            return Err(ModelError::UnsupportedVersion {
+                found: version,
+                supported: VERSION,
+            });
+        }
+    };
+    if bytes.len() < header_len {
         return Err(ModelError::TooShort {
             len: bytes.len(),
-            header: HEADER_LEN,
+            header: header_len,
         });
     }
     let [bits, char_min, char_max, word_max] = r.take::<4>();
@@ -666,6 +671,8 @@ const fn parse(bytes: &[u8]) -> Result<(Header, &[u8], usize), ModelError> {
         stacked_threshold: threshold,
         stacked_indirect_threshold: threshold,
         stack: Stack([0.0; STACK_LEN]),
+        count_cap: 0,
+        reserved: [0; 7],
     };
     let summed = if version == 1 {
         32
@@ -678,7 +685,14 @@ const fn parse(bytes: &[u8]) -> Result<(Header, &[u8], usize), ModelError> {
             *slot = f32::from_le_bytes(r.take::<4>());
             slots = tail;
         }
-        HEADER_SUM
+        if version == VERSION {
+            let [cap, reserved @ ..] = r.take::<8>();
+            header.count_cap = cap;
+            header.reserved = reserved;
+            HEADER_SUM
+        } else {
+            HEADER_SUM_V2
+        }
     };
     let _checksum = r.take::<8>();
     let weights = r.rest;

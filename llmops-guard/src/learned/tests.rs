@@ -161,12 +161,12 @@ fn corrupted_files_are_typed_errors() {
         ModelError::BadMagic
     );
     let mut bad = good.clone();
-    bad[8] = 3;
+    bad[8] = 4;
     assert!(matches!(
         LearnedModel::from_bytes(&bad),
         Err(ModelError::UnsupportedVersion {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         })
     ));
     let mut bad = good.clone();
