@@ -271,7 +271,7 @@ def main() -> None:
         for c in chunks(body)[:1]:
             (dev if i % 3 == 2 else train).append(row(c, src + "mini_newsgroup", "prose:news:" + grp))
     # Debian prose: a second dev check only (other genres, never trained on): trained on, it
-    # cost 2.5 points of strict-LOSO detection (docs/guard.md, i10c)
+    # cost 2.5 points of strict-LOSO detection (docs/guard-learned.md, i10c)
     debian = []
     if not args.no_debian:
         for group, source, text in debian_docs(debian_root()):

@@ -23,12 +23,12 @@
 # the dev check (framed_dev.py) is only scored (--dev), and the integrator's eight probe lines
 # are printed one by one (--probe). --loso-own-as-one leaves all of our own writing out at once
 # in the leave-one-source-out view. framed-short.jsonl and framed-lmeval.jsonl are measured in
-# docs/guard.md (i10b) and not used by default (more false positives in that view).
+# docs/guard-learned.md (i10b) and not used by default (more false positives in that view).
 # i10c: benign long prose (news, encyclopaedic text, newsgroup posts from gensim 4.4.0's test
 # data, extracted at run time and not committed; own stories, letters, speeches, essays, rules)
 # train only (--extra-fit), 12 epochs instead of 8; every third article/page/post is the prose
 # dev check (--dev), and Debian literary / legal / quotation prose a second one.
-# prose-twins.jsonl (attack twins of the own prose) was measured and is not used (docs/guard.md).
+# prose-twins.jsonl (attack twins of the own prose) was measured and is not used (docs/guard-learned.md, i10c).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \

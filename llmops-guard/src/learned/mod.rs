@@ -16,8 +16,8 @@
 //!
 //! The trainer is `llmops-guard/examples/train_injection/`, run by
 //! `scripts/guard_train/train.sh` over the train split of the corpus; `docs/guard.md`
-//! ("Learned detector") has the procedure, the cross-validation figures and how to retrain on
-//! your own data.
+//! ("Learned detector") has the procedure and how to retrain on your own data,
+//! `docs/guard-learned.md` the cross-validation figures and the experiments of each run.
 //!
 //! ```
 //! use llmops_guard::learned::LearnedModel;
