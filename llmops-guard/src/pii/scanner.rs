@@ -22,6 +22,7 @@ use crate::spans::keep_best_disjoint;
 
 use super::category::{PiiCategory, PiiFinding};
 use super::validate;
+use regions::{Anchor, Shape};
 
 /// The candidate patterns, in the order of [`KINDS`].
 const PATTERNS: [&str; 8] = [
@@ -80,12 +81,62 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// What every match of the kind's pattern is made of and holds (see [`regions`]).
+    fn shape(self) -> &'static Shape {
+        // e-mail: local part, @, domain; one @
+        static EMAIL: Shape = Shape::new(b"._%+-@", true, true, Anchor::Byte(b'@'), 1);
+        // international: + or 00, a country code starting 1-9, then a group of digits
+        static PHONE_INTL: Shape = Shape::new(b"+ .-()", false, false, Anchor::Digit, 2);
+        // national: two groups of two or more digits at least
+        static PHONE_NATIONAL: Shape = Shape::new(b" .-()", false, false, Anchor::Digit, 4);
+        // 13 digits at least
+        static CARD: Shape = Shape::new(b" -", false, false, Anchor::Digit, 13);
+        // capitals, digits, spaces; the two check digits
+        static IBAN: Shape = Shape::new(b" ", true, false, Anchor::Digit, 2);
+        // nine digits, two dashes
+        static SSN: Shape = Shape::new(b"-", false, false, Anchor::Digit, 9);
+        // four numbers
+        static IPV4: Shape = Shape::new(b".", false, false, Anchor::Digit, 4);
+        // hex digits (all letters here), colons and dots; two colons
+        static IPV6: Shape = Shape::new(b":.", true, true, Anchor::Byte(b':'), 2);
+        match self {
+            Kind::Email => &EMAIL,
+            Kind::PhoneIntl => &PHONE_INTL,
+            Kind::PhoneNational => &PHONE_NATIONAL,
+            Kind::Card => &CARD,
+            Kind::Iban => &IBAN,
+            Kind::Ssn => &SSN,
+            Kind::Ipv4 => &IPV4,
+            Kind::Ipv6 => &IPV6,
+        }
+    }
+}
+
 /// The set pass the byte gates ([`shapes`]) replaced, kept to compare with.
 #[cfg(test)]
 #[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
 static SET: LazyLock<RegexSet> =
     LazyLock::new(|| RegexSet::new(PATTERNS).expect("PII patterns compile"));
 
+/// The patterns as searched: on the regions of the text that can hold a match ([`regions`]).
+/// Without a prefilter: a region is a few bytes long, and a literal prefilter's set-up (a
+/// Rabin-Karp search on short haystacks) costs more there than the lazy DFA it would skip.
+#[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
+static SPAN_REGEXES: LazyLock<Vec<regex_automata::meta::Regex>> = LazyLock::new(|| {
+    PATTERNS
+        .iter()
+        .map(|p| {
+            regex_automata::meta::Builder::new()
+                .configure(regex_automata::meta::Config::new().auto_prefilter(false))
+                .build(p)
+                .expect("PII pattern compiles")
+        })
+        .collect()
+});
+
+/// The patterns for whole-text searches, kept to compare with.
+#[cfg(test)]
 #[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
 static REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     PATTERNS
@@ -218,8 +269,13 @@ impl PiiScanner {
                 if !gates.allows(*kind) || !self.is_enabled(kind.category()) {
                     continue;
                 }
-                if let Some(re) = REGEXES.get(i) {
-                    search(*kind, re, text, &mut out);
+                if let Some(re) = SPAN_REGEXES.get(i) {
+                    let keep = |region: &[u8]| *kind != Kind::PhoneNational || national(region);
+                    regions::find_iter(re, text, kind.shape(), keep, |start, end| {
+                        if let Some(f) = validate_candidate(*kind, text, start, end) {
+                            out.push(f);
+                        }
+                    });
                 }
             }
         }
@@ -263,7 +319,8 @@ thread_local! {
     pub(super) static REFERENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Every validated candidate of one recognizer.
+/// Every validated candidate of one recognizer, searching the whole text (the reference).
+#[cfg(test)]
 fn search(kind: Kind, re: &Regex, text: &str, out: &mut Vec<PiiFinding>) {
     for m in re.find_iter(text) {
         if let Some(f) = validate_candidate(kind, text, m.start(), m.end()) {
@@ -310,6 +367,29 @@ fn continues_number(text: &str, start: usize) -> bool {
         .next()
         .unwrap_or("");
     word.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Whether a region of the national phone pattern ([`regions`]) can hold a match that
+/// [`validate_candidate`] accepts. Such a match holds 10 to 12 digits ([`validate::phone`]),
+/// and it starts with `(` or has three groups or more (the rule "a national number has an
+/// area code and at least two more groups, or a bracketed area code"). A match not starting
+/// with `(` is made of digits and single `[ .-]` separators only, and its groups are its digit
+/// runs, two digits long at least and separated, so each lies in a different digit run of the
+/// text. A region with fewer than 10 digits, or without `(` and with fewer than three digit
+/// runs of two digits or more, therefore holds no match validation keeps (on the
+/// support-chat prompt, every region: `4471-2209`, `2024-05-03`, `89.90`, `2024-000318`).
+fn national(region: &[u8]) -> bool {
+    let (mut digits, mut runs, mut len) = (0, 0, 0);
+    for b in region.iter().chain([&b' ']) {
+        if b.is_ascii_digit() {
+            len += 1;
+        } else {
+            digits += len;
+            runs += usize::from(len >= 2);
+            len = 0;
+        }
+    }
+    digits >= 10 && (runs >= 3 || region.contains(&b'('))
 }
 
 /// Validates one candidate; `None` when it is not what its pattern looks like.
@@ -591,6 +671,9 @@ fn resolve_overlaps(mut found: Vec<PiiFinding>) -> Vec<PiiFinding> {
 
 #[path = "shapes.rs"]
 mod shapes;
+
+#[path = "regions.rs"]
+mod regions;
 
 #[cfg(test)]
 #[path = "scanner_equiv.rs"]

@@ -258,6 +258,9 @@ const SHAPE_PIECES: &[&str] = &[
     "FF",
     "123-45-6789",
     "12-34-5678",
+    "(089) 1234567",
+    "030 1234 5678",
+    "030.123.45.67",
     "192.168.",
     "10.0.0.1",
     "1.2.3",
@@ -352,5 +355,59 @@ fn gates_on_the_bench_prompts() {
     );
     for t in [clean, pii] {
         same_findings(t).unwrap();
+    }
+}
+
+/// Texts dense in the patterns' alphabets: digits, separators, letters of both cases, `@`,
+/// `:`, `+`, brackets, and pieces of personal data, so regions are long and matches sit at
+/// their edges.
+fn alphabet_text() -> impl Strategy<Value = String> {
+    (
+        "[0-9A-Fa-z :.()+@%_-]{0,40}",
+        shape_text(),
+        "[0-9 .()-]{0,40}",
+        "[0-9A-Z ]{0,40}",
+        // an IBAN shape with only its check digits
+        "[A-Z]{2}[0-9]{2}[A-Z ]{0,30}",
+    )
+        .prop_map(|(a, b, c, d, e)| format!("{a}{b}{c}{e}{d}{a}"))
+}
+
+/// The region search of every pattern reports the matches of its whole-text search.
+fn same_matches(t: &str) -> Result<(), TestCaseError> {
+    for (i, kind) in KINDS.iter().enumerate() {
+        let whole: Vec<_> = REGEXES[i]
+            .find_iter(t)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        let mut spans = Vec::new();
+        regions::find_iter(
+            &SPAN_REGEXES[i],
+            t,
+            kind.shape(),
+            |_| true,
+            |s, e| spans.push((s, e)),
+        );
+        prop_assert_eq!(spans, whole, "{:?} in {:?}", kind, t);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn region_search_matches_whole_text_search(t in alphabet_text()) {
+        same_matches(&t)?;
+    }
+
+    #[test]
+    fn region_search_matches_on_shape_texts(t in shape_text()) {
+        same_matches(&t)?;
+    }
+
+    #[test]
+    fn region_search_matches_on_any_text(t in any::<String>(), pre in text()) {
+        same_matches(&format!("{pre}{t}"))?;
     }
 }
