@@ -32,8 +32,8 @@ use super::next_digit;
 /// What bytes make up a pattern's matches and what they must hold.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Shape {
-    /// The bytes a match is made of (all ASCII): bit `b` for byte `b`.
-    member: u128,
+    /// The bytes a match is made of.
+    member: [bool; 256],
     /// The byte every match holds ([`Anchor`]).
     anchor: Anchor,
     /// How many anchor bytes every match holds at least.
@@ -50,8 +50,11 @@ pub(super) enum Anchor {
 }
 
 impl Shape {
-    /// A shape whose matches are made of ASCII digits, the ASCII bytes of `extra` and, if
+    /// A shape whose matches are made of ASCII digits, the bytes of `extra` and, if
     /// asked, ASCII letters of either case.
+    // Indexing: built at compile time (the shapes are statics), where an index out of range
+    // fails the build instead of panicking.
+    #[allow(clippy::indexing_slicing)]
     pub(super) const fn new(
         extra: &[u8],
         upper: bool,
@@ -59,22 +62,18 @@ impl Shape {
         anchor: Anchor,
         min: usize,
     ) -> Shape {
-        let mut member = 0u128;
-        let mut c = 0u8;
+        let mut member = [false; 256];
+        let mut c = 0;
         while c < 128 {
-            if c.is_ascii_digit()
-                || (upper && c.is_ascii_uppercase())
-                || (lower && c.is_ascii_lowercase())
-            {
-                member |= 1 << c;
-            }
+            let b = c as u8;
+            member[c] = b.is_ascii_digit()
+                || (upper && b.is_ascii_uppercase())
+                || (lower && b.is_ascii_lowercase());
             c += 1;
         }
         let mut rest = extra;
         while let [b, tail @ ..] = rest {
-            if *b < 128 {
-                member |= 1 << *b;
-            }
+            member[*b as usize] = true;
             rest = tail;
         }
         Shape {
@@ -85,7 +84,7 @@ impl Shape {
     }
 
     fn member(&self, b: u8) -> bool {
-        b < 128 && (self.member >> b) & 1 == 1
+        self.member.get(usize::from(b)).copied().unwrap_or(false)
     }
 
     fn anchor(&self, b: u8) -> bool {

@@ -113,6 +113,25 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// Whether a region of the kind's shape can hold a match of its pattern, beyond holding
+    /// enough anchors: a `+` or `00` for international numbers (how they start), two capitals
+    /// before a digit for IBANs (the country code and check digits), three dots for IPv4
+    /// (the region holds digits and dots only) and two dashes for SSNs (digits and dashes).
+    fn may_match(self, region: &[u8]) -> bool {
+        let count = |c: u8| region.iter().filter(|b| **b == c).count();
+        match self {
+            Kind::PhoneIntl => region.contains(&b'+') || region.windows(2).any(|w| w == b"00"),
+            Kind::Iban => region.windows(3).any(|w| {
+                matches!(w, [a, b, c] if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_digit())
+            }),
+            Kind::Ipv4 => count(b'.') >= 3,
+            Kind::Ssn => count(b'-') >= 2,
+            Kind::Email | Kind::PhoneNational | Kind::Card | Kind::Ipv6 => true,
+        }
+    }
+}
+
 /// The set pass the byte gates ([`shapes`]) replaced, kept to compare with.
 #[cfg(test)]
 #[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
@@ -270,7 +289,9 @@ impl PiiScanner {
                     continue;
                 }
                 if let Some(re) = SPAN_REGEXES.get(i) {
-                    let keep = |region: &[u8]| *kind != Kind::PhoneNational || national(region);
+                    let keep = |region: &[u8]| {
+                        kind.may_match(region) && (*kind != Kind::PhoneNational || national(region))
+                    };
                     regions::find_iter(re, text, kind.shape(), keep, |start, end| {
                         if let Some(f) = validate_candidate(*kind, text, start, end) {
                             out.push(f);
@@ -530,32 +551,96 @@ static DOB_BYTES: LazyLock<KeywordBytes> = LazyLock::new(|| {
 ///
 /// Every date holds an ASCII digit and no keyword does, so only keywords ending less than
 /// [`DOB_WINDOW`] bytes before a digit can start a date of birth. The keyword search runs on
-/// the digit-free run before each digit only, from `DOB_WINDOW` + the longest keyword before
-/// that digit, moved back until the byte before it cannot be part of a keyword: no match of
+/// the digit-free run before a digit run only, from `DOB_WINDOW` + the longest keyword before
+/// that run, moved back until the byte before it cannot be part of a keyword: no match of
 /// the whole text straddles that point, so the leftmost-longest matches found there are the
 /// ones the whole-text search finds (proptest `equiv::dob_regions_match_whole_text_search`).
+///
+/// And it runs only before a digit run that has a *date run* ([`next_date_run`]) starting
+/// less than [`DOB_WINDOW`] bytes after its first digit. Why that loses no date of birth: a
+/// keyword ending at `ke` yields one when [`DATE`] matches in the window `ke..we`,
+/// `we <= ke + DOB_WINDOW` (cut there, then back to a char boundary). Let `d` be the first
+/// digit at or after `ke`: the keyword is found by the search before the run `d` starts.
+/// Every branch of [`DATE`] holds four digits in a row (an ISO or numeric year, the year of
+/// a written date) or, for numeric dates with a two-digit year, `\b` + 1–2 digits + one of
+/// `./-` + 1–2 digits + one of `./-` + 2 digits. In the first case the digit run of the text
+/// holding the four digits is four digits long at least and starts at or after `ke` (the
+/// byte before `ke` ends a keyword: no digit), so at or after `d`, and before the four
+/// digits, which lie before `we`. In the second case the first number starts a digit run of
+/// the text (the byte before it is no word byte, or the window starts there, and then the
+/// keyword is followed by a digit, which [`date_after_keyword`] rejects before searching),
+/// the second number is a whole run too (a separator on each side), and the third begins a
+/// run of two digits or more (the window's end may cut it, the text's run goes on); the
+/// first number lies in `d..we`. Either way a date run starts in `d..d + DOB_WINDOW` (a few
+/// bytes earlier in fact: `d > ke`, and the date ends after the run's start; test
+/// `equiv::date_runs_far_from_the_first_digit` fails when the bound is cut by 5). The
+/// search before `d` is unchanged, so the keywords it finds, and what they yield, are those
+/// of the search without this gate (proptests `equiv::dob_*`).
 fn dates_of_birth(text: &str, out: &mut Vec<PiiFinding>) {
     let b = text.as_bytes();
     let kw = &*DOB_BYTES;
     let reach = DOB_WINDOW + kw.longest;
+    // The first date run at or after the last place it was looked for from.
+    let mut date_run = None;
     let mut run_start = 0;
     while let Some(d) = next_digit(b, run_start) {
+        let e = run_end(b, d);
         if d > run_start {
-            let mut a = d.saturating_sub(reach).max(run_start);
-            while a > run_start
-                && b.get(a - 1)
-                    .is_some_and(|c| kw.bytes.get(usize::from(*c)) == Some(&true))
-            {
-                a -= 1;
+            if date_run.is_none_or(|r| r < d) {
+                date_run = next_date_run(b, d);
+                if date_run.is_none() {
+                    return;
+                }
             }
-            if let Some(run) = b.get(a..d) {
-                for m in DOB_CONTEXT.find_iter(run) {
-                    date_after_keyword(text, a + m.start(), a + m.end(), out);
+            if date_run.is_some_and(|r| r < d + DOB_WINDOW) {
+                let mut a = d.saturating_sub(reach).max(run_start);
+                while a > run_start
+                    && b.get(a - 1)
+                        .is_some_and(|c| kw.bytes.get(usize::from(*c)) == Some(&true))
+                {
+                    a -= 1;
+                }
+                if let Some(run) = b.get(a..d) {
+                    for m in DOB_CONTEXT.find_iter(run) {
+                        date_after_keyword(text, a + m.start(), a + m.end(), out);
+                    }
                 }
             }
         }
-        run_start = d + 1;
+        run_start = e;
     }
+}
+
+/// The end of the digit run starting at `d`.
+fn run_end(b: &[u8], d: usize) -> usize {
+    let mut e = d;
+    while b.get(e).is_some_and(u8::is_ascii_digit) {
+        e += 1;
+    }
+    e
+}
+
+/// The start of the first *date run* at or after `from` (which is not inside a digit run):
+/// a digit run four digits long or more, or one of 1–2 digits, one of `./-`, a run of 1–2
+/// digits, one of `./-` and a run of two digits or more (`3.4.85`, `12/03/1985`). Every
+/// match of [`DATE`] holds one ([`dates_of_birth`] says how).
+fn next_date_run(b: &[u8], from: usize) -> Option<usize> {
+    let sep = |i: usize| matches!(b.get(i), Some(b'.' | b'/' | b'-'));
+    let mut at = from;
+    while let Some(r) = next_digit(b, at) {
+        let e = run_end(b, r);
+        if e - r >= 4 {
+            return Some(r);
+        }
+        if e - r <= 2 && sep(e) {
+            let e2 = run_end(b, e + 1);
+            if (1..=2).contains(&(e2 - (e + 1))) && sep(e2) && run_end(b, e2 + 1) >= e2 + 3 {
+                return Some(r);
+            }
+        }
+        at = e;
+    }
+    None
 }
 
 /// The position of the first ASCII digit at or after `from`. Tests 32 bytes at a time

@@ -12,7 +12,8 @@ use super::next_digit;
 pub(super) struct Gates {
     /// `@`: every e-mail holds one.
     pub(super) email: bool,
-    /// `+` or `00`: every international number starts with one.
+    /// `+`, or a digit run starting `00` and a digit 1-9: every international number starts
+    /// with one.
     pub(super) phone_intl: bool,
     /// A digit run of two or more digits: every national number starts with one (after an
     /// optional bracket).
@@ -33,7 +34,8 @@ pub(super) struct Gates {
 ///
 /// Why each is a necessary condition (the patterns are in `scanner.rs`):
 /// - e-mail `…+@…`: holds `@`.
-/// - international phone `(?:\+|\b00)[1-9]…`: holds `+` or `00`.
+/// - international phone `(?:\+|\b00)[1-9]…`: holds `+`, or `00` after a word boundary,
+///   so at the start of a digit run, then a digit 1-9.
 /// - national phone `(?:\([0-9]{2,5}\) ?|\b[0-9]{2,5}[ .\-])[0-9]{2,8}…`: holds a run of
 ///   two or more digits (`[0-9]{2,8}`).
 /// - card `\b[0-9](?:[ \-]?[0-9]){12,18}\b`: 13 or more digits, consecutive ones adjacent or
@@ -51,7 +53,7 @@ pub(super) fn gates(text: &str) -> Gates {
     let b = text.as_bytes();
     let mut g = Gates {
         email: memchr_any(b, b'@'),
-        phone_intl: memchr_any(b, b'+') || text.contains("00"),
+        phone_intl: memchr_any(b, b'+'),
         ipv6: ipv6_shape(b),
         ..Gates::default()
     };
@@ -65,6 +67,9 @@ pub(super) fn gates(text: &str) -> Gates {
         let mut e = d + 1;
         while digit(e) {
             e += 1;
+        }
+        if e - d >= 3 && b.get(d..d + 2) == Some(b"00") && b.get(d + 2) != Some(&b'0') {
+            g.phone_intl = true;
         }
         if e - d >= 2 {
             g.phone_national = true;
