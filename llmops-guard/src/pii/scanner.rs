@@ -1,15 +1,28 @@
 //! [`PiiScanner`]: the recognizers, one combined pass, then validation and overlap resolution.
 //!
-//! All patterns run on the `regex` crate (finite automata: time linear in the text for each
-//! search, no backtracking) with ASCII word boundaries so the lazy DFA never falls back to the
-//! slower engines on non-ASCII text. Byte gates ([`shapes`]: an `@` for e-mails, a chain of
-//! 13 digits for cards, `ddd-dd-dddd` for SSNs …, tested on the digit runs only) decide which
-//! recognizers may match, and only those search; a text without candidates costs the gates
-//! (plus, for dates of birth, an Aho-Corasick search for the context keywords over the
-//! stretches that end near a digit) and allocates nothing; a text with candidates that
-//! validation rejects (`4471-2209`) pays the search of the recognizers concerned. (The
-//! gates replaced a combined `RegexSet` pass, which had to read the whole text again to say
-//! which recognizers matched; proptests compare the two.)
+//! All patterns run on `regex-automata` (the engine under `regex`: finite automata, time
+//! linear in the text for each search, no backtracking) with ASCII word boundaries so the
+//! lazy DFA never falls back to the slower engines on non-ASCII text. Three layers decide
+//! where a pattern searches, each exact (the findings are those of the whole-text search;
+//! proptests in `scanner_equiv.rs` compare each layer with the code it replaced):
+//!
+//! 1. Byte gates ([`shapes`]: an `@` for e-mails, a chain of 13 digits for cards,
+//!    `ddd-dd-dddd` for SSNs …, tested on the digit runs only) decide which recognizers may
+//!    match at all; the others do not search.
+//! 2. A recognizer that may match searches only its *regions* ([`regions`]): the maximal runs
+//!    of the bytes its matches are made of that hold enough digits (or `@`, `:`), each as a
+//!    span of the text, so `\b` still sees the bytes around it; [`Kind::may_match`] drops the
+//!    regions that cannot hold a match, and [`national`] the national-phone regions whose
+//!    matches validation would all reject (`4471-2209`, `2024-05-03`: too few digits or
+//!    groups).
+//! 3. Dates of birth: the context keywords are searched (Aho-Corasick) only on the stretch
+//!    before a digit run that has a date-shaped run near it ([`dates_of_birth`]).
+//!
+//! A text without candidates costs the gates, the region walk of the recognizers whose gate
+//! is open and the keyword search before date-shaped numbers, and allocates nothing; a text
+//! with candidates that validation rejects pays the search of their regions. (The gates
+//! replaced a combined `RegexSet` pass, which had to read the whole text again to say which
+//! recognizers matched; the regions replaced whole-text searches.)
 
 use std::sync::LazyLock;
 

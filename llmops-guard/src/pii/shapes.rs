@@ -1,8 +1,9 @@
 //! Byte-level gates in front of the PII patterns: for each recognizer, a condition every
 //! match of its pattern satisfies, tested by walking the text's digit runs (found 32 bytes at
 //! a time) instead of running the pattern. A recognizer whose gate fails cannot match, so its
-//! search is skipped; one whose gate passes is searched as before. The scanner's findings are
-//! therefore those of the combined set pass it replaces (proptests in `scanner_equiv.rs`: every match of a pattern passes its gate, and the
+//! search is skipped; one whose gate passes searches its regions (`regions.rs`). The
+//! scanner's findings are therefore those of the combined set pass the gates replaced
+//! (proptests in `scanner_equiv.rs`: every match of a pattern passes its gate, and the
 //! scanner's findings equal those of the set pass).
 
 use super::next_digit;
