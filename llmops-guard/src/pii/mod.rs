@@ -3,8 +3,8 @@
 //! - [`PiiScanner`] finds personal data: e-mail addresses, phone numbers, payment cards
 //!   (Luhn and issuer prefix), IBANs (country length and mod-97), US SSNs (valid ranges),
 //!   IPv4/IPv6 addresses (std's parsers) and dates of birth (only next to "born", "DOB",
-//!   "date of birth", "geboren", "né le" ...). Linear-time patterns, one combined pass, no
-//!   allocation when the text holds nothing shaped like personal data.
+//!   "date of birth", "geboren", "né le" ...). Linear-time patterns, searched only where byte
+//!   gates allow, no allocation when the text holds nothing shaped like personal data.
 //! - Person names ([`PiiCategory::PersonName`], `pii.person`, placeholder `<PERSON_1>`), off in
 //!   [`PiiScanner::new`] and turned on with `.with(PiiCategory::PersonName, true)`: capitalised
 //!   words scored against an embedded gazetteer of given names and surnames (built from

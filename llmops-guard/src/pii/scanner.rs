@@ -1,15 +1,28 @@
 //! [`PiiScanner`]: the recognizers, one combined pass, then validation and overlap resolution.
 //!
-//! All patterns run on the `regex` crate (finite automata: time linear in the text for each
-//! search, no backtracking) with ASCII word boundaries so the lazy DFA never falls back to the
-//! slower engines on non-ASCII text. Byte gates ([`shapes`]: an `@` for e-mails, a chain of
-//! 13 digits for cards, `ddd-dd-dddd` for SSNs …, tested on the digit runs only) decide which
-//! recognizers may match, and only those search; a text without candidates costs the gates
-//! (plus, for dates of birth, an Aho-Corasick search for the context keywords over the
-//! stretches that end near a digit) and allocates nothing; a text with candidates that
-//! validation rejects (`4471-2209`) pays the search of the recognizers concerned. (The
-//! gates replaced a combined `RegexSet` pass, which had to read the whole text again to say
-//! which recognizers matched; proptests compare the two.)
+//! All patterns run on `regex-automata` (the engine under `regex`: finite automata, time
+//! linear in the text for each search, no backtracking) with ASCII word boundaries so the
+//! lazy DFA never falls back to the slower engines on non-ASCII text. Three layers decide
+//! where a pattern searches, each exact (the findings are those of the whole-text search;
+//! proptests in `scanner_equiv.rs` compare each layer with the code it replaced):
+//!
+//! 1. Byte gates ([`shapes`]: an `@` for e-mails, a chain of 13 digits for cards,
+//!    `ddd-dd-dddd` for SSNs …, tested on the digit runs only) decide which recognizers may
+//!    match at all; the others do not search.
+//! 2. A recognizer that may match searches only its *regions* ([`regions`]): the maximal runs
+//!    of the bytes its matches are made of that hold enough digits (or `@`, `:`), each as a
+//!    span of the text, so `\b` still sees the bytes around it; [`Kind::may_match`] drops the
+//!    regions that cannot hold a match, and [`national`] the national-phone regions whose
+//!    matches validation would all reject (`4471-2209`, `2024-05-03`: too few digits or
+//!    groups).
+//! 3. Dates of birth: the context keywords are searched (Aho-Corasick) only on the stretch
+//!    before a digit run that has a date-shaped run near it ([`dates_of_birth`]).
+//!
+//! A text without candidates costs the gates, the region walk of the recognizers whose gate
+//! is open and the keyword search before date-shaped numbers, and allocates nothing; a text
+//! with candidates that validation rejects pays the search of their regions. (The gates
+//! replaced a combined `RegexSet` pass, which had to read the whole text again to say which
+//! recognizers matched; the regions replaced whole-text searches.)
 
 use std::sync::LazyLock;
 
@@ -22,6 +35,7 @@ use crate::spans::keep_best_disjoint;
 
 use super::category::{PiiCategory, PiiFinding};
 use super::validate;
+use regions::{Anchor, Shape};
 
 /// The candidate patterns, in the order of [`KINDS`].
 const PATTERNS: [&str; 8] = [
@@ -80,12 +94,81 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// What every match of the kind's pattern is made of and holds (see [`regions`]).
+    fn shape(self) -> &'static Shape {
+        // e-mail: local part, @, domain; one @
+        static EMAIL: Shape = Shape::new(b"._%+-@", true, true, Anchor::Byte(b'@'), 1);
+        // international: + or 00, a country code starting 1-9, then a group of digits
+        static PHONE_INTL: Shape = Shape::new(b"+ .-()", false, false, Anchor::Digit, 2);
+        // national: two groups of two or more digits at least
+        static PHONE_NATIONAL: Shape = Shape::new(b" .-()", false, false, Anchor::Digit, 4);
+        // 13 digits at least
+        static CARD: Shape = Shape::new(b" -", false, false, Anchor::Digit, 13);
+        // capitals, digits, spaces; the two check digits
+        static IBAN: Shape = Shape::new(b" ", true, false, Anchor::Digit, 2);
+        // nine digits, two dashes
+        static SSN: Shape = Shape::new(b"-", false, false, Anchor::Digit, 9);
+        // four numbers
+        static IPV4: Shape = Shape::new(b".", false, false, Anchor::Digit, 4);
+        // hex digits (all letters here), colons and dots; two colons
+        static IPV6: Shape = Shape::new(b":.", true, true, Anchor::Byte(b':'), 2);
+        match self {
+            Kind::Email => &EMAIL,
+            Kind::PhoneIntl => &PHONE_INTL,
+            Kind::PhoneNational => &PHONE_NATIONAL,
+            Kind::Card => &CARD,
+            Kind::Iban => &IBAN,
+            Kind::Ssn => &SSN,
+            Kind::Ipv4 => &IPV4,
+            Kind::Ipv6 => &IPV6,
+        }
+    }
+}
+
+impl Kind {
+    /// Whether a region of the kind's shape can hold a match of its pattern, beyond holding
+    /// enough anchors: a `+` or `00` for international numbers (how they start), two capitals
+    /// before a digit for IBANs (the country code and check digits), three dots for IPv4
+    /// (the region holds digits and dots only) and two dashes for SSNs (digits and dashes).
+    fn may_match(self, region: &[u8]) -> bool {
+        let count = |c: u8| region.iter().filter(|b| **b == c).count();
+        match self {
+            Kind::PhoneIntl => region.contains(&b'+') || region.windows(2).any(|w| w == b"00"),
+            Kind::Iban => region.windows(3).any(|w| {
+                matches!(w, [a, b, c] if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_digit())
+            }),
+            Kind::Ipv4 => count(b'.') >= 3,
+            Kind::Ssn => count(b'-') >= 2,
+            Kind::Email | Kind::PhoneNational | Kind::Card | Kind::Ipv6 => true,
+        }
+    }
+}
+
 /// The set pass the byte gates ([`shapes`]) replaced, kept to compare with.
 #[cfg(test)]
 #[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
 static SET: LazyLock<RegexSet> =
     LazyLock::new(|| RegexSet::new(PATTERNS).expect("PII patterns compile"));
 
+/// The patterns as searched: on the regions of the text that can hold a match ([`regions`]).
+/// Without a prefilter: a region is a few bytes long, and a literal prefilter's set-up (a
+/// Rabin-Karp search on short haystacks) costs more there than the lazy DFA it would skip.
+#[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
+static SPAN_REGEXES: LazyLock<Vec<regex_automata::meta::Regex>> = LazyLock::new(|| {
+    PATTERNS
+        .iter()
+        .map(|p| {
+            regex_automata::meta::Builder::new()
+                .configure(regex_automata::meta::Config::new().auto_prefilter(false))
+                .build(p)
+                .expect("PII pattern compiles")
+        })
+        .collect()
+});
+
+/// The patterns for whole-text searches, kept to compare with.
+#[cfg(test)]
 #[allow(clippy::expect_used)] // constant patterns; `patterns_compile` below compiles them
 static REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     PATTERNS
@@ -218,8 +301,15 @@ impl PiiScanner {
                 if !gates.allows(*kind) || !self.is_enabled(kind.category()) {
                     continue;
                 }
-                if let Some(re) = REGEXES.get(i) {
-                    search(*kind, re, text, &mut out);
+                if let Some(re) = SPAN_REGEXES.get(i) {
+                    let keep = |region: &[u8]| {
+                        kind.may_match(region) && (*kind != Kind::PhoneNational || national(region))
+                    };
+                    regions::find_iter(re, text, kind.shape(), keep, |start, end| {
+                        if let Some(f) = validate_candidate(*kind, text, start, end) {
+                            out.push(f);
+                        }
+                    });
                 }
             }
         }
@@ -263,7 +353,8 @@ thread_local! {
     pub(super) static REFERENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Every validated candidate of one recognizer.
+/// Every validated candidate of one recognizer, searching the whole text (the reference).
+#[cfg(test)]
 fn search(kind: Kind, re: &Regex, text: &str, out: &mut Vec<PiiFinding>) {
     for m in re.find_iter(text) {
         if let Some(f) = validate_candidate(kind, text, m.start(), m.end()) {
@@ -310,6 +401,29 @@ fn continues_number(text: &str, start: usize) -> bool {
         .next()
         .unwrap_or("");
     word.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Whether a region of the national phone pattern ([`regions`]) can hold a match that
+/// [`validate_candidate`] accepts. Such a match holds 10 to 12 digits ([`validate::phone`]),
+/// and it starts with `(` or has three groups or more (the rule "a national number has an
+/// area code and at least two more groups, or a bracketed area code"). A match not starting
+/// with `(` is made of digits and single `[ .-]` separators only, and its groups are its digit
+/// runs, two digits long at least and separated, so each lies in a different digit run of the
+/// text. A region with fewer than 10 digits, or without `(` and with fewer than three digit
+/// runs of two digits or more, therefore holds no match validation keeps (on the
+/// support-chat prompt, every region: `4471-2209`, `2024-05-03`, `89.90`, `2024-000318`).
+fn national(region: &[u8]) -> bool {
+    let (mut digits, mut runs, mut len) = (0, 0, 0);
+    for b in region.iter().chain([&b' ']) {
+        if b.is_ascii_digit() {
+            len += 1;
+        } else {
+            digits += len;
+            runs += usize::from(len >= 2);
+            len = 0;
+        }
+    }
+    digits >= 10 && (runs >= 3 || region.contains(&b'('))
 }
 
 /// Validates one candidate; `None` when it is not what its pattern looks like.
@@ -450,32 +564,96 @@ static DOB_BYTES: LazyLock<KeywordBytes> = LazyLock::new(|| {
 ///
 /// Every date holds an ASCII digit and no keyword does, so only keywords ending less than
 /// [`DOB_WINDOW`] bytes before a digit can start a date of birth. The keyword search runs on
-/// the digit-free run before each digit only, from `DOB_WINDOW` + the longest keyword before
-/// that digit, moved back until the byte before it cannot be part of a keyword: no match of
+/// the digit-free run before a digit run only, from `DOB_WINDOW` + the longest keyword before
+/// that run, moved back until the byte before it cannot be part of a keyword: no match of
 /// the whole text straddles that point, so the leftmost-longest matches found there are the
 /// ones the whole-text search finds (proptest `equiv::dob_regions_match_whole_text_search`).
+///
+/// And it runs only before a digit run that has a *date run* ([`next_date_run`]) starting
+/// less than [`DOB_WINDOW`] bytes after its first digit. Why that loses no date of birth: a
+/// keyword ending at `ke` yields one when [`DATE`] matches in the window `ke..we`,
+/// `we <= ke + DOB_WINDOW` (cut there, then back to a char boundary). Let `d` be the first
+/// digit at or after `ke`: the keyword is found by the search before the run `d` starts.
+/// Every branch of [`DATE`] holds four digits in a row (an ISO or numeric year, the year of
+/// a written date) or, for numeric dates with a two-digit year, `\b` + 1–2 digits + one of
+/// `./-` + 1–2 digits + one of `./-` + 2 digits. In the first case the digit run of the text
+/// holding the four digits is four digits long at least and starts at or after `ke` (the
+/// byte before `ke` ends a keyword: no digit), so at or after `d`, and before the four
+/// digits, which lie before `we`. In the second case the first number starts a digit run of
+/// the text (the byte before it is no word byte, or the window starts there, and then the
+/// keyword is followed by a digit, which [`date_after_keyword`] rejects before searching),
+/// the second number is a whole run too (a separator on each side), and the third begins a
+/// run of two digits or more (the window's end may cut it, the text's run goes on); the
+/// first number lies in `d..we`. Either way a date run starts in `d..d + DOB_WINDOW` (a few
+/// bytes earlier in fact: `d > ke`, and the date ends after the run's start; test
+/// `equiv::date_runs_far_from_the_first_digit` fails when the bound is cut by 5). The
+/// search before `d` is unchanged, so the keywords it finds, and what they yield, are those
+/// of the search without this gate (proptests `equiv::dob_*`).
 fn dates_of_birth(text: &str, out: &mut Vec<PiiFinding>) {
     let b = text.as_bytes();
     let kw = &*DOB_BYTES;
     let reach = DOB_WINDOW + kw.longest;
+    // The first date run at or after the last place it was looked for from.
+    let mut date_run = None;
     let mut run_start = 0;
     while let Some(d) = next_digit(b, run_start) {
+        let e = run_end(b, d);
         if d > run_start {
-            let mut a = d.saturating_sub(reach).max(run_start);
-            while a > run_start
-                && b.get(a - 1)
-                    .is_some_and(|c| kw.bytes.get(usize::from(*c)) == Some(&true))
-            {
-                a -= 1;
+            if date_run.is_none_or(|r| r < d) {
+                date_run = next_date_run(b, d);
+                if date_run.is_none() {
+                    return;
+                }
             }
-            if let Some(run) = b.get(a..d) {
-                for m in DOB_CONTEXT.find_iter(run) {
-                    date_after_keyword(text, a + m.start(), a + m.end(), out);
+            if date_run.is_some_and(|r| r < d + DOB_WINDOW) {
+                let mut a = d.saturating_sub(reach).max(run_start);
+                while a > run_start
+                    && b.get(a - 1)
+                        .is_some_and(|c| kw.bytes.get(usize::from(*c)) == Some(&true))
+                {
+                    a -= 1;
+                }
+                if let Some(run) = b.get(a..d) {
+                    for m in DOB_CONTEXT.find_iter(run) {
+                        date_after_keyword(text, a + m.start(), a + m.end(), out);
+                    }
                 }
             }
         }
-        run_start = d + 1;
+        run_start = e;
     }
+}
+
+/// The end of the digit run starting at `d`.
+fn run_end(b: &[u8], d: usize) -> usize {
+    let mut e = d;
+    while b.get(e).is_some_and(u8::is_ascii_digit) {
+        e += 1;
+    }
+    e
+}
+
+/// The start of the first *date run* at or after `from` (which is not inside a digit run):
+/// a digit run four digits long or more, or one of 1–2 digits, one of `./-`, a run of 1–2
+/// digits, one of `./-` and a run of two digits or more (`3.4.85`, `12/03/1985`). Every
+/// match of [`DATE`] holds one ([`dates_of_birth`] says how).
+fn next_date_run(b: &[u8], from: usize) -> Option<usize> {
+    let sep = |i: usize| matches!(b.get(i), Some(b'.' | b'/' | b'-'));
+    let mut at = from;
+    while let Some(r) = next_digit(b, at) {
+        let e = run_end(b, r);
+        if e - r >= 4 {
+            return Some(r);
+        }
+        if e - r <= 2 && sep(e) {
+            let e2 = run_end(b, e + 1);
+            if (1..=2).contains(&(e2 - (e + 1))) && sep(e2) && run_end(b, e2 + 1) >= e2 + 3 {
+                return Some(r);
+            }
+        }
+        at = e;
+    }
+    None
 }
 
 /// The position of the first ASCII digit at or after `from`. Tests 32 bytes at a time
@@ -591,6 +769,9 @@ fn resolve_overlaps(mut found: Vec<PiiFinding>) -> Vec<PiiFinding> {
 
 #[path = "shapes.rs"]
 mod shapes;
+
+#[path = "regions.rs"]
+mod regions;
 
 #[cfg(test)]
 #[path = "scanner_equiv.rs"]

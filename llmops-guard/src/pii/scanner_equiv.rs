@@ -61,6 +61,14 @@ const PIECES: &[&str] = &[
     "1er mars 1985",
     "2024-000318",
     "4471-2209",
+    "12345-01-02",
+    "1.2.345",
+    "1-2-3",
+    "12.3.4567",
+    "3/4/851",
+    "1.22.33",
+    "123.4.56",
+    "1.234.56",
     "jane.doe@example.com",
     "@",
     "+44 20 7946 0958",
@@ -125,6 +133,12 @@ fn keyword_then_date() -> impl Strategy<Value = String> {
                 "12 March 1985",
                 "March 12, 1985",
                 "3/4/85",
+                "3/4/851",
+                "12.3.4567",
+                "x1.2.90",
+                "1.2.90.3",
+                "Mar 3, 2001",
+                "12345-01-02",
             ][..],
         ),
         text(),
@@ -258,6 +272,9 @@ const SHAPE_PIECES: &[&str] = &[
     "FF",
     "123-45-6789",
     "12-34-5678",
+    "(089) 1234567",
+    "030 1234 5678",
+    "030.123.45.67",
     "192.168.",
     "10.0.0.1",
     "1.2.3",
@@ -352,5 +369,78 @@ fn gates_on_the_bench_prompts() {
     );
     for t in [clean, pii] {
         same_findings(t).unwrap();
+    }
+}
+
+/// Texts dense in the patterns' alphabets: digits, separators, letters of both cases, `@`,
+/// `:`, `+`, brackets, and pieces of personal data, so regions are long and matches sit at
+/// their edges.
+fn alphabet_text() -> impl Strategy<Value = String> {
+    (
+        "[0-9A-Fa-z :.()+@%_-]{0,40}",
+        shape_text(),
+        "[0-9 .()-]{0,40}",
+        "[0-9A-Z ]{0,40}",
+        // an IBAN shape with only its check digits
+        "[A-Z]{2}[0-9]{2}[A-Z ]{0,30}",
+    )
+        .prop_map(|(a, b, c, d, e)| format!("{a}{b}{c}{e}{d}{a}"))
+}
+
+/// The region search of every pattern reports the matches of its whole-text search.
+fn same_matches(t: &str) -> Result<(), TestCaseError> {
+    for (i, kind) in KINDS.iter().enumerate() {
+        let whole: Vec<_> = REGEXES[i]
+            .find_iter(t)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        let mut spans = Vec::new();
+        regions::find_iter(
+            &SPAN_REGEXES[i],
+            t,
+            kind.shape(),
+            |r| kind.may_match(r),
+            |s, e| spans.push((s, e)),
+        );
+        prop_assert_eq!(spans, whole, "{:?} in {:?}", kind, t);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn region_search_matches_whole_text_search(t in alphabet_text()) {
+        same_matches(&t)?;
+    }
+
+    #[test]
+    fn region_search_matches_on_shape_texts(t in shape_text()) {
+        same_matches(&t)?;
+    }
+
+    #[test]
+    fn region_search_matches_on_any_text(t in any::<String>(), pre in text()) {
+        same_matches(&format!("{pre}{t}"))?;
+    }
+}
+
+/// A digit right after the keyword and the date's digits up to the window's end: the date
+/// run starts as far after the first digit as a date of birth allows.
+#[test]
+fn date_runs_far_from_the_first_digit() {
+    for kw in ["born", "DOB:", "née le"] {
+        for first in ["1", "12", "1.2"] {
+            for n in 0..40 {
+                for date in ["1.2.90", "1985-03-12", "March 12, 1985", "12 Mar 1985"] {
+                    let t = format!("{kw} {first} {} {date} and more", "k".repeat(n));
+                    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                    dates_of_birth(&t, &mut fast);
+                    dates_of_birth_reference(&t, &mut slow);
+                    assert_eq!(fast, slow, "{t:?}");
+                }
+            }
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! Byte-level gates in front of the PII patterns: for each recognizer, a condition every
 //! match of its pattern satisfies, tested by walking the text's digit runs (found 32 bytes at
 //! a time) instead of running the pattern. A recognizer whose gate fails cannot match, so its
-//! search is skipped; one whose gate passes is searched as before. The scanner's findings are
-//! therefore those of the combined set pass it replaces (proptests in `scanner_equiv.rs`: every match of a pattern passes its gate, and the
+//! search is skipped; one whose gate passes searches its regions (`regions.rs`). The
+//! scanner's findings are therefore those of the combined set pass the gates replaced
+//! (proptests in `scanner_equiv.rs`: every match of a pattern passes its gate, and the
 //! scanner's findings equal those of the set pass).
 
 use super::next_digit;
@@ -12,7 +13,8 @@ use super::next_digit;
 pub(super) struct Gates {
     /// `@`: every e-mail holds one.
     pub(super) email: bool,
-    /// `+` or `00`: every international number starts with one.
+    /// `+`, or a digit run starting `00` and a digit 1-9: every international number starts
+    /// with one.
     pub(super) phone_intl: bool,
     /// A digit run of two or more digits: every national number starts with one (after an
     /// optional bracket).
@@ -33,7 +35,8 @@ pub(super) struct Gates {
 ///
 /// Why each is a necessary condition (the patterns are in `scanner.rs`):
 /// - e-mail `…+@…`: holds `@`.
-/// - international phone `(?:\+|\b00)[1-9]…`: holds `+` or `00`.
+/// - international phone `(?:\+|\b00)[1-9]…`: holds `+`, or `00` after a word boundary,
+///   so at the start of a digit run, then a digit 1-9.
 /// - national phone `(?:\([0-9]{2,5}\) ?|\b[0-9]{2,5}[ .\-])[0-9]{2,8}…`: holds a run of
 ///   two or more digits (`[0-9]{2,8}`).
 /// - card `\b[0-9](?:[ \-]?[0-9]){12,18}\b`: 13 or more digits, consecutive ones adjacent or
@@ -51,7 +54,7 @@ pub(super) fn gates(text: &str) -> Gates {
     let b = text.as_bytes();
     let mut g = Gates {
         email: memchr_any(b, b'@'),
-        phone_intl: memchr_any(b, b'+') || text.contains("00"),
+        phone_intl: memchr_any(b, b'+'),
         ipv6: ipv6_shape(b),
         ..Gates::default()
     };
@@ -65,6 +68,9 @@ pub(super) fn gates(text: &str) -> Gates {
         let mut e = d + 1;
         while digit(e) {
             e += 1;
+        }
+        if e - d >= 3 && b.get(d..d + 2) == Some(b"00") && b.get(d + 2) != Some(&b'0') {
+            g.phone_intl = true;
         }
         if e - d >= 2 {
             g.phone_national = true;
@@ -114,18 +120,15 @@ fn ssn_shape(w: Option<&[u8]>) -> bool {
 }
 
 fn memchr_any(b: &[u8], needle: u8) -> bool {
-    b.contains(&needle)
+    memchr::memchr(needle, b).is_some()
 }
 
-/// Two colons with only hex digits (or nothing) between them.
+/// Two colons with only hex digits (or nothing) between them. The colons are found with
+/// `memchr` (a byte-at-a-time search for them was most of the gates' time on prose with
+/// times and URLs).
 fn ipv6_shape(b: &[u8]) -> bool {
     let mut last_colon: Option<usize> = None;
-    let mut from = 0;
-    while let Some(p) = b
-        .get(from..)
-        .and_then(|r| r.iter().position(|&c| c == b':'))
-    {
-        let i = from + p;
+    for i in memchr::memchr_iter(b':', b) {
         if let Some(l) = last_colon
             && b.get(l + 1..i)
                 .is_some_and(|m| m.iter().all(u8::is_ascii_hexdigit))
@@ -133,7 +136,6 @@ fn ipv6_shape(b: &[u8]) -> bool {
             return true;
         }
         last_colon = Some(i);
-        from = i + 1;
     }
     false
 }
