@@ -4,8 +4,9 @@
 //! lower-cased, byte for byte, into a reused buffer), then one [`RegexSet`](regex::RegexSet)
 //! pass over the phrase patterns of every family and language (restricted to ASCII when the
 //! text is ASCII: a smaller automaton, the same patterns found) decides whether any phrase
-//! is there. Encoded payloads (base64, hex, URL encoding, rot13, leetspeak) are decoded, bounded
-//! in size and depth, and scanned again; invisible characters and homoglyphs come from the
+//! is there. Encoded payloads (base64, base32, hex, binary, URL encoding, HTML entities, `\u`
+//! escapes, Morse, Braille, rot13, Atbash, Caesar shifts, backwards text, leetspeak: see
+//! [`encoded`]) are decoded, bounded in size and depth, and scanned again; invisible characters and homoglyphs come from the
 //! normaliser's counts and hidden payloads. Each signal has a weight; signals are combined by
 //! noisy-or (`1 - Π(1 - wᵢ)`) within windows of [`WINDOW`] bytes anchored at each signal,
 //! the strongest window wins (a long benign document cannot dilute one attack, and weak
@@ -19,11 +20,14 @@
 //! alt text) count in full there and at half weight in messages.
 
 mod ascii_set;
+mod ciphers;
 mod combined;
 mod data_patterns;
 mod decode;
+mod encoded;
 mod family;
 mod patterns;
+mod symbols;
 
 use std::cell::Cell;
 use std::ops::Range;
@@ -370,7 +374,7 @@ fn collect(
 
     if depth < MAX_DEPTH {
         let ascii = matches!(view, View::Ascii(_));
-        encoded(text, lower, ascii, source, depth, out);
+        encoded::encoded(text, lower, ascii, source, depth, out);
     }
 
     if let Some(n) = view.normalized() {
@@ -518,60 +522,6 @@ fn hidden_context(
                 end: orig.end,
                 score: if inside > 0.0 { 0.8 } else { 0.5 },
             });
-        }
-    }
-}
-
-/// Encoded payloads decoded and scanned again; `ascii`: `lower` is `text` lower-cased byte
-/// for byte (plain ASCII), so rewrites of it keep the text's offsets.
-fn encoded(
-    text: &str,
-    lower: &str,
-    ascii: bool,
-    source: TextSource,
-    depth: u8,
-    out: &mut Vec<Signal>,
-) {
-    if decode::has_candidates(text) {
-        for (start, end, _, decoded) in decode::decoded(text) {
-            let inner = inner_score(&decoded, source, depth + 1);
-            if inner >= 0.35 {
-                out.push(Signal {
-                    family: InjectionFamily::Encoded,
-                    start,
-                    end,
-                    score: (inner + 0.1).min(1.0),
-                });
-            }
-        }
-    }
-    // rot13 and leetspeak rewrite byte for byte: offsets carry over (ASCII texts only).
-    if !ascii {
-        return;
-    }
-    let mut rewritten = Vec::new();
-    if decode::looks_rot13(lower) {
-        rewritten.push(decode::rot13(lower));
-    }
-    if decode::looks_leet(lower) {
-        rewritten.push(decode::unleet(lower));
-    }
-    for r in rewritten {
-        let mut inner = Vec::new();
-        phrases(&r, &mut inner, |x| x);
-        for s in inner {
-            let plain = out.iter().any(|p| {
-                p.start < s.end && s.start < p.end && p.family != InjectionFamily::Encoded
-            });
-            let changed = lower.get(s.start..s.end) != r.get(s.start..s.end);
-            if !plain && changed {
-                out.push(Signal {
-                    family: InjectionFamily::Encoded,
-                    start: s.start,
-                    end: s.end,
-                    score: (s.score + 0.1).min(1.0),
-                });
-            }
         }
     }
 }
