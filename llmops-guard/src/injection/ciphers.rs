@@ -3,9 +3,13 @@
 //! looks for the enciphered forms of anchor words ("the ", "you", "and ", "instruction",
 //! "system" ...); a cipher with two different anchors is undone and the result scanned again.
 //!
-//! Speed: the automaton holds at most 64 patterns, so that it keeps the packed (Teddy)
-//! prefilter of `aho-corasick` (beyond 64 it falls back to a much slower search: 0.7 µs
-//! against 6 µs on a 4 KB prose text), which is why Caesar has three shifts only.
+//! Speed: the clean path makes no pass of its own. [`anchor_pattern`] (two anchors anywhere)
+//! rides in the phrase [`RegexSet`](regex::RegexSet) pass ([`ascii_set`](super::ascii_set)):
+//! no measurable cost on a 4 KB prose text, where this automaton cost 0.5 µs with the
+//! rot13 anchors alone and 2.5 µs with all of them. The automaton runs on texts that match
+//! the pattern only. Short anchors whose enciphered form is an ordinary word or
+//! abbreviation ("dna", "lla", "max", "pcs", "rfc") are left out, so that ordinary text
+//! rarely takes that path.
 
 use std::sync::LazyLock;
 
@@ -49,8 +53,8 @@ const ATBASH_WORDS: [&str; 10] = [
 const REVERSED_WORDS: [&str; 10] = [
     "the ",
     "you",
-    "and ",
-    "all ",
+    "your",
+    "previous",
     "with ",
     "ignore",
     "forget",
@@ -62,11 +66,13 @@ const REVERSED_WORDS: [&str; 10] = [
 /// Plain anchor words for each Caesar shift.
 const CAESAR_WORDS: [&str; 5] = ["the ", "you", "and ", "instruction", "system"];
 
-/// The Caesar shifts looked for (13 is rot13).
+/// The Caesar shifts looked for (13 is rot13). Anchors for all 24 shifts (five long words
+/// each) made the phrase pass 1 µs slower on 4 KB of prose; short words shifted are
+/// ordinary words for some shifts ("max", "pcs", "rfc").
 const SHIFTS: [u8; 3] = [1, 3, 25];
 
-/// The anchors and the cipher of each.
-static ANCHORS: LazyLock<(Option<AhoCorasick>, Vec<Cipher>)> = LazyLock::new(|| {
+/// Every anchor word, enciphered, and its cipher.
+fn anchor_words() -> (Vec<String>, Vec<Cipher>) {
     let mut words: Vec<String> = Vec::new();
     let mut ciphers = Vec::new();
     let mut add = |w: String, c: Cipher| {
@@ -87,6 +93,21 @@ static ANCHORS: LazyLock<(Option<AhoCorasick>, Vec<Cipher>)> = LazyLock::new(|| 
             add(shift(w, k), Cipher::Caesar(k));
         }
     }
+    (words, ciphers)
+}
+
+/// A pattern for the phrase set that matches where two anchor words (of any cipher, or one
+/// twice) are in the text; [`found`] then tells which ciphers have two different ones.
+pub(crate) fn anchor_pattern() -> String {
+    let (words, _) = anchor_words();
+    let alt: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    let alt = alt.join("|");
+    format!("(?:{alt})(?s:.*)(?:{alt})")
+}
+
+/// The anchors and the cipher of each.
+static ANCHORS: LazyLock<(Option<AhoCorasick>, Vec<Cipher>)> = LazyLock::new(|| {
+    let (words, ciphers) = anchor_words();
     let ac = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostFirst)
         .build(&words)
@@ -178,16 +199,7 @@ mod tests {
         assert!(ac.is_some());
         assert!(ciphers.len() <= 64, "{}", ciphers.len());
         // every anchor is one cipher's
-        let mut words: Vec<String> = ROT13_WORDS.iter().map(|w| (*w).to_owned()).collect();
-        words.extend(ATBASH_WORDS.iter().map(|w| atbash(w)));
-        words.extend(
-            REVERSED_WORDS
-                .iter()
-                .map(|w| w.chars().rev().collect::<String>()),
-        );
-        for k in SHIFTS {
-            words.extend(CAESAR_WORDS.iter().map(|w| shift(w, k)));
-        }
+        let (mut words, _) = anchor_words();
         let n = words.len();
         words.sort();
         words.dedup();

@@ -123,49 +123,75 @@ pub(crate) fn has_candidates(text: &str) -> bool {
 
 /// Which encoded payloads `text` may hold (byte passes on a grid, no allocation): a run of
 /// 20 or more base64 characters with both cases of letters (URL paths and identifiers in
-/// one case are not payloads), a run of 20 or more hex digits or of hex pairs with
-/// separators (also binary), `\x` escapes, or three URL escapes (the legacy kinds); a run
-/// of 20 Morse bytes (`.`, `-`, space, `/`) with both symbols; a run of 20 entity bytes
-/// with three `&#`; four `\u` escapes; Braille cells (non-ASCII text only: `ascii` says
-/// the text is plain ASCII).
+/// one case are not payloads), a run of 20 or more hex digits or of 26 hex pairs and
+/// separators (also binary), `\x` escapes, or three URL escapes (the legacy kinds); a run of
+/// 20 Morse bytes (`.`, `-`, space, `/`) with both symbols and three spaces; four `&#`
+/// (HTML entities); four `\u` escapes; four Braille cells (non-ASCII text only: `ascii`
+/// says the text is plain ASCII).
+///
+/// Hex, spaced hex and Morse runs are all inside runs of their union class, so one grid
+/// scan over that class finds the three; `%`, `\` and `&` come from one `memchr3` pass.
 pub(crate) fn candidates(text: &str, ascii: bool) -> Kinds {
     let bytes = text.as_bytes();
     let b64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-');
-    let spaced = |b: u8| b.is_ascii_hexdigit() || matches!(b, b' ' | b':');
     // mixed case: base64; upper case only, 24 or more: base32
     let encoded_run = |run: &[u8]| {
         let upper = run.iter().any(u8::is_ascii_uppercase);
         let lower = run.iter().any(u8::is_ascii_lowercase);
         upper && (run.len() >= 24 || (run.len() >= 20 && lower))
     };
-    let hex = any_run(bytes, 20, |b| b.is_ascii_hexdigit(), |_| true)
-        || any_run(bytes, 26, spaced, |_| true);
-    let mut kinds = Kinds::default()
-        .with(Kinds::BINARY, hex)
-        .with(Kinds::LEGACY, hex || any_run(bytes, 20, b64, encoded_run))
-        .with(Kinds::MORSE, any_run(bytes, 20, is_morse, morse_run))
-        .with(Kinds::ENTITIES, any_run(bytes, 20, is_entity, entity_run));
+    let (mut hex, mut morse) = (false, false);
+    any_run(bytes, 20, is_wide, |run| {
+        hex = hex || hex_run(run);
+        morse = morse || sub_runs(run, is_morse).any(|r| r.len() >= 20 && morse_run(r));
+        hex && morse
+    });
+    let (mut percent, mut backslash, mut ampersand) = (false, false, false);
+    for i in memchr::memchr3_iter(b'%', b'\\', b'&', bytes) {
+        match bytes.get(i) {
+            Some(b'%') => percent = true,
+            Some(b'\\') => backslash = true,
+            _ => ampersand = true,
+        }
+        if percent && backslash && ampersand {
+            break;
+        }
+    }
     let escapes = |needle: &[u8], n: usize| {
-        bytes
-            .windows(needle.len())
-            .filter(|w| *w == needle)
+        memchr::memmem::find_iter(bytes, needle)
             .nth(n - 1)
             .is_some()
     };
-    if !kinds.has(Kinds::LEGACY) {
-        let legacy = (bytes.contains(&b'%') && REGEXES.get(2).is_some_and(|r| r.is_match(bytes)))
-            || (bytes.contains(&b'\\')
-                && escapes(b"\\x", 6)
-                && REGEXES.get(1).is_some_and(|r| r.is_match(bytes)));
-        kinds = kinds.with(Kinds::LEGACY, legacy);
-    }
-    if bytes.contains(&b'\\') {
-        kinds = kinds.with(Kinds::UNICODE_ESCAPES, escapes(b"\\u", 4));
-    }
-    if !ascii {
-        kinds = kinds.with(Kinds::BRAILLE, has_braille(bytes));
-    }
-    kinds
+    let legacy = hex
+        || any_run(bytes, 20, b64, encoded_run)
+        || (percent && REGEXES.get(2).is_some_and(|r| r.is_match(bytes)))
+        || (backslash && escapes(b"\\x", 6) && REGEXES.get(1).is_some_and(|r| r.is_match(bytes)));
+    Kinds::default()
+        .with(Kinds::LEGACY, legacy)
+        .with(Kinds::BINARY, hex)
+        .with(Kinds::MORSE, morse)
+        .with(Kinds::ENTITIES, ampersand && escapes(b"&#", 4))
+        .with(Kinds::UNICODE_ESCAPES, backslash && escapes(b"\\u", 4))
+        .with(Kinds::BRAILLE, !ascii && has_braille(bytes))
+}
+
+/// Hex digits, their separators (space, colon) and Morse bytes: the union of the classes
+/// whose runs [`candidates`] looks for.
+fn is_wide(b: u8) -> bool {
+    b.is_ascii_hexdigit() || matches!(b, b' ' | b':' | b'.' | b'-' | b'/')
+}
+
+/// Whether a run of [`is_wide`] bytes holds 20 hex digits in a row or 26 hex digits and
+/// separators.
+fn hex_run(run: &[u8]) -> bool {
+    let spaced = |b: u8| b.is_ascii_hexdigit() || matches!(b, b' ' | b':');
+    sub_runs(run, |b| b.is_ascii_hexdigit()).any(|r| r.len() >= 20)
+        || sub_runs(run, spaced).any(|r| r.len() >= 26)
+}
+
+/// The maximal runs of `class` bytes in `run`.
+fn sub_runs(run: &[u8], class: impl Fn(u8) -> bool) -> impl Iterator<Item = &[u8]> {
+    run.split(move |b| !class(*b))
 }
 
 /// Morse bytes.
@@ -173,19 +199,9 @@ fn is_morse(b: u8) -> bool {
     matches!(b, b'.' | b'-' | b' ' | b'/')
 }
 
-/// A run of Morse bytes that holds both symbols and three separators.
+/// A run of Morse bytes that holds both symbols and three spaces.
 fn morse_run(run: &[u8]) -> bool {
     run.contains(&b'.') && run.contains(&b'-') && run.iter().filter(|&&b| b == b' ').count() >= 3
-}
-
-/// The bytes of HTML numeric entities.
-fn is_entity(b: u8) -> bool {
-    b.is_ascii_hexdigit() || matches!(b, b'&' | b'#' | b';' | b'x' | b'X')
-}
-
-/// A run of entity bytes with three entities.
-fn entity_run(run: &[u8]) -> bool {
-    run.windows(2).filter(|w| *w == b"&#").nth(2).is_some()
 }
 
 /// Whether `bytes` hold four Braille cells (U+2800..U+28FF: `E2 A0..A3 xx`).
@@ -203,7 +219,7 @@ fn any_run(
     bytes: &[u8],
     min: usize,
     class: impl Fn(u8) -> bool,
-    ok: impl Fn(&[u8]) -> bool,
+    mut ok: impl FnMut(&[u8]) -> bool,
 ) -> bool {
     let in_class = |i: usize| bytes.get(i).is_some_and(|b| class(*b));
     let mut p = min.saturating_sub(1);
@@ -217,7 +233,7 @@ fn any_run(
             while in_class(e) {
                 e += 1;
             }
-            if e - s >= min && bytes.get(s..e).is_some_and(&ok) {
+            if e - s >= min && bytes.get(s..e).is_some_and(&mut ok) {
                 return true;
             }
             // The next run starts after `e`: the first grid point past it.
@@ -633,6 +649,13 @@ mod tests {
         "v2",
         "h2o",
         "2024-05-03",
+        ".- ",
+        "-.-. ",
+        "... ",
+        " / ",
+        "&#105;",
+        "\\u0069",
+        "⠁⠃",
         "é",
         "日本",
         "🙂",
@@ -658,6 +681,27 @@ mod tests {
         ) {
             let t = format!("{t}{u}{t}");
             prop_assert_eq!(has_candidates(&t), has_candidates_reference(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn one_grid_scan_finds_hex_and_morse_runs(
+            t in text(),
+            u in "[0-9a-f .:/-]{0,80}",
+            v in "[.-]{1,5}( {1,3}| / )[.-]{1,5}",
+        ) {
+            let t = format!("{t}{u}{v}{u}{t}");
+            let b = t.as_bytes();
+            let spaced = |b: &u8| b.is_ascii_hexdigit() || matches!(b, b' ' | b':');
+            let hex = b.split(|b| !b.is_ascii_hexdigit()).any(|r| r.len() >= 20)
+                || b.split(|b| !spaced(b)).any(|r| r.len() >= 26);
+            let morse = b.split(|b| !is_morse(*b)).any(|r| r.len() >= 20 && morse_run(r));
+            let k = candidates(&t, t.is_ascii());
+            prop_assert_eq!(k.has(Kinds::BINARY), hex, "{:?}", t);
+            prop_assert_eq!(k.has(Kinds::MORSE), morse, "{:?}", t);
+            let entities = t.matches("&#").count() >= 4;
+            prop_assert_eq!(k.has(Kinds::ENTITIES), entities);
+            let escapes = t.matches("\\u").count() >= 4;
+            prop_assert_eq!(k.has(Kinds::UNICODE_ESCAPES), escapes);
         }
 
         #[test]

@@ -9,7 +9,8 @@
 //!   decoded, kept when it reads as text, and scored on its own: the signal covers the span.
 //! - **Rewrites of the whole text** (ASCII text only): rot13, Atbash, Caesar shifts of 1, 3
 //!   and 25, text written backwards (whole, or word by word), gated by the anchor words of
-//!   [`ciphers`] (one Aho-Corasick pass); leetspeak, gated by its byte search. The rewritten
+//!   [`ciphers`] (a pattern of the phrase pass: two anchors, then an Aho-Corasick pass over
+//!   texts that have them); leetspeak, gated by its byte search. The rewritten
 //!   text is scanned for phrases; a phrase the rewrite made (not there in the plain text)
 //!   is a signal at its place in the original.
 
@@ -26,10 +27,12 @@ struct Rewrite {
 }
 
 /// Encoded payloads decoded and scanned again; `ascii`: `lower` is `text` lower-cased byte
-/// for byte (plain ASCII), so rewrites of it keep the text's offsets.
+/// for byte (plain ASCII), so rewrites of it keep the text's offsets; `anchors`: the phrase
+/// pass saw two cipher anchor words.
 pub(super) fn encoded(
     text: &str,
     lower: &str,
+    anchors: bool,
     ascii: bool,
     source: TextSource,
     depth: u8,
@@ -58,7 +61,12 @@ pub(super) fn encoded(
         text,
         backwards: false,
     };
-    for c in ciphers::found(lower) {
+    let found = if anchors {
+        ciphers::found(lower)
+    } else {
+        Vec::new()
+    };
+    for c in found {
         match c {
             Cipher::Rot13 => rewritten.push(in_place(ciphers::rot13(lower))),
             Cipher::Atbash => rewritten.push(in_place(ciphers::atbash(lower))),

@@ -367,14 +367,14 @@ fn collect(
     let indirect = is_indirect(source);
     let start_len = out.len();
 
-    phrases(lower, out, |r| view.original(r));
+    let anchors = phrases(lower, out, |r| view.original(r));
     if lower.contains("<!--") || lower.contains("![") {
         hidden_context(lower, out, start_len, |r| view.original(r));
     }
 
     if depth < MAX_DEPTH {
         let ascii = matches!(view, View::Ascii(_));
-        encoded::encoded(text, lower, ascii, source, depth, out);
+        encoded::encoded(text, lower, ascii && anchors, ascii, source, depth, out);
     }
 
     if let Some(n) = view.normalized() {
@@ -397,20 +397,28 @@ fn collect(
 
 /// The phrase families, from one set pass: over the patterns restricted to ASCII for
 /// ASCII text ([`ascii_set`]: same patterns found, a smaller automaton), over all of them
-/// otherwise.
-fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) {
+/// otherwise. Returns whether the text may hold a letter cipher: the ASCII set's
+/// [`ciphers`] pattern (two anchor words) matched, or the set could not say.
+fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) -> bool {
     match ascii_set::set() {
         Some((set, index)) if lower.is_ascii() => {
             if !set.is_match(lower) {
-                return;
+                return false;
             }
+            let mut anchors = false;
             for k in set.matches(lower).iter() {
-                if let Some(&i) = index.get(k) {
-                    push_matches(i, lower, out, &map);
+                match index.get(k) {
+                    Some(&ascii_set::CIPHER_ANCHORS) => anchors = true,
+                    Some(&i) => push_matches(i, lower, out, &map),
+                    None => {}
                 }
             }
+            anchors
         }
-        _ => phrases_full(lower, out, map),
+        _ => {
+            phrases_full(lower, out, map);
+            true
+        }
     }
 }
 
