@@ -1,5 +1,7 @@
-//! Encoded payloads: candidates for base64, hex and URL encoding found in the original text
-//! and decoded (bounded), and the byte-for-byte rewrites of rot13 and leetspeak.
+//! Encoded payloads: candidates for base64, base32, hex, binary, URL encoding, HTML entities,
+//! `\u` escapes, Morse and Braille found in the original text and decoded (bounded; the
+//! symbol decoders are in [`symbols`]), and the byte-for-byte rewrite of leetspeak (the
+//! letter ciphers are in [`ciphers`](super::ciphers)).
 //!
 //! Limits: at most [`MAX_CANDIDATES`] candidates per text, each at most [`MAX_ENCODED`]
 //! bytes long, decoded text kept only when it is valid UTF-8 and mostly printable; the

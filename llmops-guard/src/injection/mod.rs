@@ -5,9 +5,9 @@
 //! pass over the phrase patterns of every family and language (restricted to ASCII when the
 //! text is ASCII: a smaller automaton, the same patterns found) decides whether any phrase
 //! is there. Encoded payloads (base64, base32, hex, binary, URL encoding, HTML entities, `\u`
-//! escapes, Morse, Braille, rot13, Atbash, Caesar shifts, backwards text, leetspeak: see
-//! [`encoded`]) are decoded, bounded in size and depth, and scanned again; invisible characters and homoglyphs come from the
-//! normaliser's counts and hidden payloads. Each signal has a weight; signals are combined by
+//! escapes, Morse, Braille, rot13, Atbash, Caesar shifts, backwards text, leetspeak) are
+//! decoded, bounded in size and depth, and scanned again; invisible characters and
+//! homoglyphs come from the normaliser's counts and hidden payloads. Each signal has a weight; signals are combined by
 //! noisy-or (`1 - Π(1 - wᵢ)`) within windows of [`WINDOW`] bytes anchored at each signal,
 //! the strongest window wins (a long benign document cannot dilute one attack, and weak
 //! signals scattered over a long text do not add up), and text-wide signals join that
