@@ -169,3 +169,52 @@ fn phrasings_added_in_i9() {
         assert!(!flags(t, user), "false positive: {t}");
     }
 }
+
+/// Attacks of the train split written in each encoding the rules decode, with benign texts
+/// in the same encodings and look-alikes (`tests/data/injection/encodings.jsonl`, from
+/// `scripts/guard_train/encodings.py`): detection and false positives per encoding, printed;
+/// floors for the decoded encodings.
+#[test]
+fn encodings_fixture() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/injection/encodings.jsonl"
+    );
+    let data = std::fs::read_to_string(path).expect("encodings fixture present");
+    let d = InjectionDetector::new();
+    let user = TextSource::Message(Role::User);
+    let mut per: BTreeMap<(String, bool), (usize, usize)> = BTreeMap::new();
+    for l in data.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let text = v["text"].as_str().unwrap();
+        let attack = v["label"] == "attack";
+        let hit = d.analyze(text, user).is_injection();
+        let e = per
+            .entry((v["encoding"].as_str().unwrap().to_owned(), attack))
+            .or_default();
+        e.0 += usize::from(hit);
+        e.1 += 1;
+    }
+    let plain = per.get(&("plain".to_owned(), true)).copied().unwrap();
+    let mut failed = Vec::new();
+    for ((encoding, attack), (hit, n)) in &per {
+        let what = if *attack {
+            "detected"
+        } else {
+            "benign flagged"
+        };
+        eprintln!("{encoding:>22} {what:>15}: {hit:>3}/{n}");
+        // decoded, an attack is found as often as in plain text (minus a margin); no benign
+        // text is flagged
+        let low = *attack && !encoding.ends_with("unsupported") && *hit * 100 < plain.0 * 85;
+        if low || (!*attack && *hit > 0) {
+            failed.push(encoding.clone());
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{failed:?} (plain: {}/{})",
+        plain.0,
+        plain.1
+    );
+}

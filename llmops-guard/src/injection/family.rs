@@ -28,8 +28,9 @@ pub enum InjectionFamily {
     /// Text addressing an AI that reads it ("AI assistant reading this", "when summarizing
     /// this page", instructions hidden in HTML comments or image alt text).
     Indirect,
-    /// An attack found in an encoded payload (base64, hex, URL encoding, rot13, leetspeak)
-    /// once decoded.
+    /// An attack found in an encoded payload once decoded: base64, base32, hex, binary, URL
+    /// encoding, HTML entities, `\u` escapes, Morse, Braille, rot13, Atbash, Caesar shifts,
+    /// backwards text, leetspeak.
     Encoded,
     /// Invisible characters: text smuggled in Unicode tag characters or variation selectors,
     /// zero-width characters splitting words, bidirectional controls.

@@ -4,9 +4,10 @@
 //! lower-cased, byte for byte, into a reused buffer), then one [`RegexSet`](regex::RegexSet)
 //! pass over the phrase patterns of every family and language (restricted to ASCII when the
 //! text is ASCII: a smaller automaton, the same patterns found) decides whether any phrase
-//! is there. Encoded payloads (base64, hex, URL encoding, rot13, leetspeak) are decoded, bounded
-//! in size and depth, and scanned again; invisible characters and homoglyphs come from the
-//! normaliser's counts and hidden payloads. Each signal has a weight; signals are combined by
+//! is there. Encoded payloads (base64, base32, hex, binary, URL encoding, HTML entities, `\u`
+//! escapes, Morse, Braille, rot13, Atbash, Caesar shifts, backwards text, leetspeak) are
+//! decoded, bounded in size and depth, and scanned again; invisible characters and
+//! homoglyphs come from the normaliser's counts and hidden payloads. Each signal has a weight; signals are combined by
 //! noisy-or (`1 - Π(1 - wᵢ)`) within windows of [`WINDOW`] bytes anchored at each signal,
 //! the strongest window wins (a long benign document cannot dilute one attack, and weak
 //! signals scattered over a long text do not add up), and text-wide signals join that
@@ -19,11 +20,14 @@
 //! alt text) count in full there and at half weight in messages.
 
 mod ascii_set;
+mod ciphers;
 mod combined;
 mod data_patterns;
 mod decode;
+mod encoded;
 mod family;
 mod patterns;
+mod symbols;
 
 use std::cell::Cell;
 use std::ops::Range;
@@ -363,14 +367,14 @@ fn collect(
     let indirect = is_indirect(source);
     let start_len = out.len();
 
-    phrases(lower, out, |r| view.original(r));
+    let anchors = phrases(lower, out, |r| view.original(r));
     if lower.contains("<!--") || lower.contains("![") {
         hidden_context(lower, out, start_len, |r| view.original(r));
     }
 
     if depth < MAX_DEPTH {
         let ascii = matches!(view, View::Ascii(_));
-        encoded(text, lower, ascii, source, depth, out);
+        encoded::encoded(text, lower, ascii && anchors, ascii, source, depth, out);
     }
 
     if let Some(n) = view.normalized() {
@@ -393,20 +397,28 @@ fn collect(
 
 /// The phrase families, from one set pass: over the patterns restricted to ASCII for
 /// ASCII text ([`ascii_set`]: same patterns found, a smaller automaton), over all of them
-/// otherwise.
-fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) {
+/// otherwise. Returns whether the text may hold a letter cipher: the ASCII set's
+/// [`ciphers`] pattern (two anchor words) matched, or the set could not say.
+fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) -> bool {
     match ascii_set::set() {
         Some((set, index)) if lower.is_ascii() => {
             if !set.is_match(lower) {
-                return;
+                return false;
             }
+            let mut anchors = false;
             for k in set.matches(lower).iter() {
-                if let Some(&i) = index.get(k) {
-                    push_matches(i, lower, out, &map);
+                match index.get(k) {
+                    Some(&ascii_set::CIPHER_ANCHORS) => anchors = true,
+                    Some(&i) => push_matches(i, lower, out, &map),
+                    None => {}
                 }
             }
+            anchors
         }
-        _ => phrases_full(lower, out, map),
+        _ => {
+            phrases_full(lower, out, map);
+            true
+        }
     }
 }
 
@@ -518,60 +530,6 @@ fn hidden_context(
                 end: orig.end,
                 score: if inside > 0.0 { 0.8 } else { 0.5 },
             });
-        }
-    }
-}
-
-/// Encoded payloads decoded and scanned again; `ascii`: `lower` is `text` lower-cased byte
-/// for byte (plain ASCII), so rewrites of it keep the text's offsets.
-fn encoded(
-    text: &str,
-    lower: &str,
-    ascii: bool,
-    source: TextSource,
-    depth: u8,
-    out: &mut Vec<Signal>,
-) {
-    if decode::has_candidates(text) {
-        for (start, end, _, decoded) in decode::decoded(text) {
-            let inner = inner_score(&decoded, source, depth + 1);
-            if inner >= 0.35 {
-                out.push(Signal {
-                    family: InjectionFamily::Encoded,
-                    start,
-                    end,
-                    score: (inner + 0.1).min(1.0),
-                });
-            }
-        }
-    }
-    // rot13 and leetspeak rewrite byte for byte: offsets carry over (ASCII texts only).
-    if !ascii {
-        return;
-    }
-    let mut rewritten = Vec::new();
-    if decode::looks_rot13(lower) {
-        rewritten.push(decode::rot13(lower));
-    }
-    if decode::looks_leet(lower) {
-        rewritten.push(decode::unleet(lower));
-    }
-    for r in rewritten {
-        let mut inner = Vec::new();
-        phrases(&r, &mut inner, |x| x);
-        for s in inner {
-            let plain = out.iter().any(|p| {
-                p.start < s.end && s.start < p.end && p.family != InjectionFamily::Encoded
-            });
-            let changed = lower.get(s.start..s.end) != r.get(s.start..s.end);
-            if !plain && changed {
-                out.push(Signal {
-                    family: InjectionFamily::Encoded,
-                    start: s.start,
-                    end: s.end,
-                    score: (s.score + 0.1).min(1.0),
-                });
-            }
         }
     }
 }
