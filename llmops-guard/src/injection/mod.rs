@@ -434,6 +434,52 @@ fn phrases_full(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -
     }
 }
 
+/// The phrase families of the part `span` of `lower`: matches starting in it and ending by
+/// its end, the bytes before it read as context (word boundaries, `^`), the end of the span
+/// as the end of the text. For rescans of a rewrite around the bytes it changed.
+fn phrases_in(lower: &str, span: Range<usize>, out: &mut Vec<Signal>) {
+    let Some(hay) = lower.get(..span.end) else {
+        return;
+    };
+    let start = span.start;
+    let (set, index) = match ascii_set::set() {
+        Some((set, index)) if lower.is_ascii() => (set, Some(index)),
+        _ => (patterns::set(), None),
+    };
+    if start > hay.len() || !set.is_match_at(hay, start) {
+        return;
+    }
+    for k in set.matches_at(hay, start).iter() {
+        let i = match index.map(|ix| ix.get(k)) {
+            None => k,
+            Some(Some(&i)) if i != ascii_set::CIPHER_ANCHORS => i,
+            Some(_) => continue,
+        };
+        let Some(p) = patterns::patterns().get(i) else {
+            continue;
+        };
+        let mut at = start;
+        while let Some(m) = p.regex.find_at(hay, at) {
+            let r = trim_range(hay, m.range());
+            out.push(Signal {
+                family: p.family,
+                start: r.start,
+                end: r.end,
+                score: p.weight,
+            });
+            // the phrase patterns match no empty string; step over one if one ever does
+            at = if m.end() > m.start() {
+                m.end()
+            } else {
+                match hay.get(m.end()..).and_then(|t| t.chars().next()) {
+                    Some(c) => m.end() + c.len_utf8(),
+                    None => break,
+                }
+            };
+        }
+    }
+}
+
 /// The signals of every match of pattern `i` in `lower`.
 fn push_matches(
     i: usize,
