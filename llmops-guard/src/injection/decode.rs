@@ -474,26 +474,30 @@ fn readable(bytes: Vec<u8>) -> Option<String> {
 pub(crate) fn looks_leet(text: &str) -> bool {
     // Every word that counts holds a leet byte: only the words around one are tested.
     let bytes = text.as_bytes();
-    let in_word = is_word;
+    words_with_leet(bytes).any(|r| {
+        bytes
+            .get(r.clone())
+            .is_some_and(|w| leet_word(w) && !email_like(w, bytes.get(r.end..).unwrap_or_default()))
+    })
+}
+
+/// The words ([`is_word`] runs) that hold a leet byte, in order, each once; found from the
+/// leet bytes, so the text's other words are not visited.
+fn words_with_leet(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut from = 0;
-    while let Some(i) = next_leet(bytes, from) {
+    std::iter::from_fn(move || {
+        let i = next_leet(bytes, from)?;
         let mut s = i;
-        while s > 0 && bytes.get(s - 1).is_some_and(|b| in_word(*b)) {
+        while s > 0 && bytes.get(s - 1).is_some_and(|b| is_word(*b)) {
             s -= 1;
         }
         let mut e = i + 1;
-        while bytes.get(e).is_some_and(|b| in_word(*b)) {
+        while bytes.get(e).is_some_and(|b| is_word(*b)) {
             e += 1;
         }
-        if bytes
-            .get(s..e)
-            .is_some_and(|w| leet_word(w) && !email_like(w, bytes.get(e..).unwrap_or_default()))
-        {
-            return true;
-        }
         from = e;
-    }
-    false
+        Some(s..e)
+    })
 }
 
 /// A word whose only leet byte is one `@`, followed by a dot and a letter (`doe@example` in
@@ -573,26 +577,16 @@ pub(crate) fn unleet_ascii(text: &str) -> Option<(String, Vec<Range<usize>>)> {
     let bytes = text.as_bytes();
     let mut out = bytes.to_vec();
     let mut words = Vec::new();
-    let mut from = 0;
-    while let Some(i) = next_leet(bytes, from) {
-        let mut s = i;
-        while s > 0 && bytes.get(s - 1).is_some_and(|b| is_word(*b)) {
-            s -= 1;
-        }
-        let mut e = i + 1;
-        while bytes.get(e).is_some_and(|b| is_word(*b)) {
-            e += 1;
-        }
+    for r in words_with_leet(bytes) {
         let letters = bytes
-            .get(s..e)
+            .get(r.clone())
             .is_some_and(|w| w.iter().any(u8::is_ascii_alphabetic));
         if letters {
-            for b in out.get_mut(s..e).into_iter().flatten() {
+            for b in out.get_mut(r.clone()).into_iter().flatten() {
                 *b = unleet_byte(*b);
             }
-            words.push(s..e);
+            words.push(r);
         }
-        from = e;
     }
     String::from_utf8(out).ok().map(|t| (t, words))
 }
