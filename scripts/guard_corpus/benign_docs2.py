@@ -46,10 +46,7 @@ import html.parser
 import json
 import random
 import re
-import subprocess
 import sys
-import tarfile
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -59,7 +56,8 @@ TRAIN_DIR = REPO / "scripts" / "guard_train"
 sys.path.insert(0, str(HERE))
 
 import build  # noqa: E402  (norm)
-import extra_train  # noqa: E402  (sha256, picked, troff_to_text, chunks, load_jsonl)
+import extra_train  # noqa: E402  (picked, troff_to_text, chunks, load_jsonl)
+import registry  # noqa: E402
 
 SEED = 20261212
 # the dev part: about every 5th group (14 of 64, ~18 % of the chunks), whole groups, picked per
@@ -204,51 +202,18 @@ def fetch(dl: Path, pinned: dict, allow_new: bool) -> dict[str, Path]:
     """Downloads every pinned package into dl (once) and checks its sha256."""
     out = {}
     for reg, name, ver, fname, *_ in PINS:
-        d = dl / reg
-        d.mkdir(parents=True, exist_ok=True)
-        if reg == "deb":
-            found = sorted(d.glob(f"{name}_*.deb"))
-            if not found:
-                subprocess.run(["apt-get", "download", f"{name}={ver}"], cwd=d, check=True)
-                found = sorted(d.glob(f"{name}_*.deb"))
-            p = found[0]
-        else:
-            p = d / fname
-            if not p.exists():
-                if reg == "pypi":
-                    binary = ["--only-binary=:all:"] if fname.endswith(".whl") else ["--no-binary=:all:"]
-                    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", *binary,
-                                    "-d", str(d), f"{name}=={ver}"], check=True)
-                else:
-                    subprocess.run(["npm", "pack", "-q", f"{name}@{ver}"], cwd=d, check=True,
-                                   stdout=subprocess.DEVNULL)
-        sha = extra_train.sha256(p)
         want = pinned.get((reg, name))
         if want is None and not allow_new:
             sys.exit(f"{reg} {name}: no sha256 pinned in {SHA_FILE.name} (run once with --pin)")
-        if want is not None and want != sha:
-            sys.exit(f"sha256 mismatch for {reg} {name} {p.name}: {sha}")
-        pinned[(reg, name)] = sha
+        p = registry.download(reg, name, ver, dl / reg, fname or None, want)  # deb: by name (and sha)
+        pinned[(reg, name)] = want or registry.sha256(p)
         out[name] = p
     return out
 
 
 def unpack(paths: dict[str, Path], work: Path) -> dict[str, Path]:
-    roots = {}
-    for name, p in paths.items():
-        d = work / "unpacked2" / name.replace("/", "_").replace("@", "")
-        if not d.exists():
-            d.mkdir(parents=True)
-            if p.suffix == ".deb":
-                subprocess.run(["dpkg-deb", "-x", str(p), str(d)], check=True)
-            elif p.suffix == ".whl":
-                with zipfile.ZipFile(p) as z:
-                    z.extractall(d)
-            else:
-                with tarfile.open(p) as t:
-                    t.extractall(d, filter="data")
-        roots[name] = d
-    return roots
+    return {name: registry.extract(p, work / "unpacked2" / name.replace("/", "_").replace("@", ""))
+            for name, p in paths.items()}
 
 
 # ---------------------------------------------------------------- text extraction

@@ -20,7 +20,6 @@ import argparse
 import ast
 import collections
 import csv
-import hashlib
 import importlib
 import inspect
 import io
@@ -28,11 +27,8 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
-import tarfile
 import unicodedata
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +38,7 @@ sys.path.insert(0, str(HERE))
 
 import more_train  # noqa: E402
 import own_train  # noqa: E402
+import registry  # noqa: E402
 
 # name, version, file, sha256, licence
 PINS = [
@@ -76,33 +73,15 @@ MAX_CHARS = 12_000  # longer in-the-wild prompts are cut at a paragraph boundary
 
 
 def fetch(cache: Path) -> dict[str, Path]:
-    cache.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, ver, fname, sha, _lic in PINS:
-        p = cache / fname
-        if not p.exists():
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d",
-                            str(cache), f"{name}=={ver}"], check=True)
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()
-        if digest != sha:
-            sys.exit(f"sha256 mismatch for {fname}: {digest} != {sha}")
-        paths[name] = p
-    return paths
+    return {name: registry.download("pypi", name, ver, cache, fname, sha) for name, ver, fname, sha, _lic in PINS}
 
 
 def unpack(paths: dict[str, Path], work: Path) -> dict[str, Path]:
-    roots = {}
-    for name, p in paths.items():
-        d = work / "unpacked" / name
-        if not d.exists():
-            d.mkdir(parents=True)
-            with zipfile.ZipFile(p) as z:
-                members = z.namelist()
-                if name == "spacy":  # only the example sentences are used
-                    members = [m for m in members if re.match(r"spacy/lang/[^/]+/examples\.py$", m)]
-                z.extractall(d, members)
-        roots[name] = d
-    return roots
+    def spacy_examples(m):  # only spaCy's example sentences are used
+        return re.match(r"spacy/lang/[^/]+/examples\.py$", m)
+
+    return {name: registry.extract(p, work / "unpacked" / name, spacy_examples if name == "spacy" else None)
+            for name, p in paths.items()}
 
 
 # ---------------------------------------------------------------------------------------

