@@ -1,6 +1,7 @@
 //! Rule-based prompt-injection detection: a 4 KB clean ASCII prompt (support-chat prose),
 //! the same prompt with one override sentence in the middle, a 4 KB clean prompt with
-//! non-ASCII text (normalisation path), and `normalize` alone on both. Throughput is in
+//! non-ASCII text (normalisation path), the PII bench's prompt with personal data, and
+//! `normalize` alone on both clean prompts. Throughput is in
 //! bytes of prompt.
 //!
 //! `cargo bench --bench guard_injection --features llmops/guard`; figures in
@@ -19,7 +20,7 @@ use llmops::{Role, TextSource};
 
 #[path = "common/guard_prompt.rs"]
 mod guard_prompt;
-use guard_prompt::{PROSE, prompt as support_prompt};
+use guard_prompt::{PROSE, pii_prompt, prompt as support_prompt};
 
 const PROSE_FR: &[&str] = &[
     "Bonjour, j'ai commandé une paire de chaussures la semaine dernière et elles ne sont pas arrivées.",
@@ -41,7 +42,9 @@ fn bench(c: &mut Criterion) {
     let clean = prompt(PROSE, false);
     let attack = prompt(PROSE, true);
     let clean_fr = prompt(PROSE_FR, false);
+    let pii = pii_prompt(true);
     assert!(!d.analyze(&clean, user).is_injection());
+    assert!(!d.analyze(&pii, user).is_injection());
     assert!(!d.analyze(&clean_fr, user).is_injection());
     let r = d.analyze(&attack, user);
     assert!(r.is_injection());
@@ -61,6 +64,8 @@ fn bench(c: &mut Criterion) {
         ("analyze/clean_4k", &clean, false),
         ("analyze/attack_4k", &attack, true),
         ("analyze/clean_fr_4k", &clean_fr, false),
+        // card number and IBAN (digit groups), an address cut to `doe@exa` (reads as leet)
+        ("analyze/pii_4k", &pii, false),
     ] {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_function(name, |b| {

@@ -21,16 +21,7 @@ use llmops::guard::pii::{PiiCategory, PiiScanner, Pseudonymizer, RedactionMode, 
 
 #[path = "common/guard_prompt.rs"]
 mod guard_prompt;
-use guard_prompt::{PROSE, prompt as support_prompt};
-
-const PII: &[&str] = &[
-    "You can reach me at jane.doe@example.com",
-    "or call +44 20 7946 0958 in the afternoon.",
-    "My card ends the same as 4111 1111 1111 1111,",
-    "the refund can go to DE89 3704 0044 0532 0130 00,",
-    "my SSN for the customs form is 123-45-6789,",
-    "I wrote from 192.168.10.20, and my date of birth is 12 March 1985.",
-];
+use guard_prompt::{PROSE, pii_prompt as prompt, prompt as support_prompt};
 
 /// A line with a name for the "with findings" case of the name recognizer.
 const NAME_LINE: &str = "Best regards, Maren Lindqvist (customer since 2019).";
@@ -50,12 +41,6 @@ fn eval_texts() -> Vec<String> {
             v["text"].as_str().unwrap().to_owned()
         })
         .collect()
-}
-
-fn prompt(with_pii: bool) -> String {
-    support_prompt(PROSE, 4096, |i| {
-        (with_pii && i % 3 == 1).then(|| PII[(i / 3) % PII.len()])
-    })
 }
 
 fn bench(c: &mut Criterion) {

@@ -13,6 +13,27 @@ pub(crate) const PROSE: &[&str] = &[
     "Thanks a lot for your help, the support team has always been quick to answer so far.",
 ];
 
+/// Lines with personal data of seven kinds (e-mail, phone, card, IBAN, SSN, IP, date of
+/// birth), spliced into the prose by [`pii_prompt`].
+#[allow(dead_code)] // not every bench that includes this file scans personal data
+pub(crate) const PII: &[&str] = &[
+    "You can reach me at jane.doe@example.com",
+    "or call +44 20 7946 0958 in the afternoon.",
+    "My card ends the same as 4111 1111 1111 1111,",
+    "the refund can go to DE89 3704 0044 0532 0130 00,",
+    "my SSN for the customs form is 123-45-6789,",
+    "I wrote from 192.168.10.20, and my date of birth is 12 March 1985.",
+];
+
+/// The 4,096-byte prompt, with a [`PII`] line after every third line of prose when
+/// `with_pii` (14 findings; it ends inside an e-mail address: `jane.doe@exa`).
+#[allow(dead_code)] // not every bench that includes this file scans personal data
+pub(crate) fn pii_prompt(with_pii: bool) -> String {
+    prompt(PROSE, 4096, |i| {
+        (with_pii && i % 3 == 1).then(|| PII[(i / 3) % PII.len()])
+    })
+}
+
 /// `lines` repeated (each followed by a space) up to `len` bytes, cut on a character
 /// boundary; after line `i`, `insert(i)` is spliced in when it gives a line.
 pub(crate) fn prompt(
