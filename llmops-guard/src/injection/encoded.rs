@@ -5,14 +5,16 @@
 //!
 //! - **Spans** ([`decode`]): base64, base32, hex (plain, `\x`, spaced), binary (7- or 8-bit
 //!   groups), URL encoding, HTML numeric entities, `\uXXXX` escapes, Morse code, Braille.
-//!   The grid scan of [`decode::candidates`] says which patterns can match; each match is
+//!   The grid scans of [`decode::candidates`] say which patterns can match (one gate per
+//!   encoding, each a necessary condition for its pattern); each match is
 //!   decoded, kept when it reads as text, and scored on its own: the signal covers the span.
 //! - **Rewrites of the whole text** (ASCII text only): rot13, Atbash, Caesar shifts of 1, 3
 //!   and 25, text written backwards (whole, or word by word), gated by the anchor words of
 //!   [`ciphers`] (a pattern of the phrase pass: two anchors, then an Aho-Corasick pass over
-//!   texts that have them); leetspeak, gated by its byte search. The rewritten
-//!   text is scanned for phrases; a phrase the rewrite made (not there in the plain text)
-//!   is a signal at its place in the original.
+//!   texts that have them); leetspeak, gated by its byte search, rewritten only in the words
+//!   around a leet byte. The rewritten text is scanned for phrases (a leetspeak rewrite of a
+//!   long text only within [`LEET_CONTEXT`] bytes of the words it changed); a phrase the
+//!   rewrite made (not there in the plain text) is a signal at its place in the original.
 
 use std::ops::Range;
 
@@ -24,7 +26,7 @@ use super::{InjectionFamily, Signal, decode, inner_score, phrases, phrases_in};
 /// Bytes of context rescanned on each side of a word the leetspeak rewrite changed (then on
 /// to the end of the line, or of the word, after): a phrase the rewrite made holds a
 /// changed byte, so it lies within its own length of one.
-pub(super) const LEET_CONTEXT: usize = 256;
+const LEET_CONTEXT: usize = 256;
 
 /// A rewrite of the lower-case text, whether it runs backwards (offset `i` of the
 /// rewrite is `len - i` of the text) rather than in place, and the parts of it to scan
