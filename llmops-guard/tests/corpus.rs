@@ -119,6 +119,10 @@ struct Sample {
     family: String,
     lang: String,
     split: String,
+    /// The package (or own-writing set) the text comes from: `source` up to its first `:` or
+    /// space, with ` [marked]` when the source notes a canary token or a fake-document
+    /// marker in the text.
+    package: String,
 }
 
 impl Sample {
@@ -158,7 +162,15 @@ fn load(split: &str) -> Vec<Sample> {
                 "{split}.jsonl line {}: label `{label}`",
                 n + 1
             );
-            let _source = field("source");
+            let source = field("source");
+            let mut package = source
+                .split([':', ' '])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            if source.contains("[canary token]") || source.contains("[fake-document marker]") {
+                package.push_str(" [marked]");
+            }
             Sample {
                 id: field("id"),
                 text: field("text"),
@@ -166,6 +178,7 @@ fn load(split: &str) -> Vec<Sample> {
                 family: field("family"),
                 lang: field("lang"),
                 split: field("split"),
+                package,
             }
         })
         .collect()
@@ -176,8 +189,14 @@ fn corpus_is_well_formed() {
     let train = load("train");
     let heldout = load("heldout");
     let heldout2 = load("heldout2");
+    let heldout3 = load("heldout3");
     let mut ids = HashSet::new();
-    for s in train.iter().chain(&heldout).chain(&heldout2) {
+    for s in train
+        .iter()
+        .chain(&heldout)
+        .chain(&heldout2)
+        .chain(&heldout3)
+    {
         assert!(ids.insert(s.id.clone()), "duplicate id {}", s.id);
         assert!(!s.text.trim().is_empty(), "{}: empty text", s.id);
         assert!(!s.lang.is_empty(), "{}: empty lang", s.id);
@@ -197,6 +216,7 @@ fn corpus_is_well_formed() {
     assert!(train.iter().all(|s| s.split == "train"));
     assert!(heldout.iter().all(|s| s.split == "heldout"));
     assert!(heldout2.iter().all(|s| s.split == "heldout2"));
+    assert!(heldout3.iter().all(|s| s.split == "heldout3"));
 
     let all = train.iter().chain(&heldout);
     let (attacks, benign): (Vec<_>, Vec<_>) = all.partition(|s| s.attack);
@@ -207,7 +227,11 @@ fn corpus_is_well_formed() {
         benign.len()
     );
 
-    for (name, split) in [("heldout", &heldout), ("heldout2", &heldout2)] {
+    for (name, split) in [
+        ("heldout", &heldout),
+        ("heldout2", &heldout2),
+        ("heldout3", &heldout3),
+    ] {
         let attacks = split.iter().filter(|s| s.attack).count();
         let benign = split.len() - attacks;
         assert!(attacks >= 300, "{attacks} {name} attacks");
@@ -237,6 +261,8 @@ struct Rates {
     fpr: BTreeMap<String, (usize, usize)>,
     /// language -> (flagged, total) over attacks
     tpr_lang: BTreeMap<String, (usize, usize)>,
+    /// package -> (flagged, total) over attacks
+    tpr_package: BTreeMap<String, (usize, usize)>,
 }
 
 impl Rates {
@@ -249,9 +275,11 @@ impl Rates {
             e.0 += usize::from(flagged);
             e.1 += 1;
             if s.attack {
-                let e = r.tpr_lang.entry(s.lang.clone()).or_default();
-                e.0 += usize::from(flagged);
-                e.1 += 1;
+                for (map, key) in [(&mut r.tpr_lang, &s.lang), (&mut r.tpr_package, &s.package)] {
+                    let e = map.entry(key.clone()).or_default();
+                    e.0 += usize::from(flagged);
+                    e.1 += 1;
+                }
             }
         }
         r
@@ -285,12 +313,14 @@ fn table(name: &str, split: &str, r: &Rates) -> String {
             100.0 * ratio(t)
         ));
     }
-    let langs: Vec<String> = r
-        .tpr_lang
-        .iter()
-        .map(|(l, &(k, n))| format!("{l} {:.0}% ({k}/{n})", 100.0 * ratio((k, n))))
-        .collect();
-    out.push_str(&format!("attacks by language: {}\n", langs.join(", ")));
+    let rates = |m: &BTreeMap<String, (usize, usize)>| -> String {
+        m.iter()
+            .map(|(l, &(k, n))| format!("{l} {:.0}% ({k}/{n})", 100.0 * ratio((k, n))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!("attacks by language: {}\n", rates(&r.tpr_lang)));
+    out.push_str(&format!("attacks by source: {}\n", rates(&r.tpr_package)));
     out
 }
 
@@ -361,13 +391,23 @@ fn heldout_quality_does_not_regress() {
     measure_split("heldout", &floors());
 }
 
-#[test]
-fn heldout2_quality_does_not_regress() {
+/// A later held-out split against its own section of floors.json.
+fn measure_section(split: &str) {
     let floors = floors();
     let section = floors
-        .get("heldout2")
-        .unwrap_or_else(|| panic!("floors.json has no `heldout2` section"));
-    measure_split("heldout2", section);
+        .get(split)
+        .unwrap_or_else(|| panic!("floors.json has no `{split}` section"));
+    measure_split(split, section);
+}
+
+#[test]
+fn heldout2_quality_does_not_regress() {
+    measure_section("heldout2");
+}
+
+#[test]
+fn heldout3_quality_does_not_regress() {
+    measure_section("heldout3");
 }
 
 #[test]
