@@ -506,19 +506,26 @@ def shingles(text: str, n: int = 8) -> set[int]:
 
 
 class Index:
-    """Shingle index of a reference set; tells whether a text near-duplicates one of its texts."""
+    """Shingle index of a reference set; tells whether a text near-duplicates one of its texts.
+    `shingle` makes a text's hashed shingles (default: word 8-grams, `shingles`)."""
 
-    def __init__(self, texts):
+    def __init__(self, texts, shingle=None):
+        self.shingle = shingle or shingles
         self.sizes = []
         self.index = collections.defaultdict(list)
-        for i, t in enumerate(texts):
-            sh = shingles(t)
-            self.sizes.append(len(sh))
-            for s in sh:
-                self.index[s].append(i)
+        for t in texts:
+            self.add(t)
+
+    def add(self, text: str) -> None:
+        """Adds one text to the reference set."""
+        sh = self.shingle(text)
+        i = len(self.sizes)
+        self.sizes.append(len(sh))
+        for s in sh:
+            self.index[s].append(i)
 
     def near(self, text: str, both: bool) -> bool:
-        sh = shingles(text)
+        sh = self.shingle(text)
         if not sh:
             return False
         hits = collections.Counter()

@@ -20,8 +20,7 @@ The script collects the texts and drops:
 
 Shingles: normalised word 8-grams, as in heldout2.py. A text written mostly in CJK, kana,
 hangul or Thai script has no spaces, so it uses character 12-grams instead (no spaces,
-after the same normalisation). The shingles are installed into heldout2.Index by setting
-heldout2.shingles.
+after the same normalisation); heldout2.Index is built with them.
 
 Writes heldout3.jsonl and SOURCES3.md, and --work/heldout3-stats.json. No clock is read, the
 sampling is seeded and file walks are sorted, so the output is deterministic.
@@ -41,7 +40,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import heldout2  # noqa: E402
 import registry  # noqa: E402
 from build import norm  # noqa: E402
 from heldout2 import OUT, REPO, Index, texts_of  # noqa: E402
@@ -105,20 +103,6 @@ def shingles(text: str, n: int = 8, k: int = 12) -> set[int]:
     return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams if g}
 
 
-heldout2.shingles = shingles  # heldout2.Index looks its shingle function up at call time
-
-
-class GrowingIndex(Index):
-    """An Index that texts can be added to one at a time (for the within-split check)."""
-
-    def add(self, text: str) -> None:
-        sh = shingles(text)
-        i = len(self.sizes)
-        self.sizes.append(len(sh))
-        for s in sh:
-            self.index[s].append(i)
-
-
 # ---------------------------------------------------------------------------------------
 
 
@@ -152,10 +136,10 @@ def cap_attacks(rows: list[dict], rng: random.Random, dropped: collections.Count
 
 def dedupe(rows: list[dict], dropped: collections.Counter) -> list[dict]:
     train_files = [OUT / "train.jsonl"] + sorted((REPO / "scripts" / "guard_train").glob("*.jsonl"))
-    train = Index(t for f in train_files for t in texts_of(f))
+    train = Index((t for f in train_files for t in texts_of(f)), shingles)
     # hashed shingles only; no text of either held-out split is printed, logged or kept
-    held = Index(t for f in ("heldout.jsonl", "heldout2.jsonl") for t in texts_of(OUT / f))
-    seen, own, out = set(), GrowingIndex([]), []
+    held = Index((t for f in ("heldout.jsonl", "heldout2.jsonl") for t in texts_of(OUT / f)), shingles)
+    seen, own, out = set(), Index([], shingles), []
     for r in rows:
         pkg = package(r)
         # a row made by a transform (zero-width characters, homoglyphs, encodings) of a row
