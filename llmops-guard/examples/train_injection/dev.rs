@@ -191,18 +191,22 @@ pub(super) fn score_only(
     report_langs(&view, &p, &t);
     report_dev(dev, &model, &t, &st_t, o.count_cap);
     if let Ok(file) = std::env::var("SCORE_DUMP") {
-        // one line per text: set, label, family, group, source kind, probability
+        // one line per text: set, label, family, group, source kind, calibrates, probability,
+        // rules' verdict (1: the rule detector flags it), language, package
         let pd = learned(dev, &model, o.count_cap);
         let mut out = String::new();
         for (set, ds, ps) in [("train", docs, &p), ("dev", dev, &pd)] {
             for (d, x) in ds.iter().zip(ps.iter()) {
                 out.push_str(&format!(
-                    "{set}\t{}\t{}\t{}\t{}\t{}\t{x}\n",
+                    "{set}\t{}\t{}\t{}\t{}\t{}\t{x}\t{}\t{}\t{}\n",
                     if d.label { "attack" } else { "benign" },
                     d.family,
                     d.group,
                     if d.indirect { "retrieved" } else { "message" },
-                    u8::from(d.calibrate && d.eval)
+                    u8::from(d.calibrate && d.eval),
+                    u8::from(d.rules_hit),
+                    d.lang,
+                    d.package
                 ));
             }
         }

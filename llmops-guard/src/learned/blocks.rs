@@ -1,11 +1,11 @@
 //! The running sums of one scoring pass: [`Blocks`] with raw feature counts (every model
-//! file before the count cap, and any file whose cap is 0) and [`Capped`], which counts each
+//! file before the count cap, and any file whose cap is 0) and [`CapPass`], which counts each
 //! hashed feature at most `cap` times per scored span (the whole text, and each window).
 //!
 //! A window is two adjacent blocks of `half` bytes (a feature belongs to the block its last
 //! byte is in), so windows overlap by half. Raw sums compose: a window's sum is the sum of
 //! its two blocks'. Capped sums do not (a bucket seen twice in each block counts 4 times in
-//! the window's raw sum but `cap` times in its capped one), so [`Capped`] keeps, per bucket,
+//! the window's raw sum but `cap` times in its capped one), so [`CapPass`] keeps, per bucket,
 //! its count in the current block, in the previous block and in the text so far, in a
 //! thread-local table of one `u32` per bucket with a block stamp: the per-feature step is one
 //! read and one write of that cell and three conditional additions, and nothing is cleared
@@ -152,7 +152,7 @@ const STAMP_MAX: u32 = u32::MAX >> STAMP_SHIFT;
 /// stamp is the current one plus 1, or plus 2 when a block without features lies between
 /// them, so that "previous block" means the adjacent one). Cells stamped below `base` are
 /// from earlier scans and read as zero: nothing is cleared between scans. When the stamps
-/// run out, [`rebase`](Self::rebase) renumbers the cells (once per about a million blocks).
+/// run out, [`rebase`] renumbers the cells (once per about a million blocks).
 pub(super) struct Counters {
     cells: Vec<u32>,
     /// The first stamp of the next scan (above every stamp in `cells`).

@@ -12,7 +12,7 @@
 //!   is`, `Dear`, `Regards,`, `je m'appelle` ...). Names the gazetteer does not know are only
 //!   found after a title or cue; see `docs/guard.md`, "Person names", for measured precision
 //!   and recall.
-//! - [`redact`] replaces findings by a [`RedactionMode`]: a mask, a typed placeholder
+//! - [`redact()`] replaces findings by a [`RedactionMode`]: a mask, a typed placeholder
 //!   (`<EMAIL_1>`), or a keyed pseudonym (`<EMAIL_3f9a1c2b>`, [`Pseudonymizer`]); [`restore`]
 //!   puts values back into the model's answer from the [`Mapping`].
 //! - [`PiiGuard`] is the [`Guardrail`](llmops_core::Guardrail) (per category: redact, flag or
