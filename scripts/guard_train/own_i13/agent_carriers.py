@@ -162,5 +162,38 @@ def agent_observation(rng, inner, lang, pos):
     return f"Thought: I should look this up.\nAction: {tool}\nAction Input: \"{rng.choice(TITLES)}\"\nObservation: " + " ".join(content)
 
 
+def meeting_transcript(rng, inner, lang, pos):
+    a, b, c = rng.sample(NAMES, 3)
+    ps = _paras(rng, lang, 2)
+    lines = [f"{a} (00:0{rng.randint(1, 9)}): {ps[0]}", f"{b} (00:1{rng.randint(0, 9)}): Makes sense, let's keep that.",
+             f"{a} (00:2{rng.randint(0, 9)}): {ps[-1]}"]
+    lines = _place(lines, f"{c} (00:3{rng.randint(0, 9)}): {inner}", pos)
+    return f"Transcript — {rng.choice(TITLES)} (auto-generated)\n\n" + "\n".join(lines)
+
+
+def md_table(rng, inner, lang, pos):
+    rows = [f"| {rng.choice(NAMES)} | {rng.choice(COMPANIES)} | {rng.choice(['done', 'in progress', 'blocked'])} | {rng.choice(['-', 'see PR', 'waiting on QA', 'ok'])} |"
+            for _ in range(rng.randint(3, 5))]
+    row = f"| {rng.choice(NAMES)} | {rng.choice(COMPANIES)} | in progress | {inner.replace('|', '/')} |"
+    head = f"### {rng.choice(TITLES)}\n\n{_paras(rng, lang, 1)[0]}\n\n| owner | team | status | comment |\n|---|---|---|---|"
+    return head + "\n" + "\n".join(_place(rows, row, pos))
+
+
+def rss_item(rng, inner, lang, pos):
+    ps = _paras(rng, lang, 2)
+    desc = " ".join(_place(ps, inner, pos))
+    return (f"<item>\n  <title>{rng.choice(TITLES)}</title>\n  <link>https://news.{rng.choice(COMPANIES).lower().split()[0].replace('&', '')}.example/a/{rng.randint(1000, 9999)}</link>\n"
+            f"  <description>{desc}</description>\n  <pubDate>Mon, 0{rng.randint(1, 9)} Sep 2024 09:00:00 GMT</pubDate>\n</item>")
+
+
+def support_thread(rng, inner, lang, pos):
+    a = rng.choice(NAMES)
+    ps = _paras(rng, lang, 2)
+    msgs = [f"Customer ({a}): {ps[0]}", f"Agent (Sam): Thanks for reaching out, I have passed this on.", f"Customer ({a}): {ps[-1]}"]
+    msgs = _place(msgs, f"Customer ({a}): {inner}", pos)
+    return f"Ticket #{rng.randint(10000, 99999)} — status: open — priority: normal\n\n" + "\n\n".join(msgs)
+
+
 CARRIERS = [email, email_signature, html_hidden, html_visible, json_tool, search_results, calendar,
-            github_thread, csv_rows, log_lines, readme, pdf_text, code_comment, reviews, chat_log, agent_observation]
+            github_thread, csv_rows, log_lines, readme, pdf_text, code_comment, reviews, chat_log, agent_observation,
+            meeting_transcript, md_table, rss_item, support_thread]

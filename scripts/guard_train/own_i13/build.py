@@ -113,7 +113,7 @@ def part2(rng):
         for ii, issue in enumerate(issues):
             for g in rng.sample(greet, min(k, len(greet))):
                 c = rng.choice(closing)
-                add(f"{g}{issue}{c}" if lang == "zh" else f"{g} {issue}", "benign", "support_ticket", lang,
+                add(f"{g} {issue}" if lang == "ko" else f"{g}{issue}{c}", "benign", "support_ticket", lang,
                     f"own13:cjkb:{lang}:ticket:{ii}", part="cjk_benign")
     for lang, topics, qs in (("zh", zb.SEC_TOPICS, zb.SEC_QUESTIONS),
                              ("ja", jako_benign.JA_SEC_TOPICS, jako_benign.JA_SEC_QUESTIONS),
