@@ -5,7 +5,6 @@ benign text, (2) agent-scenario indirect injections in retrieved content and the
 twins. All texts are hand-written in the modules beside this file; composition (frame x goal,
 carrier x payload/note, placement) is seeded, each pair at most once.
 
-    python3 -m scripts.guard_train.own_i13.build        (from the repository root)
     python3 scripts/guard_train/own_i13/build.py
 
 Drops exact duplicates (normalised), near-duplicates of held-out texts (heldout*.jsonl, only
