@@ -5,10 +5,11 @@
 # Reads the corpus's train split only (llmops-guard/tests/data/injection/*.jsonl, lines with
 # "split":"train"; files named *heldout* are never opened) plus the seed set beside this
 # script, augment.jsonl (written by augment.py from ml_text.py and local Debian text; its
-# `group` field is the unit of the grouped cross-validation), and since i10 more-sources.jsonl
-# and benign-docs.jsonl (scripts/guard_corpus/extra_train.py: pinned packages, own writing in
-# ml_more.py, Debian documentation by a manifest). --loso adds the leave-one-source-out view
-# (each package scored by a model trained without it), the figure that predicts held-out. Source-grouped 5-fold CV, 3 fold
+# `group` field is the unit of the grouped cross-validation), since i10 more-sources.jsonl
+# (scripts/guard_corpus/extra_train.py: pinned packages, own writing in ml_more.py) and since
+# i13 own-i13.jsonl. --loso adds the leave-one-source-out view (each package scored by a model
+# trained without it; it did not see what the recipe of i10-i12 cost on held-out, see
+# docs/guard-learned.md, i12 and i13). Source-grouped 5-fold CV, 3 fold
 # assignments pooled; thresholds per source kind (messages; retrieved text / tool results) at
 # <= 1 % pooled false positives, and a stacker over the rule detector's report, all stored in
 # the model file. Deterministic: the same data and flags give the same bytes. Prints the
@@ -18,17 +19,16 @@
 # The model goes to $OUT (default /tmp/injection-candidate.bin), not over the bundled
 # llmops-guard/models/injection-v1.bin: measure it on held-out first
 # (cargo test -p llmops-guard --test corpus -- --nocapture with it copied in place).
-# i10b: task framings (framed.py: benign framed documents and their attack twins) train only
-# (--extra-fit: out of the thresholds and the tables, so both come from the same texts as i10);
-# the dev check (framed_dev.py) is only scored (--dev), and the integrator's eight probe lines
-# are printed one by one (--probe). --loso-own-as-one leaves all of our own writing out at once
-# in the leave-one-source-out view. framed-short.jsonl and framed-lmeval.jsonl are measured in
-# docs/guard-learned.md (i10b) and not used by default (more false positives in that view).
-# i10c: benign long prose (news, encyclopaedic text, newsgroup posts from gensim 4.4.0's test
-# data, extracted at run time and not committed; own stories, letters, speeches, essays, rules)
-# train only (--extra-fit), 12 epochs instead of 8; every third article/page/post is the prose
-# dev check (--dev), and Debian literary / legal / quotation prose a second one.
-# prose-twins.jsonl (attack twins of the own prose) was measured and is not used (docs/guard-learned.md, i10c).
+# i10b/i10c added task framings (framed.jsonl), benign long prose (prose/, prose-own.jsonl) and
+# benign documents (benign-docs.jsonl) as training data; i13's ablation on the first two held-out
+# splits (now development splits; docs/guard-learned.md, "i13") found that they cost ranking
+# (5-11 points of detection at 5 % false positives) and the pre-i9 flags plus 12 epochs and
+# more-sources.jsonl rank best, so they are no longer trained on: the framings and prose are
+# scored as dev checks (--dev) and probes. i13 adds own-i13.jsonl (own_i13/build.py: Chinese,
+# Japanese and Korean attacks and risky-looking benign text; agent-scenario indirect injections
+# in 20 carrier kinds and their benign twins). The bundled weights are still the pre-i9 ones:
+# this recipe's model ranks better on all three held-out splits but, at its own (stricter)
+# thresholds, detected less on the third split and was rejected (docs/guard.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \
@@ -38,15 +38,14 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --extra scripts/guard_train/seed.jsonl \
     --extra scripts/guard_train/augment.jsonl \
     --extra scripts/guard_train/more-sources.jsonl \
-    --extra scripts/guard_train/benign-docs.jsonl \
-    --extra-fit scripts/guard_train/framed.jsonl \
-    --extra-fit scripts/guard_train/prose/prose-train.jsonl \
-    --extra-fit scripts/guard_train/prose-own.jsonl \
+    --extra scripts/guard_train/own-i13.jsonl \
     --background scripts/guard_train/benign-extra.jsonl \
     --dev scripts/guard_train/framed-dev.jsonl \
     --dev scripts/guard_train/prose/prose-dev.jsonl \
     --dev scripts/guard_train/prose/prose-debian-dev.jsonl \
+    --dev scripts/guard_train/docs-own-dev.jsonl \
+    --dev scripts/guard_train/benign-docs2-dev.jsonl \
     --probe scripts/guard_train/framed-probe.jsonl \
     --out "${OUT:-/tmp/injection-candidate.bin}" \
-    --bits 16 --l2 1e-6 --epochs 12 --loso --loso-own-as-one \
+    --bits 16 --l2 1e-6,1e-5 --epochs 12 --loso --loso-own-as-one \
     "$@" | tee scripts/guard_train/last-run.txt
