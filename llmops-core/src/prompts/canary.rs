@@ -31,8 +31,13 @@ pub struct CanaryPolicy {
     /// Revert when the canary's error rate exceeds the stable one's by more than this
     /// (absolute: 0.02 = two percentage points).
     pub max_error_rate_increase: f64,
-    /// Revert when the canary's p95 latency exceeds the stable one's times this ratio.
+    /// Revert when the canary's p95 latency exceeds the stable one's times this ratio (and
+    /// by at least [`min_latency_increase_ms`](Self::min_latency_increase_ms)).
     pub max_latency_ratio: f64,
+    /// The smallest p95 increase, in milliseconds, that counts as slower: below it the ratio
+    /// is noise (0.4 ms against 0.2 ms is 2× and means nothing; a cache-served or local
+    /// model's p95 moves that much with the machine's load).
+    pub min_latency_increase_ms: f64,
     /// Revert when the canary's mean eval score is below the stable one's by more than this.
     pub max_score_drop: f64,
     /// Eval scores each version needs before scores are compared.
@@ -42,13 +47,14 @@ pub struct CanaryPolicy {
 }
 
 impl Default for CanaryPolicy {
-    /// 200 requests per version; +2 points of errors, 1.5× p95 latency or −0.05 mean score
-    /// (over 30 scores) revert.
+    /// 200 requests per version; +2 points of errors, 1.5× p95 latency (and at least 20 ms
+    /// more) or −0.05 mean score (over 30 scores) revert.
     fn default() -> Self {
         CanaryPolicy {
             min_requests: 200,
             max_error_rate_increase: 0.02,
             max_latency_ratio: 1.5,
+            min_latency_increase_ms: 20.0,
             max_score_drop: 0.05,
             min_scores: 30,
             metric: None,
@@ -321,10 +327,11 @@ impl CanaryGuard {
             }
             if let (Some(cp), Some(sp)) = (c.p95_ms, s.p95_ms)
                 && cp > sp * p.max_latency_ratio
+                && cp - sp >= p.min_latency_increase_ms
             {
                 reasons.push(format!(
-                    "p95 latency {cp:.1} ms vs {sp:.1} ms (allowed ×{})",
-                    p.max_latency_ratio
+                    "p95 latency {cp:.1} ms vs {sp:.1} ms (allowed ×{}, or +{} ms)",
+                    p.max_latency_ratio, p.min_latency_increase_ms
                 ));
             }
             if let (Some(cm), Some(sm)) = (c.mean_score, s.mean_score)
@@ -552,6 +559,16 @@ mod tests {
         );
         let r = g
             .check(&state(healthy(), arm(100, 1, 200.0, &[0.9; 30])))
+            .unwrap();
+        assert!(r.reasons[0].starts_with("p95 latency"), "{:?}", r.reasons);
+        // sub-millisecond latencies: 2x, but below the absolute floor, is not slower
+        let fast = || arm(100, 1, 0.2, &[0.9; 30]);
+        assert!(
+            g.check(&state(fast(), arm(100, 1, 0.4, &[0.9; 30])))
+                .is_none()
+        );
+        let r = g
+            .check(&state(fast(), arm(100, 1, 40.0, &[0.9; 30])))
             .unwrap();
         assert!(r.reasons[0].starts_with("p95 latency"), "{:?}", r.reasons);
         // scores: -0.04 allowed, -0.1 not; too few scores: not compared
