@@ -190,12 +190,14 @@ fn corpus_is_well_formed() {
     let heldout = load("heldout");
     let heldout2 = load("heldout2");
     let heldout3 = load("heldout3");
+    let heldout4 = load("heldout4");
     let mut ids = HashSet::new();
     for s in train
         .iter()
         .chain(&heldout)
         .chain(&heldout2)
         .chain(&heldout3)
+        .chain(&heldout4)
     {
         assert!(ids.insert(s.id.clone()), "duplicate id {}", s.id);
         assert!(!s.text.trim().is_empty(), "{}: empty text", s.id);
@@ -217,6 +219,7 @@ fn corpus_is_well_formed() {
     assert!(heldout.iter().all(|s| s.split == "heldout"));
     assert!(heldout2.iter().all(|s| s.split == "heldout2"));
     assert!(heldout3.iter().all(|s| s.split == "heldout3"));
+    assert!(heldout4.iter().all(|s| s.split == "heldout4"));
 
     let all = train.iter().chain(&heldout);
     let (attacks, benign): (Vec<_>, Vec<_>) = all.partition(|s| s.attack);
@@ -231,6 +234,7 @@ fn corpus_is_well_formed() {
         ("heldout", &heldout),
         ("heldout2", &heldout2),
         ("heldout3", &heldout3),
+        ("heldout4", &heldout4),
     ] {
         let attacks = split.iter().filter(|s| s.attack).count();
         let benign = split.len() - attacks;
@@ -408,6 +412,11 @@ fn heldout2_quality_does_not_regress() {
 #[test]
 fn heldout3_quality_does_not_regress() {
     measure_section("heldout3");
+}
+
+#[test]
+fn heldout4_quality_does_not_regress() {
+    measure_section("heldout4");
 }
 
 #[test]

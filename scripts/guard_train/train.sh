@@ -26,9 +26,10 @@
 # more-sources.jsonl rank best, so they are no longer trained on: the framings and prose are
 # scored as dev checks (--dev) and probes. i13 adds own-i13.jsonl (own_i13/build.py: Chinese,
 # Japanese and Korean attacks and risky-looking benign text; agent-scenario indirect injections
-# in 20 carrier kinds and their benign twins). The bundled weights are still the pre-i9 ones:
-# this recipe's model ranks better on all three held-out splits but, at its own (stricter)
-# thresholds, detected less on the third split and was rejected (docs/guard.md).
+# in 20 carrier kinds and their benign twins) and more-sources2.jsonl
+# (scripts/guard_corpus/extra_train2.py: Agent Security Bench, vexrag, aicomp-sdk and six more
+# packages, permissive licences). This recipe wrote the bundled weights of session 13, accepted
+# by a gate on the fourth held-out split (docs/guard.md, "Measured quality").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \
@@ -39,6 +40,7 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --extra scripts/guard_train/augment.jsonl \
     --extra scripts/guard_train/more-sources.jsonl \
     --extra scripts/guard_train/own-i13.jsonl \
+    --extra scripts/guard_train/more-sources2.jsonl \
     --background scripts/guard_train/benign-extra.jsonl \
     --dev scripts/guard_train/framed-dev.jsonl \
     --dev scripts/guard_train/prose/prose-dev.jsonl \

@@ -55,8 +55,8 @@ const HEADER_LEN_V2: usize = 116;
 const HEADER_SUM_V2: usize = HEADER_LEN_V2 - 8;
 /// Bytes of a version-1 header before the weights (checksum at 32..40).
 const HEADER_LEN_V1: usize = 40;
-/// The bundled model, trained by `scripts/guard_train/train.sh` as it was before session 9
-/// (later recipes' candidates were measured on held-out and not shipped: `docs/guard-learned.md`).
+/// The bundled model: what `scripts/guard_train/train.sh` writes, byte for byte (since session
+/// 13; how it was chosen: `docs/guard-learned.md`, i13).
 static BUNDLED_BYTES: &[u8] = include_bytes!("../../models/injection-v1.bin");
 
 /// The bundled model, parsed at compile time: a file that does not parse fails the build

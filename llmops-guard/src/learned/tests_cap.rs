@@ -20,7 +20,8 @@ fn whois(n: usize) -> String {
     "Registrant Name: REDACTED FOR PRIVACY\nAdmin Email: REDACTED FOR PRIVACY\n".repeat(n)
 }
 
-/// Texts whose bundled scores (raw counts, format version 2) are pinned bit for bit.
+/// Texts whose scores under the pre-session-13 bundled weights (raw counts, format version 2;
+/// kept as `tests/data/learned/injection-v1-pre-i13.bin`) are pinned bit for bit.
 fn pinned_texts() -> Vec<String> {
     let prose = "The committee reviewed the annual budget and agreed to fund two new \
                  community gardens and longer opening hours for the public pool. ";
@@ -40,8 +41,8 @@ fn pinned_texts() -> Vec<String> {
     ]
 }
 
-/// The bundled model's scores of [`pinned_texts`] before the count cap existed (probability
-/// bits, span), recorded with the scoring code of commit 4211a14.
+/// The pre-session-13 bundled model's scores of [`pinned_texts`] before the count cap existed
+/// (probability bits, span), recorded with the scoring code of commit 4211a14.
 const PINNED: [(u32, usize, usize); 8] = [
     (0x3f7f4b24, 0, 62),
     (0x3df68e83, 0, 30),
@@ -55,7 +56,7 @@ const PINNED: [(u32, usize, usize); 8] = [
 
 #[test]
 fn files_without_a_cap_score_bit_for_bit_as_before() {
-    let bytes = include_bytes!("../../models/injection-v1.bin");
+    let bytes = include_bytes!("../../tests/data/learned/injection-v1-pre-i13.bin");
     assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), 2);
     let file = LearnedModel::from_bytes(bytes).unwrap();
     // a version-1 file of the same weights has no cap either
@@ -67,7 +68,7 @@ fn files_without_a_cap_score_bit_for_bit_as_before() {
     v1.extend_from_slice(&h.digest().to_le_bytes());
     v1.extend_from_slice(&bytes[116..]);
     let old = LearnedModel::from_bytes(&v1).unwrap();
-    for m in [LearnedModel::bundled(), file, old] {
+    for m in [file.clone(), old] {
         assert_eq!(m.count_cap(), 0);
         for (t, &(bits, start, end)) in pinned_texts().iter().zip(&PINNED) {
             let s = m.score(t);
@@ -79,7 +80,11 @@ fn files_without_a_cap_score_bit_for_bit_as_before() {
         }
     }
     // and a cap-0 model is still written as the version-2 file it was read from
-    assert_eq!(LearnedModel::bundled().to_bytes(), bytes.to_vec());
+    assert_eq!(file.to_bytes(), bytes.to_vec());
+    let bundled = include_bytes!("../../models/injection-v1.bin");
+    assert_eq!(u16::from_le_bytes([bundled[8], bundled[9]]), 2);
+    assert_eq!(LearnedModel::bundled().count_cap(), 0);
+    assert_eq!(LearnedModel::bundled().to_bytes(), bundled.to_vec());
 }
 
 /// The brute-force reference: every span's buckets counted in a map, each count capped
