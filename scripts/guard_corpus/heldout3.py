@@ -20,7 +20,9 @@ The script collects the texts and drops:
 
 Shingles: normalised word 8-grams, as in heldout2.py. A text written mostly in CJK, kana,
 hangul or Thai script has no spaces, so it uses character 12-grams instead (no spaces,
-after the same normalisation); heldout2.Index is built with them.
+after the same normalisation); heldout2.Index is built with them. `shingles` lives in
+split_builder.py (which does the fetching, deduping, capping and writing) and stays
+importable from here.
 
 Writes heldout3.jsonl and SOURCES3.md, and --work/heldout3-stats.json. No clock is read, the
 sampling is seeded and file walks are sorted, so the output is deterministic.
@@ -28,25 +30,18 @@ sampling is seeded and file walks are sorted, so the output is deterministic.
 
 from __future__ import annotations
 
-import argparse
 import collections
-import hashlib
-import json
-import random
 import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import registry  # noqa: E402
-from build import norm  # noqa: E402
-from heldout2 import OUT, REPO, Index, texts_of  # noqa: E402
+import split_builder  # noqa: E402
 from heldout3_sources import ATTACK_READERS, BENIGN_READERS  # noqa: E402
+from split_builder import shingles  # noqa: E402,F401  (heldout3.shingles is imported elsewhere)
 
 SEED = 20261125
-SPLIT = "heldout3"
 
 # kind, name, version, file, sha256, licence
 PINS = [
@@ -80,89 +75,9 @@ PINS = [
      "installation-guide-amd64_20230508+deb12u1_all.deb", "812c43e1dc906daf671e3efe953dc023205c238e5bd5a3021ce4ca142793573a", "GPL-2"),
 ]
 
-# no package gives more than this share of the attacks (the rest is dropped at random, seeded)
-ATTACK_CAP = 0.30
-
-# ---------------------------------------------------------------------------------------
-# shingles: word 8-grams, or character 12-grams for text without word spaces
-
-NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f\uf900-\ufaff]")
-
-
-def shingles(text: str, n: int = 8, k: int = 12) -> set[int]:
-    """Hashed shingles of `text`: normalised word n-grams, or character k-grams (spaces
-    removed) when at least a third of its letters are CJK, kana, hangul or Thai."""
-    t = norm(text)
-    letters = [c for c in t if c.isalpha()]
-    if letters and len(NO_SPACE_SCRIPT.findall(t)) * 3 >= len(letters):
-        s = t.replace(" ", "")
-        grams = [s] if len(s) < k else [s[i: i + k] for i in range(len(s) - k + 1)]
-    else:
-        w = t.split()
-        grams = [" ".join(w)] if 0 < len(w) < n else [" ".join(w[i: i + n]) for i in range(len(w) - n + 1)]
-    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams if g}
-
-
-# ---------------------------------------------------------------------------------------
-
-
-def fetch_and_unpack(work: Path) -> dict[str, Path]:
-    roots = {}
-    for kind, name, ver, fname, sha, _lic in PINS:
-        path = registry.download(kind, name, ver, work / "downloads", fname, sha)
-        roots[name] = registry.extract(path, work / "unpacked" / name)
-    return roots
-
 
 def package(row: dict) -> str:
     return row["source"].split(":", 1)[0]
-
-
-def cap_attacks(rows: list[dict], rng: random.Random, dropped: collections.Counter) -> list[dict]:
-    """Drops attacks of the largest package, at random, until it gives <= ATTACK_CAP of them."""
-    while True:
-        attacks = [r for r in rows if r["label"] == "attack"]
-        by_pkg = collections.Counter(package(r) for r in attacks)
-        pkg, n = by_pkg.most_common(1)[0]
-        others = len(attacks) - n
-        limit = int(ATTACK_CAP * others / (1 - ATTACK_CAP))
-        if n <= limit + 1:
-            return rows
-        mine = [i for i, r in enumerate(rows) if r["label"] == "attack" and package(r) == pkg]
-        drop = set(rng.sample(mine, n - limit))
-        dropped[f"over the {int(ATTACK_CAP * 100)} % per-package cap of attacks | {pkg}"] += len(drop)
-        rows = [r for i, r in enumerate(rows) if i not in drop]
-
-
-def dedupe(rows: list[dict], dropped: collections.Counter) -> list[dict]:
-    train_files = [OUT / "train.jsonl"] + sorted((REPO / "scripts" / "guard_train").glob("*.jsonl"))
-    train = Index((t for f in train_files for t in texts_of(f)), shingles)
-    # hashed shingles only; no text of either held-out split is printed, logged or kept
-    held = Index((t for f in ("heldout.jsonl", "heldout2.jsonl") for t in texts_of(OUT / f)), shingles)
-    seen, own, out = set(), Index([], shingles), []
-    for r in rows:
-        pkg = package(r)
-        # a row made by a transform (zero-width characters, homoglyphs, encodings) of a row
-        # already in the split normalises to (nearly) the same text: it is compared within the
-        # split by its raw text only
-        derived = " applied to " in r["source"]
-        key = r["text"] if derived else (norm(r["text"]) or r["text"])
-        if key in seen:
-            dropped[f"exact duplicate within heldout3 | {pkg}"] += 1
-            continue
-        seen.add(key)
-        if not derived and own.near(r["text"], both=True):
-            dropped[f"near-duplicate of an earlier heldout3 text | {pkg}"] += 1
-            continue
-        if train.near(r["text"], both=False):
-            dropped[f"near-duplicate of a train text | {pkg}"] += 1
-            continue
-        if held.near(r["text"], both=True):
-            dropped[f"near-duplicate of a heldout or heldout2 text | {pkg}"] += 1
-            continue
-        own.add(r["text"])
-        out.append(r)
-    return out
 
 
 def source_key(src: str) -> tuple[str, str]:
@@ -179,73 +94,25 @@ def source_key(src: str) -> tuple[str, str]:
     return pkg, path
 
 
-def write_sources_md(out_dir: Path, rows: list[dict], dropped: collections.Counter, read_notes: list[str]):
-    """SOURCES3.md = SOURCES3_HEAD.md + the package table and counts generated here."""
-    md = [(HERE / "SOURCES3_HEAD.md").read_text(encoding="utf-8").rstrip(), "",
-          "## Packages (pinned, sha256-checked by heldout3.py)", "",
-          "| registry | package | version | licence | file | sha256 |", "|---|---|---|---|---|---|"]
-    md += [f"| {k} | {n} | {v} | {lic} | `{f}` | `{sha[:16]}…` |" for k, n, v, f, sha, lic in PINS]
-    lab = collections.Counter(r["label"] for r in rows)
-    md += ["", "## Counts", "", f"{lab['attack']} attacks, {lab['benign']} benign texts.", ""]
-    for title, key in (("label and family", lambda r: (r["label"], r["family"])),
-                       ("label and language", lambda r: (r["label"], r["lang"])),
-                       ("label and package", lambda r: (r["label"], package(r)))):
-        c = collections.Counter(key(r) for r in rows)
-        md += [f"### Per {title}", "", "| label | value | n |", "|---|---|---:|"]
-        md += [f"| {a} | {b} | {n} |" for (a, b), n in sorted(c.items())] + [""]
+def marked_table(rows: list[dict]) -> list[str]:
     marked = collections.Counter((package(r), m) for r in rows
                                  for m in re.findall(r"\[(canary token|fake-document marker)\]", r["source"]))
-    md += ["### Rows whose text carries a test marker (measure with and without them)", "",
-           "| package | marker | n |", "|---|---|---:|"]
-    md += [f"| {p} | {m} | {n} |" for (p, m), n in sorted(marked.items())] + [""]
-    c2 = collections.Counter((*source_key(r["source"]), r["label"], r["family"], r["lang"]) for r in rows)
-    md += ["### Per source (package, path inside it), label, family, language", "",
-           "| package | path | label | family | lang | n |", "|---|---|---|---|---|---:|"]
-    md += [f"| {p} | `{q}` | {a} | {f} | {l} | {n} |" for (p, q, a, f, l), n in sorted(c2.items())]
-    md += ["", "### Dropped", "", "| reason | package | n |", "|---|---|---:|"]
-    md += [f"| {k.split(' | ')[0]} | {k.split(' | ')[1]} | {n} |" for k, n in sorted(dropped.items())]
-    md += ["", "### Left out when reading (not counted above)", ""] + [f"- {n}" for n in read_notes]
-    (out_dir / "SOURCES3.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    md = ["### Rows whose text carries a test marker (measure with and without them)", "",
+          "| package | marker | n |", "|---|---|---:|"]
+    return md + [f"| {p} | {m} | {n} |" for (p, m), n in sorted(marked.items())] + [""]
+
+
+SPLIT_3 = split_builder.Split(
+    number=3, doc=__doc__, seed=SEED, pins=PINS, readers=ATTACK_READERS + BENIGN_READERS,
+    earlier=("heldout.jsonl", "heldout2.jsonl"), package=package, source_key=source_key,
+    # rows made by a transform (zero-width characters, homoglyphs, encodings) of another row
+    raw_within=lambda r: " applied to " in r["source"],
+    near_per_label=False,  # near-duplicates are dropped across labels
+    cap_pick=split_builder.largest_first_seen, marked_table=marked_table, short_sha=True)
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--work", type=Path, default=Path("/tmp/guard-heldout3-work"))
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args()
-    roots = fetch_and_unpack(args.work)
-
-    rows: list[dict] = []
-    notes: list[str] = []
-
-    def add(label, family, lang, source, text):
-        text = text.strip()
-        if text:
-            rows.append({"text": text, "label": label, "family": family, "lang": lang,
-                         "source": source, "split": SPLIT})
-
-    for i, (pkg, reader) in enumerate(ATTACK_READERS + BENIGN_READERS):
-        reader(roots[pkg], add, notes, random.Random(SEED + i))
-
-    dropped: collections.Counter = collections.Counter()
-    rows = dedupe(rows, dropped)
-    rows = cap_attacks(rows, random.Random(SEED - 1), dropped)
-
-    counters: collections.Counter = collections.Counter()
-    with open(args.out / "heldout3.jsonl", "w", encoding="utf-8") as fh:
-        for r in rows:
-            prefix = f"h3-{r['label'][0]}-{r['family']}"
-            counters[prefix] += 1
-            fh.write(json.dumps({"id": f"{prefix}-{counters[prefix]:04d}", **r}, ensure_ascii=False) + "\n")
-    stats = {"label": collections.Counter(r["label"] for r in rows),
-             "family": collections.Counter(f"{r['label']} | {r['family']}" for r in rows),
-             "lang": collections.Counter(f"{r['label']} | {r['lang']}" for r in rows),
-             "package": collections.Counter(f"{r['label']} | {package(r)}" for r in rows),
-             "dropped": dropped}
-    stats = {k: dict(sorted(v.items())) for k, v in stats.items()}
-    write_sources_md(args.out, rows, dropped, notes)
-    (args.work / "heldout3-stats.json").write_text(json.dumps(stats, indent=1, ensure_ascii=False) + "\n")
-    print(json.dumps(stats, indent=1, ensure_ascii=False))
+    split_builder.main(SPLIT_3)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ drops:
   logged or kept.
 
 Shingles are heldout3.shingles (word 8-grams; character 12-grams for CJK / kana / hangul / Thai).
+The fetching, deduping, capping and writing are split_builder.py's, shared with heldout3.py.
 
 Writes heldout4.jsonl and SOURCES4.md, and --work/heldout4-stats.json. No clock is read, the
 sampling is seeded and file walks are sorted, so the output is deterministic.
@@ -28,26 +29,18 @@ sampling is seeded and file walks are sorted, so the output is deterministic.
 
 from __future__ import annotations
 
-import argparse
 import collections
-import json
-import random
 import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import heldout4_sources  # noqa: E402
-import registry  # noqa: E402
-from build import norm  # noqa: E402
-from heldout2 import OUT, REPO, Index, texts_of  # noqa: E402
-from heldout3 import shingles  # noqa: E402
+import split_builder  # noqa: E402
 from heldout4_sources import ATTACK_READERS, BENIGN_READERS  # noqa: E402
 
 SEED = 20261124
-SPLIT = "heldout4"
 LO_VER = "4:7.4.7-1+deb12u14"
 LO_FILE = "_4%3a7.4.7-1+deb12u14_all.deb"
 
@@ -81,8 +74,6 @@ PINS = [
      "3545356b1aa04d87e91dd15e8406210cf5b4f476662e597897bcb42234591758", "Debian FAQ licence (GPL-style, per its copyright file)"),
 ]
 
-# no package gives more than this share of the attacks (the rest is dropped at random, seeded)
-ATTACK_CAP = 0.30
 # families made by a character-level transform: compared within the split by raw text only,
 # because normalisation undoes the transform (still checked against train and held-out splits)
 TRANSFORMED = {"invisible", "homoglyph", "encoded"}
@@ -96,63 +87,8 @@ MARK = re.compile(
     r"LOOP|PROMPT|AION|ESCAPE|SPOOF|DAN)[A-Z0-9_]*\b|\b(UNLOCKED|ESCALATED|INJECTION_SUCCESS):?")
 
 
-def fetch_and_unpack(work: Path) -> dict[str, Path]:
-    roots = {}
-    for kind, name, ver, fname, sha, _lic in PINS:
-        path = registry.download(kind, name, ver, work / "downloads", fname, sha)
-        roots[name] = registry.extract(path, work / "unpacked" / name)
-    return roots
-
-
 def package(row: dict) -> str:
     return row["source"].split(" ", 1)[0]
-
-
-def cap_attacks(rows: list[dict], rng: random.Random, dropped: collections.Counter) -> list[dict]:
-    """Drops attacks of the largest package, at random, until it gives <= ATTACK_CAP of them."""
-    while True:
-        attacks = [r for r in rows if r["label"] == "attack"]
-        by_pkg = collections.Counter(package(r) for r in attacks)
-        pkg, n = sorted(by_pkg.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        others = len(attacks) - n
-        limit = int(ATTACK_CAP * others / (1 - ATTACK_CAP))
-        if n <= limit + 1:
-            return rows
-        mine = [i for i, r in enumerate(rows) if r["label"] == "attack" and package(r) == pkg]
-        drop = set(rng.sample(mine, n - limit))
-        dropped[f"over the {int(ATTACK_CAP * 100)} % per-package cap of attacks | {pkg}"] += len(drop)
-        rows = [r for i, r in enumerate(rows) if i not in drop]
-
-
-def dedupe(rows: list[dict], dropped: collections.Counter) -> list[dict]:
-    train_files = [OUT / "train.jsonl"] + sorted((REPO / "scripts" / "guard_train").glob("*.jsonl"))
-    train = Index((t for f in train_files for t in texts_of(f)), shingles)
-    # hashed shingles only; no text of the held-out splits is printed, logged or kept
-    held = Index((t for f in ("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl")
-                  for t in texts_of(OUT / f)), shingles)
-    seen = set()
-    own = {"attack": Index([], shingles), "benign": Index([], shingles)}
-    out = []
-    for r in rows:
-        pkg = package(r)
-        raw = r["family"] in TRANSFORMED
-        key = r["text"] if raw else (norm(r["text"]) or r["text"])
-        if key in seen:
-            dropped[f"exact duplicate within heldout4 | {pkg}"] += 1
-            continue
-        seen.add(key)
-        if not raw and own[r["label"]].near(r["text"], both=True):
-            dropped[f"near-duplicate of an earlier heldout4 text of the same label | {pkg}"] += 1
-            continue
-        if train.near(r["text"], both=False):
-            dropped[f"near-duplicate of a train text | {pkg}"] += 1
-            continue
-        if held.near(r["text"], both=True):
-            dropped[f"near-duplicate of a heldout, heldout2 or heldout3 text | {pkg}"] += 1
-            continue
-        own[r["label"]].add(r["text"])
-        out.append(r)
-    return out
 
 
 def source_key(src: str) -> tuple[str, str]:
@@ -166,77 +102,35 @@ def source_key(src: str) -> tuple[str, str]:
     return pkg.split(" ")[0], path
 
 
-def write_sources_md(out_dir: Path, rows: list[dict], dropped: collections.Counter, read_notes: list[str]):
-    """SOURCES4.md = SOURCES4_HEAD.md + the package table and counts generated here."""
-    md = [(HERE / "SOURCES4_HEAD.md").read_text(encoding="utf-8").rstrip(), "",
-          "## Packages (pinned, sha256-checked by heldout4.py)", "",
-          "| registry | package | version | licence | file | sha256 |", "|---|---|---|---|---|---|"]
-    md += [f"| {k} | {n} | {v} | {lic} | `{f}` | `{sha}` |" for k, n, v, f, sha, lic in PINS]
-    lab = collections.Counter(r["label"] for r in rows)
-    md += ["", "## Counts", "", f"{lab['attack']} attacks, {lab['benign']} benign texts.", ""]
-    for title, key in (("label and family", lambda r: (r["label"], r["family"])),
-                       ("label and language", lambda r: (r["label"], r["lang"])),
-                       ("label and package", lambda r: (r["label"], package(r)))):
-        c = collections.Counter(key(r) for r in rows)
-        md += [f"### Per {title}", "", "| label | value | n |", "|---|---|---:|"]
-        md += [f"| {a} | {b} | {n} |" for (a, b), n in sorted(c.items())] + [""]
+def tag(label: str, source: str, text: str) -> str:
+    """Appends " [marked]" to the source of an attack whose text carries a canary or test marker."""
+    if label == "attack" and (MARK.search(text) or package({"source": source}) == "raginject"):
+        source += " [marked]"
+    return source
+
+
+def marked_stats(rows: list[dict]) -> collections.Counter:
+    return collections.Counter(f"{r['label']} | {package(r)}" for r in rows if r["source"].endswith(" [marked]"))
+
+
+def marked_table(rows: list[dict]) -> list[str]:
     marked = collections.Counter((r["label"], package(r)) for r in rows if r["source"].endswith(" [marked]"))
-    md += ["### Rows whose text carries a canary token or test marker (`[marked]` in `source`)", "",
-           "| label | package | n |", "|---|---|---:|"]
-    md += [f"| {a} | {p} | {n} |" for (a, p), n in sorted(marked.items())] + [""]
-    c2 = collections.Counter((*source_key(r["source"]), r["label"], r["family"], r["lang"]) for r in rows)
-    md += ["### Per source (package, path inside it), label, family, language", "",
-           "| package | path | label | family | lang | n |", "|---|---|---|---|---|---:|"]
-    md += [f"| {p} | `{q}` | {a} | {f} | {l} | {n} |" for (p, q, a, f, l), n in sorted(c2.items())]
-    md += ["", "### Dropped", "", "| reason | package | n |", "|---|---|---:|"]
-    md += [f"| {k.split(' | ')[0]} | {k.split(' | ')[1]} | {n} |" for k, n in sorted(dropped.items())]
-    md += ["", "### Left out when reading (not counted above)", ""] + [f"- {n}" for n in read_notes]
-    (out_dir / "SOURCES4.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    md = ["### Rows whose text carries a canary token or test marker (`[marked]` in `source`)", "",
+          "| label | package | n |", "|---|---|---:|"]
+    return md + [f"| {a} | {p} | {n} |" for (a, p), n in sorted(marked.items())] + [""]
+
+
+SPLIT_4 = split_builder.Split(
+    number=4, doc=__doc__, seed=SEED, pins=PINS, readers=ATTACK_READERS + BENIGN_READERS,
+    earlier=("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl"), package=package, source_key=source_key,
+    raw_within=lambda r: r["family"] in TRANSFORMED,
+    near_per_label=True,  # a benign document that is the clean twin of an attack document is kept
+    cap_pick=split_builder.largest_by_name, marked_table=marked_table, marked_stats=marked_stats, tag=tag)
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--work", type=Path, default=Path("/tmp/guard-heldout4-work"))
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args()
-    roots = fetch_and_unpack(args.work)
     heldout4_sources.VERSIONS.update({n: v for _k, n, v, _f, _s, _l in PINS})
-
-    rows: list[dict] = []
-    notes: list[str] = []
-
-    def add(label, family, lang, source, text):
-        text = text.strip()
-        if text:
-            if label == "attack" and (MARK.search(text) or package({"source": source}) == "raginject"):
-                source += " [marked]"
-            rows.append({"text": text, "label": label, "family": family, "lang": lang,
-                         "source": source, "split": SPLIT})
-
-    for i, (pkg, reader) in enumerate(ATTACK_READERS + BENIGN_READERS):
-        reader(roots[pkg], add, notes, random.Random(SEED + i))
-
-    dropped: collections.Counter = collections.Counter()
-    rows = dedupe(rows, dropped)
-    rows = cap_attacks(rows, random.Random(SEED - 1), dropped)
-
-    counters: collections.Counter = collections.Counter()
-    with open(args.out / "heldout4.jsonl", "w", encoding="utf-8") as fh:
-        for r in rows:
-            prefix = f"h4-{r['label'][0]}-{r['family']}"
-            counters[prefix] += 1
-            fh.write(json.dumps({"id": f"{prefix}-{counters[prefix]:04d}", **r}, ensure_ascii=False) + "\n")
-    stats = {"label": collections.Counter(r["label"] for r in rows),
-             "family": collections.Counter(f"{r['label']} | {r['family']}" for r in rows),
-             "lang": collections.Counter(f"{r['label']} | {r['lang']}" for r in rows),
-             "package": collections.Counter(f"{r['label']} | {package(r)}" for r in rows),
-             "marked": collections.Counter(f"{r['label']} | {package(r)}" for r in rows
-                                           if r["source"].endswith(" [marked]")),
-             "dropped": dropped}
-    stats = {k: dict(sorted(v.items())) for k, v in stats.items()}
-    write_sources_md(args.out, rows, dropped, notes)
-    (args.work / "heldout4-stats.json").write_text(json.dumps(stats, indent=1, ensure_ascii=False) + "\n")
-    print(json.dumps(stats, indent=1, ensure_ascii=False))
+    split_builder.main(SPLIT_4)
 
 
 if __name__ == "__main__":
