@@ -22,6 +22,7 @@
 mod ascii_set;
 mod ciphers;
 mod combined;
+mod damping;
 mod data_patterns;
 mod decode;
 mod encoded;
@@ -380,7 +381,8 @@ fn collect(
     if let Some(n) = view.normalized() {
         obfuscation(n, source, depth, out, start_len);
     }
-    discussion_damping(lower, out, start_len, |r| view.original(r));
+    damping::discussion(lower, out, start_len, |r| view.original(r));
+    damping::described(lower, out, start_len, |r| view.original(r));
     if !indirect {
         // Documents address the model; a message doing so counts half.
         for s in out.iter_mut().skip(start_len) {
@@ -693,67 +695,6 @@ fn obfuscation(
             end: len,
             score,
         });
-    }
-}
-
-/// Words of texts that talk about attacks rather than carry them.
-const DISCUSSION: &[&str] = &[
-    "prompt injection",
-    "jailbreak",
-    "injection attack",
-    "red team",
-    "red-team",
-    "attackers",
-    "attacker",
-    "malicious prompt",
-    "detect",
-    "classifier",
-    "guardrail",
-    "example of",
-    "such as",
-    "for example",
-    "e.g.",
-    "how do i",
-    "how can i",
-    "how to",
-    "what is",
-    "protect",
-    "defend",
-    "mitigat",
-    "security",
-];
-
-/// A quoted phrase in a text that discusses attacks (a security question, a paper, a
-/// guardrail's test) counts half.
-fn discussion_damping(
-    lower: &str,
-    out: &mut [Signal],
-    from: usize,
-    map: impl Fn(Range<usize>) -> Range<usize>,
-) {
-    let Some(signals) = out.get_mut(from..) else {
-        return;
-    };
-    if signals.is_empty() || !DISCUSSION.iter().any(|w| lower.contains(w)) {
-        return;
-    }
-    // Quote characters of the lower-case view, mapped to original offsets.
-    // Opening quotes: double quotes and the like, and single quotes after a space or a
-    // bracket (not apostrophes).
-    let mut prev = ' ';
-    let mut quotes = Vec::new();
-    for (i, c) in lower.char_indices() {
-        let opening = matches!(c, '"' | '“' | '«' | '`' | '「' | '‘')
-            || (c == '\'' && (prev.is_whitespace() || "([:".contains(prev)));
-        if opening {
-            quotes.push(map(i..i).start);
-        }
-        prev = c;
-    }
-    for s in signals.iter_mut() {
-        if quotes.iter().any(|&q| q < s.start && s.start - q <= 40) {
-            s.score *= 0.5;
-        }
     }
 }
 
