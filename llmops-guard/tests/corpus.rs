@@ -191,6 +191,7 @@ fn corpus_is_well_formed() {
     let heldout2 = load("heldout2");
     let heldout3 = load("heldout3");
     let heldout4 = load("heldout4");
+    let heldout5 = load("heldout5");
     let mut ids = HashSet::new();
     for s in train
         .iter()
@@ -198,6 +199,7 @@ fn corpus_is_well_formed() {
         .chain(&heldout2)
         .chain(&heldout3)
         .chain(&heldout4)
+        .chain(&heldout5)
     {
         assert!(ids.insert(s.id.clone()), "duplicate id {}", s.id);
         assert!(!s.text.trim().is_empty(), "{}: empty text", s.id);
@@ -220,6 +222,7 @@ fn corpus_is_well_formed() {
     assert!(heldout2.iter().all(|s| s.split == "heldout2"));
     assert!(heldout3.iter().all(|s| s.split == "heldout3"));
     assert!(heldout4.iter().all(|s| s.split == "heldout4"));
+    assert!(heldout5.iter().all(|s| s.split == "heldout5"));
 
     let all = train.iter().chain(&heldout);
     let (attacks, benign): (Vec<_>, Vec<_>) = all.partition(|s| s.attack);
@@ -235,6 +238,7 @@ fn corpus_is_well_formed() {
         ("heldout2", &heldout2),
         ("heldout3", &heldout3),
         ("heldout4", &heldout4),
+        ("heldout5", &heldout5),
     ] {
         let attacks = split.iter().filter(|s| s.attack).count();
         let benign = split.len() - attacks;
@@ -417,6 +421,11 @@ fn heldout3_quality_does_not_regress() {
 #[test]
 fn heldout4_quality_does_not_regress() {
     measure_section("heldout4");
+}
+
+#[test]
+fn heldout5_quality_does_not_regress() {
+    measure_section("heldout5");
 }
 
 #[test]

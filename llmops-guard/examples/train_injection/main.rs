@@ -5,7 +5,9 @@
 //! `label` = `attack` | `benign`, `family`, `split`) and keeps **only** `"split": "train"`
 //! lines: the held-out split measures the model and is never read into training or
 //! threshold selection. `--extra FILE` adds JSONL files of your own (lines without a `split`
-//! count as train).
+//! count as train). `--retired FILE` adds a held-out split that has been retired into training
+//! (every line trains, whatever its `split`; i14: the first two held-out splits, after they
+//! had served as development splits).
 //!
 //! Procedure: features from the crate's own feature function (hashed character 3–5-grams and
 //! word 1–2-grams of the normalised text, scaled by 1/√n); logistic regression by AdaGrad
@@ -95,37 +97,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut docs = Vec::new();
     for dir in &o.data {
         for path in jsonl_files(dir)? {
-            load(&path, true, true, &o, &mut docs)?;
+            load(&path, Splits::TrainOnly, true, &o, &mut docs)?;
         }
     }
     for path in &o.extra {
-        load(path, false, true, &o, &mut docs)?;
+        load(path, Splits::TrainOrNone, true, &o, &mut docs)?;
+    }
+    for path in &o.retired {
+        load(path, Splits::All, true, &o, &mut docs)?;
     }
     let evaluated = docs.len();
     for path in &o.extra_noeval {
-        load(path, false, true, &o, &mut docs)?;
+        load(path, Splits::TrainOrNone, true, &o, &mut docs)?;
     }
     for d in docs.iter_mut().skip(evaluated) {
         d.eval = false;
     }
     let fitted = docs.len();
     for path in &o.extra_fit {
-        load(path, false, true, &o, &mut docs)?;
+        load(path, Splits::TrainOrNone, true, &o, &mut docs)?;
     }
     for d in docs.iter_mut().skip(fitted) {
         d.eval = false;
         d.pool = false;
     }
     for path in &o.background {
-        load(path, false, false, &o, &mut docs)?;
+        load(path, Splits::TrainOrNone, false, &o, &mut docs)?;
     }
     let mut dev_docs = Vec::new();
     for path in &o.dev {
-        load(path, false, true, &o, &mut dev_docs)?;
+        load(path, Splits::All, true, &o, &mut dev_docs)?;
     }
     let mut explain_docs = Vec::new();
     for path in &o.explain {
-        load(path, false, true, &o, &mut explain_docs)?;
+        load(path, Splits::TrainOrNone, true, &o, &mut explain_docs)?;
     }
     if let Some(path) = &o.score_only {
         return dev::score_only(path, &docs, &dev_docs, &explain_docs, &o);
@@ -570,11 +575,21 @@ fn next_up(x: f32) -> f32 {
     f32::from_bits(x.to_bits() + 1)
 }
 
-/// Loads one JSONL file; `corpus` files keep only `"split": "train"` lines, `--extra` files
-/// also lines with no split (never `heldout`).
+/// Which lines of a JSONL file [`load`] keeps, by their `split` field.
+#[derive(Clone, Copy, PartialEq)]
+enum Splits {
+    /// Corpus files: only `"split": "train"`.
+    TrainOnly,
+    /// `--extra` files: also lines with no split (never `heldout`).
+    TrainOrNone,
+    /// `--retired` held-out splits: every line.
+    All,
+}
+
+/// Loads one JSONL file, keeping the lines `splits` says.
 fn load(
     path: &Path,
-    corpus: bool,
+    splits: Splits,
     calibrate: bool,
     o: &Opts,
     docs: &mut Vec<Doc>,
@@ -587,8 +602,9 @@ fn load(
         let v: serde_json::Value =
             serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
         match v.get("split").and_then(|s| s.as_str()) {
+            _ if splits == Splits::All => {}
             Some("train") => {}
-            None if !corpus => {}
+            None if splits == Splits::TrainOrNone => {}
             _ => continue,
         }
         let field = |k: &str| v.get(k).and_then(|s| s.as_str());

@@ -7,6 +7,8 @@ use llmops_guard::learned::FeatureConfig;
 pub(super) struct Opts {
     pub(super) data: Vec<PathBuf>,
     pub(super) extra: Vec<PathBuf>,
+    /// Held-out splits retired into training (`--retired`): every line trains.
+    pub(super) retired: Vec<PathBuf>,
     pub(super) extra_noeval: Vec<PathBuf>,
     /// Files that train only (`--extra-fit`): out of the thresholds and the tables.
     pub(super) extra_fit: Vec<PathBuf>,
@@ -84,6 +86,7 @@ pub(super) fn defaults() -> Opts {
     Opts {
         data: Vec::new(),
         extra: Vec::new(),
+        retired: Vec::new(),
         extra_noeval: Vec::new(),
         extra_fit: Vec::new(),
         background: Vec::new(),
@@ -122,6 +125,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
         match a.as_str() {
             "--data" => o.data.push(val()?.into()),
             "--extra" => o.extra.push(val()?.into()),
+            "--retired" => o.retired.push(val()?.into()),
             "--extra-noeval" => o.extra_noeval.push(val()?.into()),
             "--extra-fit" => o.extra_fit.push(val()?.into()),
             "--background" => o.background.push(val()?.into()),
@@ -173,7 +177,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]... [--explain FILE.jsonl]... [--explain-min P] [--count-cap K [--cap-renorm]] [--recap MODEL.bin --count-cap K]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--retired HELDOUT.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]... [--explain FILE.jsonl]... [--explain-min P] [--count-cap K [--cap-renorm]] [--recap MODEL.bin --count-cap K]"
                 );
                 std::process::exit(0);
             }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """i13: figures of the recipe ablation (scripts/guard_train/i13/ablate.sh) on the two
-development splits.
+development splits ($DEV, as ablate.sh).
 
     python3 scripts/guard_train/i13/figs.py NAME... [--families]
 
@@ -20,6 +20,8 @@ import sys
 from collections import defaultdict
 
 WORK = os.environ.get("WORK", "/tmp/i13")
+# the development splits ablate.sh scored (i13: h1 h2; i14 on: h3 h4)
+DEV = os.environ.get("DEV", "h1 h2").split()
 
 
 def thresholds(name):
@@ -71,7 +73,7 @@ def main():
         del args[k:k + 2]
     names = [a for a in args if not a.startswith("--")]
     families = "--families" in args
-    for split in ("h1", "h2"):
+    for split in DEV:
         print(f"\n{split}: {'name':>10} | learned | default guard | learned at 1 / 2 / 5 % FP")
         by_family = defaultdict(dict)
         for name in names:
