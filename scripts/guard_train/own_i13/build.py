@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from own_i13 import agent_carriers, agent_docs, agent_fill, agent_payloads, cjk_indirect  # noqa: E402
 from own_i13 import jako_attacks, jako_benign, zh_attacks, zh_benign  # noqa: E402
+from own_common import dedupe  # noqa: E402
 
 SEED = 20261124
 SRC = "llmops-own (i13, scripts/guard_train/own_i13)"
@@ -141,55 +142,12 @@ def part3(rng):
                 "retrieved", part="agent_benign")
 
 
-def dedupe():
-    from build import norm  # scripts/guard_corpus/build.py
-    from heldout2 import Index, texts_of
-    from heldout3 import shingles
-
-    data = REPO / "llmops-guard" / "tests" / "data" / "injection"
-    stats = collections.Counter()
-    seen, kept = set(), []
-    for r in ROWS:
-        k = norm(r["text"])
-        if k in seen:
-            stats["exact_dup"] += 1
-            continue
-        seen.add(k)
-        kept.append(r)
-    held = Index((t for p in sorted(data.glob("heldout*.jsonl")) for t in texts_of(p)), shingles)
-    stats["indexed_heldout_texts"] = len(held.sizes)
-    trainish = [data / "train.jsonl"] + sorted(p for p in (REPO / "scripts" / "guard_train").glob("*.jsonl")
-                                               if p.name != OUT.name)
-    train = Index((t for p in trainish for t in texts_of(p)), shingles)
-    stats["indexed_train_texts"] = len(train.sizes)
-    out, own, own_groups = [], Index([], shingles), []
-    for r in kept:
-        t = r["text"]
-        if held.near(t, both=True):
-            stats["near_heldout"] += 1
-            continue
-        if train.near(t, both=True):
-            stats["near_train"] += 1
-            continue
-        sh = shingles(t)
-        hits = collections.Counter(i for s in sh for i in own.index.get(s, ()))
-        if any(own_groups[i] != r["group"] and (n / len(sh) >= 0.5 or n / own.sizes[i] >= 0.5)
-               for i, n in hits.items() if sh):
-            stats["near_own_other_group"] += 1
-            stats["near_own:" + r["_part"] + ":" + r["lang"]] += 1
-            continue
-        own.add(t)
-        own_groups.append(r["group"])
-        out.append(r)
-    return out, stats
-
-
 def main():
     rng = random.Random(SEED)
     part1(rng)
     part2(rng)
     part3(rng)
-    rows, stats = dedupe()
+    rows, stats = dedupe(ROWS, OUT.name)
     by_part = collections.Counter(r["_part"] for r in rows)
     with open(OUT, "w", encoding="utf-8") as fh:
         for i, r in enumerate(rows):
