@@ -10,7 +10,8 @@ cd "$(dirname "$0")/../../.."
 WORK=${WORK:-/tmp/i13}
 mkdir -p "$WORK"
 export WORK
-cargo build --release -p llmops-guard --example train_injection
+# NO_BUILD=1: use the trainer already built (another cargo job may hold the target dir's lock)
+[ -n "${NO_BUILD:-}" ] || cargo build --release -p llmops-guard --example train_injection
 T=${CARGO_TARGET_DIR:-target}/release/examples/train_injection
 export T
 [ -s scripts/guard_train/prose/prose-train.jsonl ] || python3 scripts/guard_corpus/prose_train.py
