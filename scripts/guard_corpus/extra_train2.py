@@ -41,10 +41,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import dedupe as D  # noqa: E402
 import registry  # noqa: E402
 import extra_train2_sources as S  # noqa: E402
-from build import norm  # noqa: E402
-from heldout2 import OUT, REPO, Index, texts_of  # noqa: E402
+from heldout2 import REPO  # noqa: E402
 from heldout3 import shingles  # noqa: E402
 
 SEED = 20261126
@@ -122,33 +122,18 @@ def collect(roots: dict[str, Path]) -> list[dict]:
 
 
 def dedupe(rows: list[dict], dropped: collections.Counter) -> list[dict]:
-    train_files = [OUT / "train.jsonl"] + [p for p in sorted(TRAIN_DIR.glob("*.jsonl")) if p != OUT_JSONL]
-    train = Index((t for f in train_files for t in texts_of(f)), shingles)
-    held_files = sorted(OUT.glob("heldout*.jsonl"))
+    train_files = D.train_files(exclude=OUT_JSONL)
     # hashed shingles only: no held-out text is printed, logged or kept
-    held = Index((t for f in held_files for t in texts_of(f)), shingles)
+    held_files = D.heldout_files()
     print(f"reference: {len(train_files)} train files, {len(held_files)} held-out files "
           f"({', '.join(p.name for p in held_files)})")
-    seen, own, out = set(), Index([], shingles), []
-    for r in rows:
-        pkg = package(r)
-        key = norm(r["text"]) or r["text"]
-        if key in seen:
-            dropped[f"exact duplicate within the output | {pkg}"] += 1
-            continue
-        seen.add(key)
-        if own.near(r["text"], both=True):
-            dropped[f"near-duplicate of an earlier row of the output | {pkg}"] += 1
-            continue
-        if train.near(r["text"], both=True):
-            dropped[f"near-duplicate of a train text | {pkg}"] += 1
-            continue
-        if held.near(r["text"], both=True):
-            dropped[f"near-duplicate of a held-out text | {pkg}"] += 1
-            continue
-        own.add(r["text"])
-        out.append(r)
-    return out
+    policy = D.Policy(
+        shingle=shingles, key=D.norm_key, exact="exact duplicate within the output",
+        keys=lambda reason, r: (f"{reason} | {package(r)}",),
+        steps=[D.Own("near-duplicate of an earlier row of the output"),
+               D.Ref(train_files, both=True, reason="near-duplicate of a train text"),
+               D.Ref(held_files, both=True, reason="near-duplicate of a held-out text")])
+    return D.dedupe(rows, policy, dropped)
 
 
 def cap_asb(rows: list[dict], rng: random.Random, dropped: collections.Counter) -> list[dict]:

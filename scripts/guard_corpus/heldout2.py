@@ -38,6 +38,7 @@ REPO = HERE.parent.parent
 OUT = REPO / "llmops-guard" / "tests" / "data" / "injection"
 sys.path.insert(0, str(HERE))
 
+import dedupe  # noqa: E402
 import registry  # noqa: E402
 from heldout2_translations import TRANSLATED  # noqa: E402
 
@@ -505,47 +506,6 @@ def shingles(text: str, n: int = 8) -> set[int]:
     return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams}
 
 
-class Index:
-    """Shingle index of a reference set; tells whether a text near-duplicates one of its texts.
-    `shingle` makes a text's hashed shingles (default: word 8-grams, `shingles`)."""
-
-    def __init__(self, texts, shingle=None):
-        self.shingle = shingle or shingles
-        self.sizes = []
-        self.index = collections.defaultdict(list)
-        for t in texts:
-            self.add(t)
-
-    def add(self, text: str) -> None:
-        """Adds one text to the reference set."""
-        sh = self.shingle(text)
-        i = len(self.sizes)
-        self.sizes.append(len(sh))
-        for s in sh:
-            self.index[s].append(i)
-
-    def near(self, text: str, both: bool) -> bool:
-        sh = self.shingle(text)
-        if not sh:
-            return False
-        hits = collections.Counter()
-        for s in sh:
-            for i in self.index.get(s, ()):
-                hits[i] += 1
-        for i, n in hits.items():
-            if n / len(sh) >= 0.5 or (both and self.sizes[i] and n / self.sizes[i] >= 0.5):
-                return True
-        return False
-
-
-def texts_of(path: Path):
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line:
-                yield json.loads(line)["text"]
-
-
 def write_sources_md(out_dir: Path, rows, dropped):
     """SOURCES2.md = SOURCES2_HEAD.md + the package table and counts generated here."""
     md = [(HERE / "SOURCES2_HEAD.md").read_text(encoding="utf-8").rstrip(), "",
@@ -599,24 +559,14 @@ def main():
     harden_doc(roots["harden-doc"])
     debian_handbook(roots["debian-handbook"], random.Random(SEED + 5))
 
-    train_files = [OUT / "train.jsonl"] + sorted((REPO / "scripts" / "guard_train").glob("*.jsonl"))
-    train = Index(t for f in train_files for t in texts_of(f))
-    held = Index(texts_of(OUT / "heldout.jsonl"))  # hashed 8-grams only; no text is printed
-    seen, rows = set(), []
     dropped = collections.Counter()
-    for r in ROWS:
-        key = norm(r["text"]) or r["text"]
-        if key in seen:
-            dropped[f"exact duplicate within heldout2 | {r['source'].split(':')[0]}"] += 1
-            continue
-        seen.add(key)
-        if train.near(r["text"], both=False):
-            dropped[f"near-duplicate of a train text | {r['source'].split(':')[0]}"] += 1
-            continue
-        if held.near(r["text"], both=True):
-            dropped[f"near-duplicate of a heldout text | {r['source'].split(':')[0]}"] += 1
-            continue
-        rows.append(r)
+    policy = dedupe.Policy(
+        shingle=shingles, key=dedupe.norm_key, exact="exact duplicate within heldout2",
+        keys=lambda reason, r: (f"{reason} | {r['source'].split(':')[0]}",),
+        steps=[dedupe.Ref(dedupe.train_files(), both=False, reason="near-duplicate of a train text"),
+               # hashed 8-grams only; no text is printed
+               dedupe.Ref([OUT / "heldout.jsonl"], both=True, reason="near-duplicate of a heldout text")])
+    rows = dedupe.dedupe(ROWS, policy, dropped)
 
     counters = collections.Counter()
     with open(args.out / "heldout2.jsonl", "w", encoding="utf-8") as fh:

@@ -20,7 +20,7 @@ The script collects the texts and drops:
 
 Shingles: normalised word 8-grams, as in heldout2.py. A text written mostly in CJK, kana,
 hangul or Thai script has no spaces, so it uses character 12-grams instead (no spaces,
-after the same normalisation); heldout2.Index is built with them. `shingles` lives in
+after the same normalisation); dedupe.Index is built with them. `shingles` lives in
 split_builder.py (which does the fetching, deduping, capping and writing) and stays
 importable from here.
 

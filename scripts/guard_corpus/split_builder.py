@@ -4,15 +4,15 @@ never in CI).
 A split file keeps its pins, its readers (heldout<N>_sources.py) and what differs between
 splits, gathered in a `Split`; `main(split)` then fetches and unpacks the pinned packages
 (registry.py, sha256-checked), reads the rows, drops duplicates and near-duplicates (within
-the split, of a train text, of an earlier held-out split), caps the share of attacks of any one
-package, and writes heldout<N>.jsonl, SOURCES<N>.md (SOURCES<N>_HEAD.md + generated tables)
-and --work/heldout<N>-stats.json. Earlier held-out splits are only hashed into shingle sets;
-their texts are never printed, logged or kept.
+the split, of a train text, of an earlier held-out split; dedupe.py), caps the share of
+attacks of any one package, and writes heldout<N>.jsonl, SOURCES<N>.md (SOURCES<N>_HEAD.md +
+generated tables) and --work/heldout<N>-stats.json. Earlier held-out splits are only hashed
+into shingle sets; their texts are never printed, logged or kept.
 
 Shingles (`shingles`): normalised word 8-grams, as in heldout2.py. A text written mostly in CJK,
 kana, hangul or Thai script has no spaces, so it uses character 12-grams instead (no spaces,
-after the same normalisation); heldout2.Index is built with them. heldout3.shingles is this
-function (heldout4.py, extra_train2.py and guard_train/own_i13/build.py import it from there).
+after the same normalisation); the near-duplicate checks (dedupe.py) use them. heldout3.shingles
+is this function (heldout4.py, extra_train2.py and guard_train/own_common.py import it from there).
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ from typing import Callable
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import dedupe as D  # noqa: E402
 import registry  # noqa: E402
 from build import norm  # noqa: E402
-from heldout2 import OUT, REPO, Index, texts_of  # noqa: E402
+from heldout2 import OUT  # noqa: E402
 
 # ---------------------------------------------------------------------------------------
 # shingles: word 8-grams, or character 12-grams for text without word spaces
@@ -127,36 +128,25 @@ def _names(files) -> str:
 
 
 def dedupe(split: Split, rows: list[dict], dropped: collections.Counter) -> list[dict]:
-    train_files = [OUT / "train.jsonl"] + sorted((REPO / "scripts" / "guard_train").glob("*.jsonl"))
-    train = Index((t for f in train_files for t in texts_of(f)), shingles)
-    # hashed shingles only; no text of the held-out splits is printed, logged or kept
-    held = Index((t for f in split.earlier for t in texts_of(OUT / f)), shingles)
-    seen, own, out = set(), collections.defaultdict(lambda: Index([], shingles)), []
+    """Drops exact duplicates, then near-duplicates of an earlier row of the split (per label if
+    near_per_label), of a train text (one direction) and of an earlier held-out split (hashed
+    shingles only; no text of it is printed, logged or kept). Counter keys: "reason | package".
+
+    A row made by a character-level transform (zero-width characters, homoglyphs, encodings) of
+    a row already in the split normalises to (nearly) the same text: `raw_within` rows are
+    compared within the split by their raw text only."""
     same_label = " of the same label" if split.near_per_label else ""
-    for r in rows:
-        pkg = split.package(r)
-        # a row made by a character-level transform (zero-width characters, homoglyphs,
-        # encodings) of a row already in the split normalises to (nearly) the same text: it is
-        # compared within the split by its raw text only
-        raw = split.raw_within(r)
-        key = r["text"] if raw else (norm(r["text"]) or r["text"])
-        if key in seen:
-            dropped[f"exact duplicate within {split.name} | {pkg}"] += 1
-            continue
-        seen.add(key)
-        mine = own[r["label"] if split.near_per_label else None]
-        if not raw and mine.near(r["text"], both=True):
-            dropped[f"near-duplicate of an earlier {split.name} text{same_label} | {pkg}"] += 1
-            continue
-        if train.near(r["text"], both=False):
-            dropped[f"near-duplicate of a train text | {pkg}"] += 1
-            continue
-        if held.near(r["text"], both=True):
-            dropped[f"near-duplicate of a {_names(split.earlier)} text | {pkg}"] += 1
-            continue
-        mine.add(r["text"])
-        out.append(r)
-    return out
+    policy = D.Policy(
+        shingle=shingles,
+        key=lambda r: r["text"] if split.raw_within(r) else D.norm_key(r),
+        exact=f"exact duplicate within {split.name}",
+        keys=lambda reason, r: (f"{reason} | {split.package(r)}",),
+        steps=[D.Own(f"near-duplicate of an earlier {split.name} text{same_label}",
+                     tag=(lambda r: r["label"]) if split.near_per_label else None, skip=split.raw_within),
+               D.Ref(D.train_files(), both=False, reason="near-duplicate of a train text"),
+               D.Ref([OUT / f for f in split.earlier], both=True,
+                     reason=f"near-duplicate of a {_names(split.earlier)} text")])
+    return D.dedupe(rows, policy, dropped)
 
 
 def write_sources_md(split: Split, out_dir: Path, rows: list[dict], dropped: collections.Counter,

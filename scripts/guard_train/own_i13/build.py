@@ -11,7 +11,7 @@ Drops exact duplicates (normalised), near-duplicates of held-out texts (heldout*
 hashed, both directions), of train.jsonl and every other scripts/guard_train/*.jsonl (both
 directions), and near-duplicates within the output across groups (rows of one group are
 variants of one piece by design). Shingles: heldout3.shingles (word 8-grams, or character
-12-grams for CJK/kana/hangul text), index: heldout2.Index. Prints counts only.
+12-grams for CJK/kana/hangul text), index: dedupe.Index. Prints counts only.
 """
 
 from __future__ import annotations
