@@ -43,6 +43,7 @@ fn detectors() -> Vec<(&'static str, DetectFn)> {
         ("rules", rules),
         ("learned", learned),
         ("default_injection_guard", default_injection_guard),
+        ("stacked_injection_guard", stacked_injection_guard),
     ]
 }
 
@@ -60,6 +61,22 @@ fn default_injection_guard(text: &str, source: TextSource) -> bool {
     use std::sync::OnceLock;
     static G: OnceLock<llmops_guard::DetectorGuard> = OnceLock::new();
     let g = G.get_or_init(llmops_guard::default_injection_guard);
+    g.decide(text, source).into_verdict().action() == "block"
+}
+
+/// The default guard's detectors with the stacked decision
+/// (`CombinedInjectionDetector::decision(Decision::Stacked)`): one verdict from the model's
+/// stacker over the learned score and the rules' evidence.
+fn stacked_injection_guard(text: &str, source: TextSource) -> bool {
+    use llmops_guard::injection::Decision;
+    use std::sync::OnceLock;
+    static G: OnceLock<llmops_guard::DetectorGuard> = OnceLock::new();
+    let g = G.get_or_init(|| {
+        llmops_guard::DetectorGuard::new(
+            "injection",
+            llmops_guard::CombinedInjectionDetector::new().decision(Decision::Stacked),
+        )
+    });
     g.decide(text, source).into_verdict().action() == "block"
 }
 

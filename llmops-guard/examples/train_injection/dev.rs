@@ -192,13 +192,21 @@ pub(super) fn score_only(
     report_dev(dev, &model, &t, &st_t, o.count_cap);
     if let Ok(file) = std::env::var("SCORE_DUMP") {
         // one line per text: set, label, family, group, source kind, calibrates, probability,
-        // rules' verdict (1: the rule detector flags it), language, package
+        // rules' verdict (1: the rule detector flags it), language, package, the rules' score
+        // (0..1, below the threshold too), the stacked probability (the learned one when the
+        // model has no stacker)
         let pd = learned(dev, &model, o.count_cap);
+        let stack = model.stack();
         let mut out = String::new();
         for (set, ds, ps) in [("train", docs, &p), ("dev", dev, &pd)] {
             for (d, x) in ds.iter().zip(ps.iter()) {
+                let stacked = if stack.is_empty() {
+                    *x
+                } else {
+                    sigmoid(stack.logit(logit(*x), &d.rules))
+                };
                 out.push_str(&format!(
-                    "{set}\t{}\t{}\t{}\t{}\t{}\t{x}\t{}\t{}\t{}\n",
+                    "{set}\t{}\t{}\t{}\t{}\t{}\t{x}\t{}\t{}\t{}\t{}\t{stacked}\n",
                     if d.label { "attack" } else { "benign" },
                     d.family,
                     d.group,
@@ -206,7 +214,8 @@ pub(super) fn score_only(
                     u8::from(d.calibrate && d.eval),
                     u8::from(d.rules_hit),
                     d.lang,
-                    d.package
+                    d.package,
+                    d.rules.score
                 ));
             }
         }

@@ -35,7 +35,7 @@ use std::ops::Range;
 
 use llmops_core::{Finding, TextSource};
 
-pub use combined::CombinedInjectionDetector;
+pub use combined::{CombinedInjectionDetector, Decision};
 pub use family::InjectionFamily;
 
 use crate::Detector;
@@ -86,15 +86,21 @@ impl InjectionReport {
         if !self.is_injection() {
             return;
         }
-        for s in &self.signals {
-            out.push(Finding::new(s.family.as_str(), s.start, s.end, s.score));
-        }
+        self.push_signal_findings(out);
         out.push(Finding::new(
             SCORE_CATEGORY,
             self.window.start,
             self.window.end,
             self.score,
         ));
+    }
+
+    /// One `injection.<family>` finding per signal, whatever the score (the evidence of a
+    /// verdict made elsewhere, e.g. the stacked one).
+    pub(crate) fn push_signal_findings(&self, out: &mut Vec<Finding>) {
+        for s in &self.signals {
+            out.push(Finding::new(s.family.as_str(), s.start, s.end, s.score));
+        }
     }
 
     /// Whether the score reaches the threshold.

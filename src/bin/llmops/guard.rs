@@ -9,7 +9,10 @@
 //! `tool` a tool result and `context` retrieved text (both untrusted, indirect-injection
 //! policy).
 //!
-//! `--names` adds the person-name recognizer (off in the defaults).
+//! `--names` adds the person-name recognizer (off in the defaults). `--stacked` makes the
+//! injection guard decide by the model's stacker (`Decision::Stacked`: one verdict over the
+//! learned score and the rules' evidence; fewer false positives, fewer detections at its
+//! thresholds: docs/guard.md, "Stacked decision") instead of rules OR learned.
 //!
 //! Output: a table for people; with `--json` one JSON verdict per input (`id`, `role`,
 //! `action`, `categories`, `scores` (highest per category), `spans` (byte offsets into the
@@ -25,8 +28,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
+use llmops::guard::injection::Decision;
 use llmops::guard::pii::{PiiCategory, PiiScanner};
-use llmops::guard::{DetectorGuard, default_guards};
+use llmops::guard::{CombinedInjectionDetector, DetectorGuard, default_guards};
 use llmops::{Error, GuardInput, Guardrail, Result, Role, TextSource, Verdict};
 use serde::Deserialize;
 use serde_json::json;
@@ -62,6 +66,11 @@ struct ScanArgs {
     /// "Person names").
     #[arg(long)]
     names: bool,
+    /// The injection guard decides by the model's stacker (one verdict over the learned score
+    /// and the rules' evidence) instead of rules OR learned: see docs/guard.md, "Stacked
+    /// decision".
+    #[arg(long)]
+    stacked: bool,
 }
 
 /// Where a scanned text comes from.
@@ -134,6 +143,12 @@ pub(crate) async fn run(args: GuardArgs, json: bool) -> Result<u8> {
 
 async fn scan(a: ScanArgs, json: bool) -> Result<u8> {
     let mut guards = default_guards();
+    if a.stacked {
+        for g in guards.iter_mut().filter(|g| g.name() == "injection") {
+            let stacked = CombinedInjectionDetector::new().decision(Decision::Stacked);
+            *g = Arc::new(DetectorGuard::new("injection", stacked));
+        }
+    }
     if a.names {
         let names = PiiScanner::only(&[PiiCategory::PersonName]);
         guards.push(Arc::new(DetectorGuard::new("names", names)));
