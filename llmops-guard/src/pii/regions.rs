@@ -6,8 +6,8 @@
 //! and holds at least [`Shape::min`] *anchor* bytes (digits; `@` for e-mails; `:` for IPv6).
 //! A match therefore lies inside one maximal run of alphabet bytes of the text (a *region*)
 //! that holds at least that many anchors; the rest of the text cannot hold one. The regions
-//! are found from the anchors (digits 32 bytes at a time, `@` and `:` with `memchr`),
-//! extended both ways over alphabet bytes. An alphabet may be wider than the pattern's (all
+//! are found from the anchors (digits from the digit runs the scan walked once, `runs.rs`;
+//! `@` and `:` with `memchr`), extended both ways over alphabet bytes. An alphabet may be wider than the pattern's (all
 //! letters where IPv6 takes hex digits only): a match is still made of its bytes, so it still
 //! lies in one region, only the regions are longer.
 //!
@@ -27,7 +27,7 @@
 use regex_automata::Input;
 use regex_automata::meta::Regex;
 
-use super::next_digit;
+use super::runs::DigitRuns;
 
 /// What bytes make up a pattern's matches and what they must hold.
 #[derive(Debug, Clone, Copy)]
@@ -93,21 +93,25 @@ impl Shape {
             Anchor::Byte(a) => b == a,
         }
     }
-
-    /// The first anchor byte at or after `from`.
-    fn next_anchor(&self, b: &[u8], from: usize) -> Option<usize> {
-        match self.anchor {
-            Anchor::Digit => next_digit(b, from),
-            Anchor::Byte(a) => memchr::memchr(a, b.get(from..)?).map(|p| from + p),
-        }
-    }
 }
 
-/// Calls `f(start, end)` for each region of `text` that holds at least `shape.min` anchors,
-/// in order. Each byte is read at most twice.
-pub(super) fn regions(text: &[u8], shape: &Shape, mut f: impl FnMut(usize, usize)) {
+/// Calls `f(start, end)` for each region of `text` (whose digit runs are `runs`) that holds
+/// at least `shape.min` anchors, in order. Each byte is read at most twice.
+pub(super) fn regions(
+    text: &[u8],
+    shape: &Shape,
+    runs: &DigitRuns<'_>,
+    mut f: impl FnMut(usize, usize),
+) {
+    // The first anchor at or after `from`, which is 0 or a byte outside the alphabet (digits
+    // are in every alphabet): for digits, the start of the first run at or after it.
+    let mut digit_runs = runs.iter();
+    let mut next_anchor = |from: usize| match shape.anchor {
+        Anchor::Digit => digit_runs.find(|r| r.0 >= from).map(|r| r.0),
+        Anchor::Byte(a) => memchr::memchr(a, text.get(from..)?).map(|p| from + p),
+    };
     let mut from = 0;
-    while let Some(p) = shape.next_anchor(text, from) {
+    while let Some(p) = next_anchor(from) {
         // `from` is 0 or the end of the last region (a byte outside the alphabet), so the
         // region of `p` starts after it.
         let mut start = p;
@@ -133,16 +137,18 @@ pub(super) fn regions(text: &[u8], shape: &Shape, mut f: impl FnMut(usize, usize
 /// Calls `f(start, end)` for every match of `re` in `text` (those of `re.find_iter(text)`),
 /// searching only the regions of `shape`, which must describe every match of `re`, and of
 /// those only the ones `keep` accepts (the caller's knowledge that a region's matches
-/// would all be rejected later; `|_| true` for all matches).
+/// would all be rejected later; `|_| true` for all matches). `runs` are the digit runs of
+/// `text`.
 pub(super) fn find_iter(
     re: &Regex,
     text: &str,
     shape: &Shape,
+    runs: &DigitRuns<'_>,
     keep: impl Fn(&[u8]) -> bool,
     mut f: impl FnMut(usize, usize),
 ) {
     let b = text.as_bytes();
-    regions(b, shape, |start, end| {
+    regions(b, shape, runs, |start, end| {
         if !b.get(start..end).is_some_and(&keep) {
             return;
         }
@@ -178,11 +184,13 @@ mod tests {
     fn regions_are_maximal_runs_with_enough_anchors() {
         let shape = Shape::new(b" -", false, false, Anchor::Digit, 3);
         let mut got = Vec::new();
-        regions(b"ab 12 x 1-2-3 y 1234", &shape, |s, e| got.push((s, e)));
+        let t = b"ab 12 x 1-2-3 y 1234";
+        regions(t, &shape, &DigitRuns::new(t), |s, e| got.push((s, e)));
         assert_eq!(got, [(7, 14), (15, 20)]);
         let at = Shape::new(b".@", true, true, Anchor::Byte(b'@'), 1);
         let mut got = Vec::new();
-        regions(b"mail a.b@c.de, or x@y", &at, |s, e| got.push((s, e)));
+        let t = b"mail a.b@c.de, or x@y";
+        regions(t, &at, &DigitRuns::new(t), |s, e| got.push((s, e)));
         assert_eq!(got, [(5, 13), (18, 21)]);
     }
 }

@@ -8,7 +8,8 @@
 //!
 //! 1. Byte gates ([`shapes`]: an `@` for e-mails, a chain of 13 digits for cards,
 //!    `ddd-dd-dddd` for SSNs …, tested on the digit runs only) decide which recognizers may
-//!    match at all; the others do not search.
+//!    match at all; the others do not search. The digit runs are walked once per scan
+//!    ([`runs`]) and shared by the gates, the regions and the date-of-birth search.
 //! 2. A recognizer that may match searches only its *regions* ([`regions`]): the maximal runs
 //!    of the bytes its matches are made of that hold enough digits (or `@`, `:`), each as a
 //!    span of the text, so `\b` still sees the bytes around it; [`Kind::may_match`] drops the
@@ -36,6 +37,7 @@ use crate::spans::keep_best_disjoint;
 use super::category::{PiiCategory, PiiFinding};
 use super::validate;
 use regions::{Anchor, Shape};
+use runs::{DigitRuns, run_end};
 
 /// The candidate patterns, in the order of [`KINDS`].
 const PATTERNS: [&str; 8] = [
@@ -295,8 +297,11 @@ impl PiiScanner {
             return self.scan_reference(text);
         }
         let patterns = KINDS.iter().any(|k| self.is_enabled(k.category()));
+        // One walk of the digit runs for the gates, the regions and the dates of birth.
+        let digits = patterns || self.is_enabled(PiiCategory::DateOfBirth);
+        let runs = DigitRuns::new(if digits { text.as_bytes() } else { &[] });
         if patterns {
-            let gates = shapes::gates(text);
+            let gates = shapes::gates(text, &runs);
             for (i, kind) in KINDS.iter().enumerate() {
                 if !gates.allows(*kind) || !self.is_enabled(kind.category()) {
                     continue;
@@ -305,7 +310,7 @@ impl PiiScanner {
                     let keep = |region: &[u8]| {
                         kind.may_match(region) && (*kind != Kind::PhoneNational || national(region))
                     };
-                    regions::find_iter(re, text, kind.shape(), keep, |start, end| {
+                    regions::find_iter(re, text, kind.shape(), &runs, keep, |start, end| {
                         if let Some(f) = validate_candidate(*kind, text, start, end) {
                             out.push(f);
                         }
@@ -313,13 +318,18 @@ impl PiiScanner {
                 }
             }
         }
-        self.scan_rest(text, out)
+        self.scan_rest(text, &runs, out)
     }
 
     /// Dates of birth, names, then overlap resolution.
-    fn scan_rest(&self, text: &str, mut out: Vec<PiiFinding>) -> Vec<PiiFinding> {
+    fn scan_rest(
+        &self,
+        text: &str,
+        runs: &DigitRuns<'_>,
+        mut out: Vec<PiiFinding>,
+    ) -> Vec<PiiFinding> {
         if self.is_enabled(PiiCategory::DateOfBirth) {
-            dates_of_birth(text, &mut out);
+            dates_of_birth(text, runs, &mut out);
         }
         if self.is_enabled(PiiCategory::PersonName) {
             super::names::person_names(text, &mut out);
@@ -343,7 +353,7 @@ impl PiiScanner {
                 }
             }
         }
-        self.scan_rest(text, out)
+        self.scan_rest(text, &DigitRuns::new(text.as_bytes()), out)
     }
 }
 
@@ -588,19 +598,23 @@ static DOB_BYTES: LazyLock<KeywordBytes> = LazyLock::new(|| {
 /// bytes earlier in fact: `d > ke`, and the date ends after the run's start; test
 /// `equiv::date_runs_far_from_the_first_digit` fails when the bound is cut by 5). The
 /// search before `d` is unchanged, so the keywords it finds, and what they yield, are those
-/// of the search without this gate (proptests `equiv::dob_*`).
-fn dates_of_birth(text: &str, out: &mut Vec<PiiFinding>) {
+/// of the search without this gate (proptests `equiv::dob_*`). `runs` are the digit runs of
+/// `text`.
+fn dates_of_birth(text: &str, runs: &DigitRuns<'_>, out: &mut Vec<PiiFinding>) {
     let b = text.as_bytes();
     let kw = &*DOB_BYTES;
     let reach = DOB_WINDOW + kw.longest;
     // The first date run at or after the last place it was looked for from.
     let mut date_run = None;
     let mut run_start = 0;
-    while let Some(d) = next_digit(b, run_start) {
-        let e = run_end(b, d);
+    let mut rest = runs.iter();
+    loop {
+        // the runs from this one on
+        let here = rest.clone();
+        let Some((d, e)) = rest.next() else { break };
         if d > run_start {
             if date_run.is_none_or(|r| r < d) {
-                date_run = next_date_run(b, d);
+                date_run = next_date_run(b, here);
                 if date_run.is_none() {
                     return;
                 }
@@ -624,24 +638,13 @@ fn dates_of_birth(text: &str, out: &mut Vec<PiiFinding>) {
     }
 }
 
-/// The end of the digit run starting at `d`.
-fn run_end(b: &[u8], d: usize) -> usize {
-    let mut e = d;
-    while b.get(e).is_some_and(u8::is_ascii_digit) {
-        e += 1;
-    }
-    e
-}
-
-/// The start of the first *date run* at or after `from` (which is not inside a digit run):
-/// a digit run four digits long or more, or one of 1–2 digits, one of `./-`, a run of 1–2
-/// digits, one of `./-` and a run of two digits or more (`3.4.85`, `12/03/1985`). Every
-/// match of [`DATE`] holds one ([`dates_of_birth`] says how).
-fn next_date_run(b: &[u8], from: usize) -> Option<usize> {
+/// The start of the first *date run* of `runs` (digit runs of `b`, in order): a digit run
+/// four digits long or more, or one of 1–2 digits, one of `./-`, a run of 1–2 digits, one of
+/// `./-` and a run of two digits or more (`3.4.85`, `12/03/1985`). Every match of [`DATE`]
+/// holds one ([`dates_of_birth`] says how).
+fn next_date_run(b: &[u8], runs: impl Iterator<Item = (usize, usize)>) -> Option<usize> {
     let sep = |i: usize| matches!(b.get(i), Some(b'.' | b'/' | b'-'));
-    let mut at = from;
-    while let Some(r) = next_digit(b, at) {
-        let e = run_end(b, r);
+    for (r, e) in runs {
         if e - r >= 4 {
             return Some(r);
         }
@@ -651,24 +654,6 @@ fn next_date_run(b: &[u8], from: usize) -> Option<usize> {
                 return Some(r);
             }
         }
-        at = e;
-    }
-    None
-}
-
-/// The position of the first ASCII digit at or after `from`. Tests 32 bytes at a time
-/// without branching (the compiler vectorizes that) before looking for the position.
-pub(super) fn next_digit(b: &[u8], from: usize) -> Option<usize> {
-    let rest = b.get(from..)?;
-    let mut offset = from;
-    for chunk in rest.chunks(32) {
-        if chunk.iter().fold(false, |any, c| any | c.is_ascii_digit()) {
-            return chunk
-                .iter()
-                .position(u8::is_ascii_digit)
-                .map(|p| offset + p);
-        }
-        offset += chunk.len();
     }
     None
 }
@@ -772,6 +757,9 @@ mod shapes;
 
 #[path = "regions.rs"]
 mod regions;
+
+#[path = "runs.rs"]
+mod runs;
 
 #[cfg(test)]
 #[path = "scanner_equiv.rs"]

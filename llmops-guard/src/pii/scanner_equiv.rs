@@ -10,6 +10,11 @@ use proptest::prelude::*;
 
 use super::*;
 
+/// The digit runs of `t`, as a scan walks them.
+fn runs_of(t: &str) -> DigitRuns<'_> {
+    DigitRuns::new(t.as_bytes())
+}
+
 /// Pieces random texts are made of: prose, digits, dates, keywords of every language in both
 /// cases, personal data, separators, base64-ish runs, leetspeak and non-ASCII text.
 const PIECES: &[&str] = &[
@@ -152,7 +157,7 @@ fn keyword_then_date() -> impl Strategy<Value = String> {
 fn same_dates(t: &str) -> Result<(), TestCaseError> {
     let mut fast = Vec::new();
     let mut slow = Vec::new();
-    dates_of_birth(t, &mut fast);
+    dates_of_birth(t, &runs_of(t), &mut fast);
     dates_of_birth_reference(t, &mut slow);
     prop_assert_eq!(fast, slow, "text: {:?}", t);
     Ok(())
@@ -189,7 +194,7 @@ fn dob_found_after_a_long_digit_free_run() {
         "the parcel was late ".repeat(20)
     );
     let mut fast = Vec::new();
-    dates_of_birth(&t, &mut fast);
+    dates_of_birth(&t, &runs_of(&t), &mut fast);
     assert_eq!(fast.len(), 1);
     let mut slow = Vec::new();
     dates_of_birth_reference(&t, &mut slow);
@@ -206,7 +211,7 @@ fn generated_texts_hold_dates_of_birth() {
         .filter(|_| {
             let t = strategy.new_tree(&mut runner).unwrap().current();
             let mut out = Vec::new();
-            dates_of_birth(&t, &mut out);
+            dates_of_birth(&t, &runs_of(&t), &mut out);
             !out.is_empty()
         })
         .count();
@@ -230,7 +235,7 @@ fn region_starts_inside_keywords_and_fillers() {
                 for date in ["1.2.90", "12 March 1985", "March 12, 1985"] {
                     let t = format!("{}{kw} {gap}{date}.", "k".repeat(pad));
                     let (mut fast, mut slow) = (Vec::new(), Vec::new());
-                    dates_of_birth(&t, &mut fast);
+                    dates_of_birth(&t, &runs_of(&t), &mut fast);
                     dates_of_birth_reference(&t, &mut slow);
                     assert_eq!(fast, slow, "{t:?}");
                 }
@@ -299,7 +304,7 @@ fn shape_text() -> impl Strategy<Value = String> {
 
 /// Every pattern that matches passes its gate.
 fn gates_hold(t: &str) -> Result<(), TestCaseError> {
-    let g = shapes::gates(t);
+    let g = shapes::gates(t, &runs_of(t));
     for (i, kind) in KINDS.iter().enumerate() {
         if REGEXES[i].is_match(t) {
             prop_assert!(
@@ -355,14 +360,14 @@ proptest! {
 #[test]
 fn gates_on_the_bench_prompts() {
     let clean = "Order 4471-2209 left on 2024-05-03 at 14:32; I paid 89.90 EUR (version 3.12.1), invoice 2024-000318.";
-    let g = shapes::gates(clean);
+    let g = shapes::gates(clean, &runs_of(clean));
     assert!(g.phone_national);
     assert!(
         !g.email && !g.card && !g.iban && !g.ssn && !g.ipv4 && !g.ipv6,
         "{g:?}"
     );
     let pii = "jane.doe@example.com +44 20 7946 0958 4111 1111 1111 1111 DE89 3704 0044 0532 0130 00 123-45-6789 192.168.10.20 fe80::1";
-    let g = shapes::gates(pii);
+    let g = shapes::gates(pii, &runs_of(pii));
     assert!(
         g.email && g.phone_intl && g.card && g.iban && g.ssn && g.ipv4 && g.ipv6,
         "{g:?}"
@@ -399,6 +404,7 @@ fn same_matches(t: &str) -> Result<(), TestCaseError> {
             &SPAN_REGEXES[i],
             t,
             kind.shape(),
+            &runs_of(t),
             |r| kind.may_match(r),
             |s, e| spans.push((s, e)),
         );
@@ -436,11 +442,113 @@ fn date_runs_far_from_the_first_digit() {
                 for date in ["1.2.90", "1985-03-12", "March 12, 1985", "12 Mar 1985"] {
                     let t = format!("{kw} {first} {} {date} and more", "k".repeat(n));
                     let (mut fast, mut slow) = (Vec::new(), Vec::new());
-                    dates_of_birth(&t, &mut fast);
+                    dates_of_birth(&t, &runs_of(&t), &mut fast);
                     dates_of_birth_reference(&t, &mut slow);
                     assert_eq!(fast, slow, "{t:?}");
                 }
             }
         }
+    }
+}
+
+/// Texts with many digit runs (up to ~500, past the runs [`DigitRuns`] keeps), with the
+/// pieces above between them.
+fn many_runs() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => "[0-9]{1,5}[ .:/()+@-]{1,2}",
+            1 => prop::sample::select(PIECES).prop_map(str::to_owned),
+            1 => prop::sample::select(SHAPE_PIECES).prop_map(str::to_owned),
+        ],
+        0..700,
+    )
+    .prop_map(|v| v.concat())
+}
+
+/// The digit-run walks the shared one replaced, each as it was written: the gates' (a digit
+/// found 32 bytes at a time, then the digits after it), the date-of-birth search's (the
+/// same with [`run_end`]) and, as a third reference, every digit byte by byte.
+fn old_walks(t: &str) -> [Vec<(usize, usize)>; 3] {
+    let b = t.as_bytes();
+    let (mut gates, mut dates, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut at = 0;
+    while let Some(d) = runs::next_digit(b, at) {
+        let mut e = d + 1;
+        while b.get(e).is_some_and(u8::is_ascii_digit) {
+            e += 1;
+        }
+        gates.push((d, e));
+        at = e;
+    }
+    let mut run_start = 0;
+    while let Some(d) = runs::next_digit(b, run_start) {
+        let e = run_end(b, d);
+        dates.push((d, e));
+        run_start = e;
+    }
+    let mut start = None;
+    for (i, c) in b.iter().chain([&b' ']).enumerate() {
+        match (c.is_ascii_digit(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                bytes.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    [gates, dates, bytes]
+}
+
+/// The shared walk yields the runs each old walk found, and so does a copy of it taken at
+/// any run (the date-of-birth search looks ahead with one); the region walk's anchor, the
+/// first digit at or after a byte that is not one, is the start of the first shared run
+/// there.
+fn same_runs(t: &str) -> Result<(), TestCaseError> {
+    let runs = runs_of(t);
+    let shared: Vec<_> = runs.iter().collect();
+    for old in old_walks(t) {
+        prop_assert_eq!(&shared, &old, "text: {:?}", t);
+    }
+    let mut it = runs.iter();
+    for k in 0..=shared.len() {
+        prop_assert_eq!(it.clone().collect::<Vec<_>>(), shared[k..].to_vec());
+        it.next();
+    }
+    let b = t.as_bytes();
+    let mut first = shared.iter().map(|r| r.0).peekable();
+    for from in (0..=b.len()).filter(|&i| !b.get(i).is_some_and(u8::is_ascii_digit)) {
+        while first.next_if(|&d| d < from).is_some() {}
+        let anchor = first.peek().copied();
+        prop_assert_eq!(
+            anchor,
+            runs::next_digit(b, from),
+            "from {} in {:?}",
+            from,
+            t
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn shared_runs_equal_each_walk(t in many_runs()) {
+        same_runs(&t)?;
+    }
+
+    #[test]
+    fn shared_runs_equal_each_walk_on_any_text(t in any::<String>(), pre in text()) {
+        same_runs(&format!("{pre}{t}"))?;
+    }
+
+    #[test]
+    fn scan_matches_set_scan_past_the_kept_runs(t in many_runs()) {
+        same_findings(&t)?;
+        same_matches(&t)?;
+        same_dates(&t)?;
+        gates_hold(&t)?;
     }
 }

@@ -1,12 +1,12 @@
 //! Byte-level gates in front of the PII patterns: for each recognizer, a condition every
-//! match of its pattern satisfies, tested by walking the text's digit runs (found 32 bytes at
-//! a time) instead of running the pattern. A recognizer whose gate fails cannot match, so its
+//! match of its pattern satisfies, tested on the text's digit runs (`runs.rs`, walked once per
+//! scan) instead of running the pattern. A recognizer whose gate fails cannot match, so its
 //! search is skipped; one whose gate passes searches its regions (`regions.rs`). The
 //! scanner's findings are therefore those of the combined set pass the gates replaced
 //! (proptests in `scanner_equiv.rs`: every match of a pattern passes its gate, and the
 //! scanner's findings equal those of the set pass).
 
-use super::next_digit;
+use super::runs::DigitRuns;
 
 /// Which recognizers may match a text (`false`: the pattern has no match in it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub(super) struct Gates {
     pub(super) ipv6: bool,
 }
 
-/// The gates of `text`. Allocates nothing.
+/// The gates of `text`, whose digit runs are `runs`. Allocates nothing.
 ///
 /// Why each is a necessary condition (the patterns are in `scanner.rs`):
 /// - e-mail `…+@…`: holds `@`.
@@ -50,7 +50,7 @@ pub(super) struct Gates {
 ///   three of them: the dot chain walked through the match counts at least three.
 /// - IPv6 `[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*`: two colons with hex digits only
 ///   between them.
-pub(super) fn gates(text: &str) -> Gates {
+pub(super) fn gates(text: &str, runs: &DigitRuns<'_>) -> Gates {
     let b = text.as_bytes();
     let mut g = Gates {
         email: memchr_any(b, b'@'),
@@ -58,17 +58,10 @@ pub(super) fn gates(text: &str) -> Gates {
         ipv6: ipv6_shape(b),
         ..Gates::default()
     };
-    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let upper = |i: usize| b.get(i).is_some_and(u8::is_ascii_uppercase);
     // Each chain walk resumes after the chain it walked, per separator kind.
     let (mut card_to, mut dot_to) = (0usize, 0usize);
-    let mut at = 0;
-    while let Some(d) = next_digit(b, at) {
-        // d starts a digit run
-        let mut e = d + 1;
-        while digit(e) {
-            e += 1;
-        }
+    for (d, e) in runs.iter() {
         if e - d >= 3 && b.get(d..d + 2) == Some(b"00") && b.get(d + 2) != Some(&b'0') {
             g.phone_intl = true;
         }
@@ -91,7 +84,6 @@ pub(super) fn gates(text: &str) -> Gates {
         if !g.ssn {
             g.ssn = (d..e).any(|p| ssn_shape(b.get(p..p + 11)));
         }
-        at = e;
     }
     g
 }
