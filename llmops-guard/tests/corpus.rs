@@ -209,6 +209,7 @@ fn corpus_is_well_formed() {
     let heldout3 = load("heldout3");
     let heldout4 = load("heldout4");
     let heldout5 = load("heldout5");
+    let heldout6 = load("heldout6");
     let mut ids = HashSet::new();
     for s in train
         .iter()
@@ -217,6 +218,7 @@ fn corpus_is_well_formed() {
         .chain(&heldout3)
         .chain(&heldout4)
         .chain(&heldout5)
+        .chain(&heldout6)
     {
         assert!(ids.insert(s.id.clone()), "duplicate id {}", s.id);
         assert!(!s.text.trim().is_empty(), "{}: empty text", s.id);
@@ -240,6 +242,7 @@ fn corpus_is_well_formed() {
     assert!(heldout3.iter().all(|s| s.split == "heldout3"));
     assert!(heldout4.iter().all(|s| s.split == "heldout4"));
     assert!(heldout5.iter().all(|s| s.split == "heldout5"));
+    assert!(heldout6.iter().all(|s| s.split == "heldout6"));
 
     let all = train.iter().chain(&heldout);
     let (attacks, benign): (Vec<_>, Vec<_>) = all.partition(|s| s.attack);
@@ -256,6 +259,7 @@ fn corpus_is_well_formed() {
         ("heldout3", &heldout3),
         ("heldout4", &heldout4),
         ("heldout5", &heldout5),
+        ("heldout6", &heldout6),
     ] {
         let attacks = split.iter().filter(|s| s.attack).count();
         let benign = split.len() - attacks;
@@ -443,6 +447,11 @@ fn heldout4_quality_does_not_regress() {
 #[test]
 fn heldout5_quality_does_not_regress() {
     measure_section("heldout5");
+}
+
+#[test]
+fn heldout6_quality_does_not_regress() {
+    measure_section("heldout6");
 }
 
 #[test]
