@@ -394,8 +394,8 @@ fn fit_stack(docs: &[&Doc], inputs: &[[f32; STACK_LEN]], ids: &[usize]) -> Stack
             w[j] -= lr * (g[j] + pen);
         }
     }
-    for (j, x) in w.iter_mut().enumerate() {
-        if j >= 15 || !x.is_finite() {
+    for x in w.iter_mut() {
+        if !x.is_finite() {
             *x = 0.0;
         }
     }
@@ -653,7 +653,7 @@ fn load(
             pool: true,
             package,
             indirect,
-            rules: RuleFeatures::from_report(&report),
+            rules: RuleFeatures::from_report(&report).with_text(&norm),
             rules_hit: report.is_injection(),
             label,
             family: family.to_owned(),

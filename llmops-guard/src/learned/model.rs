@@ -404,7 +404,8 @@ impl LearnedModel {
     }
 
     /// One probability from the learned score of an already normalised text and the rule
-    /// detector's report on it ([`RuleFeatures::from_report`]), through the model's
+    /// detector's report on it ([`RuleFeatures::from_report`]; its
+    /// [`non_latin`](RuleFeatures::non_latin) is measured on `n` here), through the model's
     /// [`Stack`]; the span is the learned one. A model without a stacker returns the learned
     /// score unchanged. Compare with [`stacked_threshold_for`](Self::stacked_threshold_for).
     ///
@@ -423,7 +424,8 @@ impl LearnedModel {
     pub fn score_with_rules(&self, n: &Normalized<'_>, rules: &RuleFeatures) -> LearnedScore {
         let mut s = self.score_normalized(n);
         if !self.header.stack.is_empty() {
-            let l = self.header.stack.logit(logit_of(s.probability), rules);
+            let rules = rules.with_text(n.text());
+            let l = self.header.stack.logit(logit_of(s.probability), &rules);
             s.probability = sigmoid(l);
         }
         s
