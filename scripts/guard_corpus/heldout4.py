@@ -29,7 +29,6 @@ sampling is seeded and file walks are sorted, so the output is deterministic.
 
 from __future__ import annotations
 
-import collections
 import re
 import sys
 from pathlib import Path
@@ -38,11 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import heldout4_sources  # noqa: E402
 import split_builder  # noqa: E402
-from heldout4_sources import ATTACK_READERS, BENIGN_READERS  # noqa: E402
 
 SEED = 20261124
-LO_VER = "4:7.4.7-1+deb12u14"
-LO_FILE = "_4%3a7.4.7-1+deb12u14_all.deb"
 
 # kind, name, version, file, sha256, licence
 PINS = [
@@ -60,23 +56,15 @@ PINS = [
      "3d9344c08736f83f786bcc392e66b7515b39d0fb055d3d28fbba11a842e5d1cd", "MIT"),
     ("pypi", "aion-redteam", "0.2.0", "aion_redteam-0.2.0-py3-none-any.whl",
      "9062935eb7ebf9fcc298cbd91f7e15eb1cd120cd0126cb929291437863795df3", "MIT"),
-    ("deb", "libreoffice-help-eu", LO_VER, "libreoffice-help-eu" + LO_FILE,
-     "e88eaa5da5d9254a7c9bc1a6ac89d04758380adc044f9a007f666de68ef9aa91", "MPL-2.0"),
-    ("deb", "libreoffice-help-gl", LO_VER, "libreoffice-help-gl" + LO_FILE,
-     "c1cf71cc98ed2c08060bfcf55cbc03d3d72e0fe7c3f5192b034c87cbf6b6e679", "MPL-2.0"),
-    ("deb", "libreoffice-help-hi", LO_VER, "libreoffice-help-hi" + LO_FILE,
-     "fda6f59354cb79f7ecfe379a502b009119a506aa0873416b044f1f39ad00a4cf", "MPL-2.0"),
-    ("deb", "libreoffice-help-zh-tw", LO_VER, "libreoffice-help-zh-tw" + LO_FILE,
-     "f79cb2bee8d8d783efd825051a957b4c97a56dad5a05bde0ee90e66099331209", "MPL-2.0"),
+    split_builder.libreoffice_pin("libreoffice-help-eu", "e88eaa5da5d9254a7c9bc1a6ac89d04758380adc044f9a007f666de68ef9aa91"),
+    split_builder.libreoffice_pin("libreoffice-help-gl", "c1cf71cc98ed2c08060bfcf55cbc03d3d72e0fe7c3f5192b034c87cbf6b6e679"),
+    split_builder.libreoffice_pin("libreoffice-help-hi", "fda6f59354cb79f7ecfe379a502b009119a506aa0873416b044f1f39ad00a4cf"),
+    split_builder.libreoffice_pin("libreoffice-help-zh-tw", "f79cb2bee8d8d783efd825051a957b4c97a56dad5a05bde0ee90e66099331209"),
     ("deb", "fortunes-ga", "0.10+nmu1", "fortunes-ga_0.10+nmu1_all.deb",
      "2c113ea36a2173a9c704e2e5fd7e9d211e2ea44b618f928fc6e843233a5cdbaf", "BSD (per its copyright file)"),
     ("deb", "debian-faq-zh-cn", "11.1", "debian-faq-zh-cn_11.1_all.deb",
      "3545356b1aa04d87e91dd15e8406210cf5b4f476662e597897bcb42234591758", "Debian FAQ licence (GPL-style, per its copyright file)"),
 ]
-
-# families made by a character-level transform: compared within the split by raw text only,
-# because normalisation undoes the transform (still checked against train and held-out splits)
-TRANSFORMED = {"invisible", "homoglyph", "encoded"}
 
 # canary tokens and obvious test markers a detector could key on
 MARK = re.compile(
@@ -85,10 +73,6 @@ MARK = re.compile(
     r"\b(?=[A-Z0-9]*_)[A-Z0-9_]*(CANARY|SENTINEL|RAGINJECT|INJECT|HIJACK|OVERRIDE|BYPASS|SECRET|MODE|"
     r"ACTIVE|GRANTED|SUCCESS|LEAK|POISON|MARKER|OBEYED|ENGAGED|ESCALAT|UNLOCK|PROBE|EXFIL|PERSONA|"
     r"LOOP|PROMPT|AION|ESCAPE|SPOOF|DAN)[A-Z0-9_]*\b|\b(UNLOCKED|ESCALATED|INJECTION_SUCCESS):?")
-
-
-def package(row: dict) -> str:
-    return row["source"].split(" ", 1)[0]
 
 
 def source_key(src: str) -> tuple[str, str]:
@@ -102,34 +86,12 @@ def source_key(src: str) -> tuple[str, str]:
     return pkg.split(" ")[0], path
 
 
-def tag(label: str, source: str, text: str) -> str:
-    """Appends " [marked]" to the source of an attack whose text carries a canary or test marker."""
-    if label == "attack" and (MARK.search(text) or package({"source": source}) == "raginject"):
-        source += " [marked]"
-    return source
-
-
-def marked_stats(rows: list[dict]) -> collections.Counter:
-    return collections.Counter(f"{r['label']} | {package(r)}" for r in rows if r["source"].endswith(" [marked]"))
-
-
-def marked_table(rows: list[dict]) -> list[str]:
-    marked = collections.Counter((r["label"], package(r)) for r in rows if r["source"].endswith(" [marked]"))
-    md = ["### Rows whose text carries a canary token or test marker (`[marked]` in `source`)", "",
-          "| label | package | n |", "|---|---|---:|"]
-    return md + [f"| {a} | {p} | {n} |" for (a, p), n in sorted(marked.items())] + [""]
-
-
-SPLIT_4 = split_builder.Split(
-    number=4, doc=__doc__, seed=SEED, pins=PINS, readers=ATTACK_READERS + BENIGN_READERS,
-    earlier=("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl"), package=package, source_key=source_key,
-    raw_within=lambda r: r["family"] in TRANSFORMED,
-    near_per_label=True,  # a benign document that is the clean twin of an attack document is kept
-    cap_pick=split_builder.largest_by_name, marked_table=marked_table, marked_stats=marked_stats, tag=tag)
+# every raginject attack is marked: its texts carry the package's canary
+SPLIT_4 = split_builder.marked_split(4, __doc__, SEED, PINS, heldout4_sources, source_key, MARK,
+                                     always_marked=("raginject",))
 
 
 def main():
-    heldout4_sources.VERSIONS.update({n: v for _k, n, v, _f, _s, _l in PINS})
     split_builder.main(SPLIT_4)
 
 

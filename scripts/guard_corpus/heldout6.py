@@ -38,11 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import heldout5  # noqa: E402
 import heldout6_sources  # noqa: E402
 import split_builder  # noqa: E402
-from heldout6_sources import ATTACK_READERS, BENIGN_READERS  # noqa: E402
 
 SEED = 20261126
-LO_VER = "4:7.4.7-1+deb12u14"
-LO_FILE = "_4%3a7.4.7-1+deb12u14_all.deb"
 
 # kind, name, version, file, sha256, licence
 PINS = [
@@ -67,20 +64,12 @@ PINS = [
      "bb9d9bf8abe015c57adfec0588afae4214abf7ac1628d9e92bc1e2e8ee187083", "MIT"),
     ("pypi", "supersafe", "0.2.0", "supersafe-0.2.0-py3-none-any.whl",
      "7bb99e26a0dbf47b2802f278e84fd538c6c2af33f7fc018e28d2f61567cbd540", "MIT"),
-    ("deb", "libreoffice-help-de", LO_VER, "libreoffice-help-de" + LO_FILE,
-     "00490b63c509ac96f7f212d6a6e40452d3e0d1f97ccf4b824dd5ec4c01e8277f", "MPL-2.0"),
-    ("deb", "libreoffice-help-es", LO_VER, "libreoffice-help-es" + LO_FILE,
-     "9128a84d83d92c8b1c618d90469d16affddb7d1290b09d42a0c5109cb16f0480", "MPL-2.0"),
-    ("deb", "libreoffice-help-fr", LO_VER, "libreoffice-help-fr" + LO_FILE,
-     "c796530d3e95af1ea4d054076682efc8aad2b569ae9513f3d4a776b2df3fd206", "MPL-2.0"),
-    ("deb", "libreoffice-help-it", LO_VER, "libreoffice-help-it" + LO_FILE,
-     "7fa29342a302bb495981fdabf98f3a9c3628123f3f191b2a5c95cb583c9ff212", "MPL-2.0"),
-    ("deb", "libreoffice-help-pt-br", LO_VER, "libreoffice-help-pt-br" + LO_FILE,
-     "600d4294e52a6534be923521aff7b1b9eb7e6ddb7e30b2598ad04b2fe9cf8278", "MPL-2.0"),
+    split_builder.libreoffice_pin("libreoffice-help-de", "00490b63c509ac96f7f212d6a6e40452d3e0d1f97ccf4b824dd5ec4c01e8277f"),
+    split_builder.libreoffice_pin("libreoffice-help-es", "9128a84d83d92c8b1c618d90469d16affddb7d1290b09d42a0c5109cb16f0480"),
+    split_builder.libreoffice_pin("libreoffice-help-fr", "c796530d3e95af1ea4d054076682efc8aad2b569ae9513f3d4a776b2df3fd206"),
+    split_builder.libreoffice_pin("libreoffice-help-it", "7fa29342a302bb495981fdabf98f3a9c3628123f3f191b2a5c95cb583c9ff212"),
+    split_builder.libreoffice_pin("libreoffice-help-pt-br", "600d4294e52a6534be923521aff7b1b9eb7e6ddb7e30b2598ad04b2fe9cf8278"),
 ]
-
-# families made by a character-level transform: compared within the split by raw text only
-TRANSFORMED = {"invisible", "homoglyph", "encoded"}
 
 # heldout5's canary / test-marker pattern, plus bracketed acknowledgement tokens ("[DAN MODE
 # ENABLED]", "[DEBUG MODE]") and supersafe's INJECTION-ACK
@@ -97,23 +86,10 @@ def source_key(src: str) -> tuple[str, str]:
     return pkg.split(" ")[0], path
 
 
-def tag(label: str, source: str, text: str) -> str:
-    """Appends " [marked]" to the source of an attack whose text carries a canary or test marker."""
-    if label == "attack" and MARK.search(text):
-        source += " [marked]"
-    return source
-
-
-SPLIT_6 = split_builder.Split(
-    number=6, doc=__doc__, seed=SEED, pins=PINS, readers=ATTACK_READERS + BENIGN_READERS,
-    earlier=("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl"),
-    package=heldout5.package, source_key=source_key, raw_within=lambda r: r["family"] in TRANSFORMED,
-    near_per_label=True, cap_pick=split_builder.largest_by_name, marked_table=heldout5.marked_table,
-    marked_stats=heldout5.marked_stats, tag=tag)
+SPLIT_6 = split_builder.marked_split(6, __doc__, SEED, PINS, heldout6_sources, source_key, MARK)
 
 
 def main():
-    heldout6_sources.VERSIONS.update({n: v for _k, n, v, _f, _s, _l in PINS})
     split_builder.main(SPLIT_6)
 
 

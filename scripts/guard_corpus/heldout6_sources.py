@@ -18,10 +18,11 @@ import json
 import re
 from pathlib import Path
 
-from heldout2 import paragraphs_to_chunks, strip_html
+import split_builder
 from heldout5_sources import ps_invisible, text_lang, yaml_load
+from split_builder import module_constants
 
-VERSIONS = {}  # filled by heldout6.py from PINS: package -> version
+VERSIONS = {}  # package -> version, filled from heldout6.py's PINS by split_builder.main
 
 
 def src(pkg: str, path: str) -> str:
@@ -35,18 +36,6 @@ def lang_of(text: str, family: str) -> tuple[str, str]:
     if lang is None:
         return "homoglyph", "en"
     return ("invisible" if ps_invisible(text) else family), lang
-
-
-def module_constants(path: Path) -> dict:
-    """Top-level `NAME = <literal>` assignments of a Python file (not imported, not run)."""
-    out = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            try:
-                out[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                pass  # f-strings and expressions: not read
-    return out
 
 
 def keyword_calls(path: Path, func: str, fields: tuple) -> list[dict]:
@@ -473,22 +462,10 @@ LO = {"libreoffice-help-de": ("de", "de"), "libreoffice-help-es": ("es", "es"), 
 LO_N = 42
 
 
-def libreoffice(pkg):
-    def reader(root, add, notes, rng):
-        d, lang = LO[pkg]
-        base = root / "usr" / "share" / "libreoffice" / "help" / d / "text"
-        chunks = []
-        for p in sorted(base.rglob("*.html")):
-            body = p.read_text(encoding="utf-8", errors="replace")
-            body = re.split(r"<body[^>]*>", body, maxsplit=1)[-1]
-            for c in paragraphs_to_chunks(strip_html(body), 200, 1200):
-                if text_lang(c) == lang:
-                    chunks.append((p.relative_to(root).as_posix(), c))
-        for path, c in rng.sample(chunks, LO_N):
-            add("benign", "document", lang, src(pkg, path), c)
-        notes.append(f"{pkg}: {LO_N} of {len(chunks)} help chunks (200-1200 characters) in the page's language "
-                     "(by function words) sampled")
-    return reader
+LO_READERS = split_builder.libreoffice_readers(
+    LO, LO_N, lambda c, lang: text_lang(c) == lang,
+    "{pkg}: {n} of {total} help chunks (200-1200 characters) in the page's language (by function words) "
+    "sampled", src)
 
 
 ATTACK_READERS = [
@@ -499,5 +476,5 @@ ATTACK_READERS = [
 BENIGN_READERS = [
     ("hemlock-rag", hemlock_rag_benign), ("guardrailprobe", guardrailprobe_benign), ("aitdp", aitdp_benign),
     ("k9x-satan", k9x_satan_benign), ("npersona", npersona_benign),
-    *[(p, libreoffice(p)) for p in LO],
+    *LO_READERS,
 ]

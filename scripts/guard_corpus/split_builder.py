@@ -1,4 +1,4 @@
-"""Shared machinery of the held-out split builders heldout3.py and heldout4.py (run by hand,
+"""Shared machinery of the held-out split builders heldout3.py to heldout6.py (run by hand,
 never in CI).
 
 A split file keeps its pins, its readers (heldout<N>_sources.py) and what differs between
@@ -13,11 +13,17 @@ Shingles (`shingles`): normalised word 8-grams, as in heldout2.py. A text writte
 kana, hangul or Thai script has no spaces, so it uses character 12-grams instead (no spaces,
 after the same normalisation); the near-duplicate checks (dedupe.py) use them. heldout3.shingles
 is this function (heldout4.py, extra_train2.py and guard_train/own_common.py import it from there).
+
+heldout4.py, heldout5.py and heldout6.py make their Split with `marked_split` (sources
+"package version: path", attacks with a test marker tagged " [marked]"), pin their LibreOffice
+help packages with `libreoffice_pin` and read them with `libreoffice_readers`; their readers take
+the literal constants of a package's Python file with `module_constants` (parsed, never run).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import collections
 import dataclasses
 import hashlib
@@ -34,7 +40,7 @@ sys.path.insert(0, str(HERE))
 import dedupe as D  # noqa: E402
 import registry  # noqa: E402
 from build import norm  # noqa: E402
-from heldout2 import OUT  # noqa: E402
+from heldout2 import OUT, paragraphs_to_chunks, strip_html  # noqa: E402
 
 # ---------------------------------------------------------------------------------------
 # shingles: word 8-grams, or character 12-grams for text without word spaces
@@ -90,10 +96,116 @@ class Split:
     tag: Callable[[str, str, str], str] | None = None  # (label, source, text) -> source
     short_sha: bool = False  # SOURCES pin table shows sha256[:16]… instead of all of it
     attack_cap: float = 0.30  # no package gives more than this share of the attacks
+    versions: dict | None = None  # the readers' package -> version map, filled from pins by main
 
     @property
     def name(self) -> str:
         return f"heldout{self.number}"
+
+
+# ---------------------------------------------------------------------------------------
+# splits of heldout4.py's kind (heldout4/5/6.py): source "package version: path[ item]"
+
+# families made by a character-level transform: compared within the split by raw text only,
+# because normalisation undoes the transform (still checked against train and held-out splits)
+TRANSFORMED = {"invisible", "homoglyph", "encoded"}
+
+
+def package_of(row: dict) -> str:
+    """Package of a row whose source is "package version: path[ item]"."""
+    return row["source"].split(" ", 1)[0]
+
+
+def marked_tag(mark: re.Pattern, always: tuple = ()) -> Callable[[str, str, str], str]:
+    """Split.tag that appends " [marked]" to the source of an attack whose text `mark` finds a
+    canary token or test marker in (or whose package is one of `always`)."""
+    def tag(label: str, source: str, text: str) -> str:
+        if label == "attack" and (mark.search(text) or package_of({"source": source}) in always):
+            source += " [marked]"
+        return source
+    return tag
+
+
+def marked_stats(rows: list[dict]) -> collections.Counter:
+    return collections.Counter(f"{r['label']} | {package_of(r)}" for r in rows if r["source"].endswith(" [marked]"))
+
+
+def marked_table(rows: list[dict]) -> list[str]:
+    marked = collections.Counter((r["label"], package_of(r)) for r in rows if r["source"].endswith(" [marked]"))
+    md = ["### Rows whose text carries a canary token or test marker (`[marked]` in `source`)", "",
+          "| label | package | n |", "|---|---|---:|"]
+    return md + [f"| {a} | {p} | {n} |" for (a, p), n in sorted(marked.items())] + [""]
+
+
+def marked_split(number: int, doc: str, seed: int, pins: list, sources, source_key, mark: re.Pattern,
+                 always_marked: tuple = ()) -> Split:
+    """The Split of heldout<number>.py: rows read by `sources` (its ATTACK_READERS, then its
+    BENIGN_READERS; its VERSIONS filled from `pins`), deduped against every earlier held-out split,
+    near-duplicates within the split dropped per label (a benign document that is the clean twin
+    of an attack document is kept), TRANSFORMED families compared within the split by raw text,
+    the attack cap trimming the largest package (first by name on a tie), attacks tagged by
+    `marked_tag(mark, always_marked)`."""
+    return Split(
+        number=number, doc=doc, seed=seed, pins=pins, readers=sources.ATTACK_READERS + sources.BENIGN_READERS,
+        earlier=("heldout.jsonl", *(f"heldout{i}.jsonl" for i in range(2, number))), package=package_of,
+        source_key=source_key, raw_within=lambda r: r["family"] in TRANSFORMED, near_per_label=True,
+        cap_pick=largest_by_name, marked_table=marked_table, marked_stats=marked_stats,
+        tag=marked_tag(mark, always_marked), versions=sources.VERSIONS)
+
+
+# ---------------------------------------------------------------------------------------
+# reading helpers of heldout4/5/6_sources.py
+
+
+def module_constants(path: Path) -> dict:
+    """Top-level `NAME = <literal>` assignments of a Python file (not imported, not run)."""
+    out = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                out[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass  # f-strings and expressions: not read
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# LibreOffice help packages (benign documents of heldout4/5/6)
+
+LO_VER = "4:7.4.7-1+deb12u14"
+LO_FILE = "_4%3a7.4.7-1+deb12u14_all.deb"
+
+
+def libreoffice_pin(name: str, sha: str) -> tuple:
+    """PINS row of the Debian package `name` (libreoffice-help-<lang>) at LO_VER."""
+    return ("deb", name, LO_VER, name + LO_FILE, sha, "MPL-2.0")
+
+
+def libreoffice_help(pkg: str, dirs: dict, n: int, keep: Callable[[str, str], bool], note: str,
+                     src: Callable[[str, str], str]):
+    """Reader of the LibreOffice help package `pkg`: `n` chunks (200-1200 characters) of the
+    pages under usr/share/libreoffice/help/<folder>/text, sampled from those `keep(chunk, lang)`
+    accepts. dirs: package -> (help folder, language of the rows). note: what is written to
+    SOURCES<N>.md, formatted with pkg, n and total (the chunks kept). src(pkg, path): the source."""
+    def reader(root, add, notes, rng):
+        d, lang = dirs[pkg]
+        base = root / "usr" / "share" / "libreoffice" / "help" / d / "text"
+        chunks = []
+        for p in sorted(base.rglob("*.html")):
+            body = p.read_text(encoding="utf-8", errors="replace")
+            body = re.split(r"<body[^>]*>", body, maxsplit=1)[-1]
+            for c in paragraphs_to_chunks(strip_html(body), 200, 1200):
+                if keep(c, lang):
+                    chunks.append((p.relative_to(root).as_posix(), c))
+        for path, c in rng.sample(chunks, n):
+            add("benign", "document", lang, src(pkg, path), c)
+        notes.append(note.format(pkg=pkg, n=n, total=len(chunks)))
+    return reader
+
+
+def libreoffice_readers(dirs: dict, n: int, keep, note: str, src) -> list:
+    """(package, reader) of every package of `dirs`, in its order (see libreoffice_help)."""
+    return [(pkg, libreoffice_help(pkg, dirs, n, keep, note, src)) for pkg in dirs]
 
 
 def fetch_and_unpack(split: Split, work: Path) -> dict[str, Path]:
@@ -183,6 +295,8 @@ def main(split: Split):
     ap.add_argument("--work", type=Path, default=Path(f"/tmp/guard-{split.name}-work"))
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
+    if split.versions is not None:
+        split.versions.update({n: v for _k, n, v, _f, _s, _l in split.pins})
     roots = fetch_and_unpack(split, args.work)
 
     rows: list[dict] = []
