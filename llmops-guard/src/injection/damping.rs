@@ -122,9 +122,9 @@ static DESCRIBED: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// Signals that are the direct object of a [`DESCRIBED`] frame (the frame, spaces included,
-/// ends where the signal starts), and signals nested in that phrase, count half (once each): "Directly instructs the model to ignore previous
-/// instructions." describes an attack, it does not make one. One regex pass over the
-/// lower-case view, only when there are signals.
+/// ends where the signal starts), and signals nested in that phrase, count half (once each):
+/// "Directly instructs the model to ignore previous instructions." describes an attack, it
+/// does not make one. One regex pass over the lower-case view, only when there are signals.
 pub(super) fn described(
     lower: &str,
     out: &mut [Signal],
