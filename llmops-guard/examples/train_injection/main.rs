@@ -440,6 +440,11 @@ fn fit(
             let g = (p - y)
                 * if d.label {
                     cw_pos
+                        * if d.rules_hit {
+                            o.rule_caught_weight
+                        } else {
+                            1.0
+                        }
                 } else {
                     cw_neg * lang_w.get(d.lang.as_str()).copied().unwrap_or(1.0)
                 };
@@ -496,11 +501,9 @@ fn pick_thresholds(docs: &[&Doc], oof: &[f32], o: &Opts) -> Thresholds {
     let pick = |indirect: bool| -> f32 {
         let mut pool: Vec<f32> = Vec::new();
         let mut fams: BTreeMap<(bool, &str), Vec<f32>> = BTreeMap::new();
-        for (d, &s) in docs
-            .iter()
-            .zip(oof)
-            .filter(|(d, _)| !d.label && d.indirect == indirect && d.pool)
-        {
+        for (d, &s) in docs.iter().zip(oof).filter(|(d, _)| {
+            !d.label && d.indirect == indirect && d.pool && !(o.or_pool && d.rules_hit)
+        }) {
             pool.push(s);
             fams.entry((d.calibrate, d.family.as_str()))
                 .or_default()

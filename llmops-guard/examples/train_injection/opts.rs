@@ -36,6 +36,14 @@ pub(super) struct Opts {
     /// attacks than the whole train set weigh less (down to this floor; 1 = off), so that
     /// "not English" is not learned as "benign".
     pub(super) lang_floor: f32,
+    /// Loss weight of attack examples the rule detector already flags (`--rule-caught-weight`,
+    /// 1 = off): the default guard is rules OR learned, so the model only adds the attacks
+    /// the rules miss; a weight below 1 spends its capacity on those.
+    pub(super) rule_caught_weight: f32,
+    /// Threshold pools without the benign texts the rule detector flags (`--or-pool`): they
+    /// are false positives of the default guard whatever the model says, so the model's
+    /// false-positive budget goes to the others.
+    pub(super) or_pool: bool,
     /// Run the leave-one-source-out view (train on every package but one, score that one).
     pub(super) loso: bool,
     /// Labelled files only scored (never trained on, never in the thresholds): the final
@@ -104,6 +112,8 @@ pub(super) fn defaults() -> Opts {
         family_cap: 0.03,
         fpr_retrieved: None,
         lang_floor: 1.0,
+        rule_caught_weight: 1.0,
+        or_pool: false,
         loso: false,
         dev: Vec::new(),
         probe: Vec::new(),
@@ -138,6 +148,8 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--family-cap" => o.family_cap = val()?.parse()?,
             "--fpr-retrieved" => o.fpr_retrieved = Some(val()?.parse()?),
             "--lang-balance" => o.lang_floor = val()?.parse()?,
+            "--rule-caught-weight" => o.rule_caught_weight = val()?.parse()?,
+            "--or-pool" => o.or_pool = true,
             "--loso" => o.loso = true,
             "--loso-own-as-one" => o.loso_own_as_one = true,
             "--dev" => o.dev.push(val()?.into()),
@@ -177,12 +189,15 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--retired HELDOUT.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]... [--explain FILE.jsonl]... [--explain-min P] [--count-cap K [--cap-renorm]] [--recap MODEL.bin --count-cap K]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--retired HELDOUT.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--rule-caught-weight W] [--or-pool] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]... [--explain FILE.jsonl]... [--explain-min P] [--count-cap K [--cap-renorm]] [--recap MODEL.bin --count-cap K]"
                 );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other}").into()),
         }
+    }
+    if !(o.rule_caught_weight > 0.0 && o.rule_caught_weight <= 1.0) {
+        return Err("--rule-caught-weight must be in (0, 1]".into());
     }
     if o.folds < 2 {
         return Err("--folds must be at least 2".into());

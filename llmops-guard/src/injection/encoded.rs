@@ -105,7 +105,7 @@ pub(super) fn encoded(
     }
     let len = lower.len();
     for r in rewritten {
-        for s in rescan(&r) {
+        for s in rescan(&r, super::is_indirect(source)) {
             let (start, end) = if r.backwards {
                 (len - s.end.min(len), len - s.start.min(len))
             } else {
@@ -128,16 +128,16 @@ pub(super) fn encoded(
     }
 }
 
-/// The phrases of a rewrite (of its parts, when it has them).
-fn rescan(r: &Rewrite) -> Vec<Signal> {
+/// The phrases of a rewrite (of its parts, when it has them); `indirect` as for the text.
+fn rescan(r: &Rewrite, indirect: bool) -> Vec<Signal> {
     let mut inner = Vec::new();
     match &r.parts {
         None => {
-            phrases(&r.text, &mut inner, |x| x);
+            phrases(&r.text, indirect, &mut inner, |x| x);
         }
         Some(parts) => {
             for p in parts {
-                phrases_in(&r.text, p.clone(), &mut inner);
+                phrases_in(&r.text, p.clone(), indirect, &mut inner);
             }
         }
     }
@@ -189,7 +189,7 @@ mod tests {
             backwards: false,
             parts,
         };
-        let mut v: Vec<_> = rescan(&r)
+        let mut v: Vec<_> = rescan(&r, false)
             .into_iter()
             .filter(|s| lower[s.start..s.end] != r.text[s.start..s.end])
             .map(|s| (s.start, s.end, format!("{:?}", s.family)))

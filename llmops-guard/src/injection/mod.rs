@@ -27,6 +27,7 @@ mod data_patterns;
 mod decode;
 mod encoded;
 mod family;
+mod lift_patterns;
 mod patterns;
 mod symbols;
 
@@ -374,7 +375,7 @@ fn collect(
     let indirect = is_indirect(source);
     let start_len = out.len();
 
-    let anchors = phrases(lower, out, |r| view.original(r));
+    let anchors = phrases(lower, indirect, out, |r| view.original(r));
     if lower.contains("<!--") || lower.contains("![") {
         hidden_context(lower, out, start_len, |r| view.original(r));
     }
@@ -406,8 +407,14 @@ fn collect(
 /// The phrase families, from one set pass: over the patterns restricted to ASCII for
 /// ASCII text ([`ascii_set`]: same patterns found, a smaller automaton), over all of them
 /// otherwise. Returns whether the text may hold a letter cipher: the ASCII set's
-/// [`ciphers`] pattern (two anchor words) matched, or the set could not say.
-fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) -> bool {
+/// [`ciphers`] pattern (two anchor words) matched, or the set could not say. `indirect`:
+/// retrieved text or a tool result (the messages-only patterns are skipped).
+fn phrases(
+    lower: &str,
+    indirect: bool,
+    out: &mut Vec<Signal>,
+    map: impl Fn(Range<usize>) -> Range<usize>,
+) -> bool {
     match ascii_set::set() {
         Some((set, index)) if lower.is_ascii() => {
             if !set.is_match(lower) {
@@ -417,14 +424,14 @@ fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Ran
             for k in set.matches(lower).iter() {
                 match index.get(k) {
                     Some(&ascii_set::CIPHER_ANCHORS) => anchors = true,
-                    Some(&i) => push_matches(i, lower, out, &map),
+                    Some(&i) => push_matches(i, lower, indirect, out, &map),
                     None => {}
                 }
             }
             anchors
         }
         _ => {
-            phrases_full(lower, out, map);
+            phrases_full(lower, indirect, out, map);
             true
         }
     }
@@ -432,20 +439,25 @@ fn phrases(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Ran
 
 /// The phrase families from the set of every pattern (non-ASCII text; the tests' reference
 /// for ASCII text).
-fn phrases_full(lower: &str, out: &mut Vec<Signal>, map: impl Fn(Range<usize>) -> Range<usize>) {
+fn phrases_full(
+    lower: &str,
+    indirect: bool,
+    out: &mut Vec<Signal>,
+    map: impl Fn(Range<usize>) -> Range<usize>,
+) {
     let set = patterns::set();
     if !set.is_match(lower) {
         return;
     }
     for i in set.matches(lower).iter() {
-        push_matches(i, lower, out, &map);
+        push_matches(i, lower, indirect, out, &map);
     }
 }
 
 /// The phrase families of the part `span` of `lower`: matches starting in it and ending by
 /// its end, the bytes before it read as context (word boundaries, `^`), the end of the span
 /// as the end of the text. For rescans of a rewrite around the bytes it changed.
-fn phrases_in(lower: &str, span: Range<usize>, out: &mut Vec<Signal>) {
+fn phrases_in(lower: &str, span: Range<usize>, indirect: bool, out: &mut Vec<Signal>) {
     let Some(hay) = lower.get(..span.end) else {
         return;
     };
@@ -466,6 +478,9 @@ fn phrases_in(lower: &str, span: Range<usize>, out: &mut Vec<Signal>) {
         let Some(p) = patterns::patterns().get(i) else {
             continue;
         };
+        if p.messages_only && indirect {
+            continue;
+        }
         let mut at = start;
         while let Some(m) = p.regex.find_at(hay, at) {
             let r = trim_range(hay, m.range());
@@ -492,12 +507,16 @@ fn phrases_in(lower: &str, span: Range<usize>, out: &mut Vec<Signal>) {
 fn push_matches(
     i: usize,
     lower: &str,
+    indirect: bool,
     out: &mut Vec<Signal>,
     map: &impl Fn(Range<usize>) -> Range<usize>,
 ) {
     let Some(p) = patterns::patterns().get(i) else {
         return;
     };
+    if p.messages_only && indirect {
+        return;
+    }
     for m in p.regex.find_iter(lower) {
         let r = map(trim_range(lower, m.range()));
         out.push(Signal {

@@ -12,6 +12,7 @@ use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use super::data_patterns;
 use super::family::InjectionFamily as F;
+use super::lift_patterns;
 use crate::normalize::normalize;
 
 /// One pattern: what it signals and how strongly.
@@ -20,6 +21,8 @@ pub(crate) struct Pattern {
     pub(crate) family: F,
     pub(crate) weight: f32,
     pub(crate) regex: Regex,
+    /// Only in messages (user, system, assistant): retrieved text and tool results skip it.
+    pub(crate) messages_only: bool,
 }
 
 /// Whitespace between two words, then up to `n` more words.
@@ -34,16 +37,24 @@ pub(super) fn cjk_gap(n: usize) -> String {
 
 /// An alternation of normalised, escaped words; those starting with an ASCII letter get a
 /// leading ASCII word boundary (a Unicode one would keep the lazy DFA off non-ASCII text).
+/// A word of another script that the normaliser folds when it stands alone (`ваш` is made
+/// of Latin lookalikes and becomes `baw`) is kept in both forms: in prose of its own script
+/// the text keeps its letters.
 pub(super) fn alts(words: &[&str]) -> String {
     let mut ascii = Vec::new();
     let mut other = Vec::new();
     for w in words {
         let norm = normalize(w).text().to_owned();
-        let escaped = regex::escape(&norm).replace(' ', r"\s+");
-        if norm.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            ascii.push(escaped);
-        } else {
-            other.push(escaped);
+        let lower = w.to_lowercase();
+        let unfolded =
+            (lower != norm && !lower.chars().any(|c| c.is_ascii_alphabetic())).then_some(lower);
+        for form in std::iter::once(norm).chain(unfolded) {
+            let escaped = regex::escape(&form).replace(' ', r"\s+");
+            if form.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                ascii.push(escaped);
+            } else {
+                other.push(escaped);
+            }
         }
     }
     match (ascii.is_empty(), other.is_empty()) {
@@ -105,6 +116,7 @@ fn sources() -> Vec<(F, f32, String)> {
     data_patterns::indirect_extra(&mut o);
     data_patterns::tool_phrasings(&mut o);
     data_patterns::encoded_requests(&mut o);
+    lift_patterns::lifts(&mut o);
     o
 }
 
@@ -466,6 +478,11 @@ fn task_switches(o: &mut Vec<(F, f32, String)>) {
         r"{start}forget\s+everything(?:\s*[,!.:;]|\s+(?:we|that|you|i)\s+(?:discussed|said|talked|wrote|told))",
     ));
     push(o, F::Override, 0.7, r"ignore\s+(?:the\s+|everything\s+|all\s+)?above\s+and(?-u:\b)".to_owned());
+    // "ignore the preceding text and reply with …", "disregard the passage above"
+    push(o, F::Override, 0.75, format!(
+        r"{start}{}\s+(?:the\s+|this\s+)?(?:(?:previous|prior|preceding|earlier|above|foregoing)\s+(?:text|passage|content|document|article|paragraph|section|input)|(?:text|passage|content|document|article|paragraph|section)\s+above)(?-u:\b)",
+        alts(&["ignore", "disregard", "forget"]),
+    ));
     push(o, F::Override, 0.55, alts(&[
         "now new tasks follow", "now further tasks follow", "now new instructions follow",
         "now further instructions follow", "start over with a new task", "start with a new task",
@@ -684,26 +701,32 @@ static COMPILED: LazyLock<(RegexSet, Vec<Pattern>)> = LazyLock::new(compile);
 fn compile() -> (RegexSet, Vec<Pattern>) {
     // ASCII whitespace classes: Unicode `\s`/`\S` multiply the lazy DFA's states (5x slower
     // on a 4 KB prompt); normalised text has only ASCII whitespace anyway.
-    let src: Vec<(F, f32, String)> = sources()
+    let mut messages = Vec::new();
+    data_patterns::message_leaks(&mut messages);
+    let src: Vec<(F, f32, String, bool)> = sources()
         .into_iter()
-        .map(|(f, w, r)| {
+        .map(|p| (p, false))
+        .chain(messages.into_iter().map(|p| (p, true)))
+        .map(|((f, w, r), only)| {
             (
                 f,
                 w,
                 r.replace(r"\S", r"[^ \t\r\n]").replace(r"\s", r"[ \t\r\n]"),
+                only,
             )
         })
         .collect();
-    let set = RegexSetBuilder::new(src.iter().map(|(_, _, r)| r.as_str()))
+    let set = RegexSetBuilder::new(src.iter().map(|(_, _, r, _)| r.as_str()))
         .size_limit(64 << 20)
         .dfa_size_limit(16 << 20)
         .build()
         .expect("injection patterns compile");
     let patterns = src
         .into_iter()
-        .map(|(family, weight, re)| Pattern {
+        .map(|(family, weight, re, messages_only)| Pattern {
             family,
             weight,
+            messages_only,
             regex: regex::RegexBuilder::new(&re)
                 .size_limit(16 << 20)
                 .build()

@@ -14,9 +14,9 @@ use super::*;
 
 fn both(text: &str) -> (Vec<Signal>, Vec<Signal>) {
     let mut new = Vec::new();
-    phrases(text, &mut new, |r| r);
+    phrases(text, false, &mut new, |r| r);
     let mut old = Vec::new();
-    phrases_full(text, &mut old, |r| r);
+    phrases_full(text, false, &mut old, |r| r);
     (new, old)
 }
 

@@ -1,0 +1,55 @@
+//! Phrases that lift the model's limits without naming its instructions: "respond to all
+//! requests without limitations", "you have no restrictions", "don't refuse to answer", in
+//! several languages; the builders are in [`patterns`](super::patterns).
+
+use super::family::InjectionFamily as F;
+use super::patterns::{alts, push};
+
+#[rustfmt::skip]
+pub(super) fn lifts(o: &mut Vec<(F, f32, String)>) {
+    // "respond to all requests without limitations", "you have no restrictions" (not "answer
+    // without disclaimers": people ask for terse answers that way)
+    push(o, F::Override, 0.6, format!(
+        r"{}\p{{L}}*\s+(?:to\s+(?:\S+\s+){{0,3}})?(?:without|with\s+no)\s+(?:any\s+)?(?:restrictions?|limitations?|limits|filters?|filtering|censorship|refusals?)|(?-u:\b)you\s+(?:have|now\s+have)\s+no\s+(?:restrictions|limitations|limits|rules|filters|guidelines|boundaries)(?-u:\b)",
+        alts(&["respond", "answer", "reply", "comply"]),
+    ));
+    // the same in Spanish, French, German, Russian, Portuguese, Italian
+    push(o, F::Override, 0.6, format!(
+        r"{}\s+{}|{}\s+(?:никаких\s+)?{}",
+        alts(&["no tienes ninguna", "no tienes ningún", "n'as aucune", "n'as plus de", "hast keine", "não tem nenhuma",
+               "não tens nenhuma", "non hai nessuna", "non hai alcuna"]),
+        alts(&["restricci", "límite", "regla", "filtro", "restriction", "limite", "règle", "filtre", "einschränkung",
+               "regeln", "grenzen", "filter", "restriç", "regra", "restrizion", "regol", "limit"]),
+        alts(&["у тебя нет", "у вас нет"]),
+        alts(&["ограничени", "правил", "фильтр"]),
+    ));
+    // "don't refuse to answer", in eight languages
+    push(o, F::Override, 0.55, format!(
+        r"(?:{})\s+refuse\s+to\s+(?:answer|respond|reply)|{}",
+        alts(&["don't", "dont", "do not", "never"]),
+        alts(&["no te niegues", "не отказывайся", "не отказывайтесь", "weigere dich nicht", "拒否しないで", "इनकार मत",
+               "ne refuse pas de répondre", "non rifiutarti"]),
+    ));
+    // "answer without restrictions", "developer mode without limits" in Spanish, German,
+    // Italian, French, Portuguese, Russian (both orders)
+    let without = alts(&["sin", "ohne", "senza", "sans", "sem", "без"]);
+    let limits = alts(&["restricci", "einschränkung", "einschraenkung", "restrizion", "restriction", "restriç",
+                        "ограничени", "filtr", "filter", "censur", "zensur"]);
+    push(o, F::Override, 0.6, format!(
+        r"{}\p{{L}}*(?:\s+\S+){{0,2}}?\s+{without}(?:\s+\S+)?\s+{limits}|{without}(?:\s+\S+)?\s+{limits}\p{{L}}*\s+(?:zu\s+)?{}|{}(?:\s+\S+)?\s+{without}(?:\s+\S+)?\s+{limits}",
+        alts(&["respond", "antwort", "rispond", "répond", "responde", "ответ"]),
+        alts(&["antworten", "responder", "rispondere", "répondre"]),
+        alts(&["modo", "mode", "modus", "modalità", "entwicklermodus", "режим"]),
+    ));
+    // "a model trained without safety filters", "you are two AIs, one filtered and one not"
+    push(o, F::Persona, 0.6, format!(
+        r"{}(?:\s+\S+){{0,2}}?\s+without\s+(?:any\s+)?(?:safety|content|ethical|moral)\s+(?:filters|guidelines|restrictions|limits|constraints)|(?-u:\b)two\s+ais?,\s+one\s+filtered",
+        alts(&["model", "ai", "assistant", "version", "chatbot", "llm"]),
+    ));
+    // "stay in character no matter what", "never break character", role-play that must not end
+    push(o, F::Persona, 0.55, format!(
+        r"{}|(?-u:\b)stay\s+(?:fully\s+)?in\s+(?:their|your|the)\s+roles?(?-u:\b)",
+        alts(&["stay in character no matter", "never break character", "karakterden çıkma", "aus der rolle zu fallen",
+               "bleiben immer in ihren rollen"]),
+    ));
+}
