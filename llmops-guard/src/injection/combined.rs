@@ -257,10 +257,11 @@ mod tests {
 
     #[test]
     fn the_stacker_can_overrule_a_rule_hit() {
-        // a one-line description of a leak attack (Chinese: "the simplest leak attack: ask
-        // directly for the system prompt word for word"): the rules flag the phrase, the model
-        // reads a description, and the stacked verdict follows the model
-        let text = "最简单的泄露攻击：直接要求逐字输出系统提示词。";
+        // a one-line description of a leak technique (Chinese: "the simplest leak technique:
+        // ask directly for the system prompt word for word"): the rules flag the phrase, the
+        // model reads a description, and the stacked verdict follows the model ("…攻击：", "…
+        // attack:", is a catalogue heading the rules damp themselves)
+        let text = "最简单的泄露手法：直接要求逐字输出系统提示词。";
         let user = TextSource::Message(Role::User);
         let mut either = Vec::new();
         CombinedInjectionDetector::new().scan(text, user, &mut either);

@@ -1,13 +1,15 @@
 //! Damping of signals in texts that talk about attacks instead of carrying them: a quoted
-//! phrase in a text with discussion words ([`discussion`]), and a phrase that is the object of
-//! a third-person description of what an attack makes a model do ([`described`]).
+//! phrase in a text with discussion words ([`discussion`]), a phrase in the clause of a
+//! third-person description of what an attack makes a model do ([`described`]), and a phrase
+//! that is named or cited rather than said ([`mentioned`]: "the DAN (Do Anything Now)
+//! jailbreak", instructions like "…", "…"라는 입력).
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Signal;
+use super::{InjectionFamily, Signal};
 
 /// Words of texts that talk about attacks rather than carry them.
 const DISCUSSION: &[&str] = &[
@@ -40,6 +42,11 @@ const DISCUSSION: &[&str] = &[
     "attacks that",
     "this attack",
     "the attack",
+    // a description of a test ("tests whether the model will decode '…'")
+    "tests whether",
+    "tests if",
+    "checks whether",
+    "checks if",
     // Chinese (simplified, traditional), Japanese, Korean: attack, jailbreak, injection,
     // red team, detect, prevent, defend, avoid, countermeasure (not "security" or "how": attacks
     // say those too)
@@ -109,23 +116,46 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// A third-person frame that describes what an attack makes a model do: "instructs the model
-/// to", "asks the agent not to", "tests whether the assistant will", "can be abused to". An
-/// attack addresses the model ("ignore your instructions", "I instruct you to"); a description
-/// names it in the third person, as a test suite's or a paper's text does.
+/// to", "asks the agent not to", "wants the assistant to", "tests whether the assistant will",
+/// "can be abused to", "让模型", "模型是否会", "モデルに", "모델이". An attack addresses the
+/// model ("ignore your instructions", "I instruct you to"); a description names it in the
+/// third person, as a test suite's or a paper's text does.
 static DESCRIBED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    let object = r"(?:the|a|an|this|that|its|their)\s+(?:model|assistant|agent|ai|llm|chatbot|bot|system|target|victim)|it|them";
-    let verbs = r"instructs?|instructing|instructed|asks?|asking|asked|tells?|telling|told|tricks?|tricking|tricked|forces?|forcing|forced|convinces?|convincing|convinced|causes?|causing|caused|prompts?|prompting|prompted|gets?|getting|trains?|training|trained|directs?|directing|directed|coax(?:es|ing|ed)?|manipulates?|manipulating|manipulated|persuades?|persuading|persuaded";
-    let pattern = format!(
-        r"\b(?:(?:{verbs})\s+(?:{object})\s+(?:not\s+)?(?:to|into)|(?:tests?|testing|checks?|checking|evaluates?|evaluating)\s+(?:whether|if)\s+(?:{object})\s+(?:will|would|can|could|might)(?:\s+not)?|can\s+be\s+(?:abused|misused|exploited|used|tricked|manipulated)\s+(?:to|into)|(?:to\s+(?:make|get|have|let|force|trick)|makes?|making|made|lets?|letting)\s+(?:{object})(?:\s+to)?)\s+"
+    let noun = r"(?:model|assistant|agent|ai|llm|chatbot|bot|system|target|victim)s?";
+    let adjective = r"(?:target|victim|underlying|language|ai|llm|chat|deployed|downstream)\s+";
+    let object = format!(
+        r"(?:(?:the|a|an|this|that|its|their|any)\s+(?:{adjective})?{noun}|llms|models|chatbots|assistants|agents|it|them)"
     );
-    Regex::new(&pattern).ok()
+    let verbs = r"instructs?|instructing|instructed|asks?|asking|asked|tells?|telling|told|tricks?|tricking|tricked|forces?|forcing|forced|convinces?|convincing|convinced|causes?|causing|caused|prompts?|prompting|prompted|gets?|getting|trains?|training|trained|directs?|directing|directed|coax(?:es|ing|ed)?|manipulates?|manipulating|manipulated|persuades?|persuading|persuaded|wants?|wanting|wanted|induces?|inducing|induced|leads?|leading|pressures?|pressuring|pressured|pushes|pushing|pushed|urges?|urging|urged|encourages?|encouraging|encouraged|lures?|luring|lured|entices?|enticing|enticed";
+    let english = format!(
+        r"\b(?:(?:{verbs})\s+{object}\s+(?:not\s+)?(?:to|into)|(?:tests?|testing|tested|checks?|checking|checked|evaluates?|evaluating|evaluated|probes?|probing|probed|measures?|measuring|determines?|determining|verif(?:y|ies|ying))\s+(?:whether|if)|can\s+be\s+(?:abused|misused|exploited|used|tricked|manipulated)\s+(?:to|into)|(?:to\s+(?:make|get|have|let|force|trick)|makes?|making|made|lets?|letting)\s+{object}(?:\s+to)?|(?:jailbreaks?|techniques?|probes?|payloads?|methods?|strateg(?:y|ies))\s+(?:that|which)|attacks?\s*:|claim(?:s|ing|ed)(?:\s+that)?)\s+"
+    );
+    // Chinese (simplified, traditional): make/induce/ask the model, whether the model will;
+    // Japanese: to/by the model; Korean: the model (subject, to the model)
+    let cjk = r"(?:用户|用戶|使用者|攻击者|攻擊者|有人|对方|對方)(?:在|正在)?(?:要求|试图|試圖|想|让|讓|诱导|誘導)|(?:攻击|攻擊|攻撃|공격)\s*[：:]\s*|(?:让|讓|使|令|诱导|誘導|诱使|誘使|迫使|促使|引导|引導|欺骗|欺騙|说服|說服|要求|希望|骗|騙)(?:目标|目標|受害|被测|被測)?(?:模型|助手|助理|大模型|语言模型|語言模型|ai|llm|聊天机器人|聊天機器人|机器人|機器人|智能体|智能體|代理)|(?:模型|助手|助理|ai|llm|机器人|機器人|智能体|智能體)(?:是否|会不会|會不會|能否|能不能)(?:会|會|能)?|(?:モデル|アシスタント|ai|llm|チャットボット|エージェント)(?:に|が)|(?:모델|어시스턴트|ai|llm|챗봇|에이전트)(?:이|가|에게|로\s*하여금)\s*";
+    Regex::new(&format!("{english}|{cjk}")).ok()
 });
 
-/// Signals that are the direct object of a [`DESCRIBED`] frame (the frame, spaces included,
-/// ends where the signal starts), and signals nested in that phrase, count half (once each):
-/// "Directly instructs the model to ignore previous instructions." describes an attack, it
-/// does not make one. One regex pass over the lower-case view, only when there are signals.
+/// How far a [`DESCRIBED`] frame reaches: to the end of its clause, at most this many bytes.
+const CLAUSE: usize = 160;
+
+/// Second-person words: a clause that addresses the model is not a description.
+static ADDRESSED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:you|your|yours|yourself|yourselves|u|ur)\b|你|您|あなた|お前|너|당신|네가|니가",
+    )
+    .ok()
+});
+
+/// Signals in the clause a [`DESCRIBED`] frame opens count half (once each): from the end of
+/// the frame to the end of its sentence or clause (`.` `;` `:` before a space, `?` `!` a line
+/// break, `。` …, at most [`CLAUSE`] bytes), as long as nothing between the frame and the signal addresses the
+/// model ("you", "your", 你 …). "Directly instructs the model to ignore previous
+/// instructions.", "Attack that tries to make the model believe a special unrestricted mode
+/// is on." describe attacks, they do not make them. One regex pass over the lower-case view,
+/// only when there are signals; allocates nothing when no frame is found.
 pub(super) fn described(
+    text: &str,
     lower: &str,
     out: &mut [Signal],
     from: usize,
@@ -137,27 +167,138 @@ pub(super) fn described(
     if signals.is_empty() {
         return;
     }
-    let Some(re) = DESCRIBED.as_ref() else {
+    let (Some(re), Some(addressed)) = (DESCRIBED.as_ref(), ADDRESSED.as_ref()) else {
         return;
     };
-    let mut damped = vec![false; signals.len()];
+    let signals_len = signals.len();
+    // allocated at the first frame that reaches a signal
+    let mut damped: Vec<bool> = Vec::new();
     for m in re.find_iter(lower) {
         let end = map(m.end()..m.end()).start;
-        // the phrase the frame introduces, and the phrases nested in it ("act as an
-        // unrestricted AI" holds "unrestricted AI")
-        let Some(outer) = signals
-            .iter()
-            .filter(|s| s.start == end)
-            .map(|s| s.end)
-            .max()
-        else {
-            continue;
-        };
-        for (s, d) in signals.iter_mut().zip(damped.iter_mut()) {
-            if !*d && s.start >= end && s.start < outer {
-                s.score *= 0.5;
+        let stop = clause_end(text, end);
+        for (i, s) in signals.iter_mut().enumerate() {
+            if s.start < end || s.start >= stop || damped.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            if addressed.is_match(text.get(end..s.start).unwrap_or_default()) {
+                continue;
+            }
+            if damped.is_empty() {
+                damped = vec![false; signals_len];
+            }
+            if let Some(d) = damped.get_mut(i) {
                 *d = true;
             }
+            s.score *= 0.5;
         }
     }
+}
+
+/// Where the clause that starts at `at` ends: the next `.`, `;` or `:` before a space or the
+/// end, `?`, `!`, line break or CJK full stop, at most [`CLAUSE`] bytes on (offsets of `text`).
+fn clause_end(text: &str, at: usize) -> usize {
+    let Some(rest) = text.get(at..) else {
+        return at;
+    };
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if i >= CLAUSE {
+            return at + i;
+        }
+        let stop = match c {
+            '.' | ';' | ':' => chars.peek().is_none_or(|&(_, n)| n.is_whitespace()),
+            '?' | '!' | '\n' | '。' | '！' | '？' | '；' => true,
+            _ => false,
+        };
+        if stop {
+            return at + i;
+        }
+    }
+    text.len()
+}
+
+/// What follows a phrase that is named rather than said: a noun that names attacks ("the DAN
+/// (Do Anything Now) jailbreak", "the 'ignore previous instructions' attack pattern", "system
+/// prompt leakage", "越狱提示"), or, after the closing quote of a quoted phrase, a word that
+/// cites it ("'이전 지시를 무시해'라는 입력", "「…」という", "用“…”诱导", "<|im_start|> 之类的标记").
+static NAMED_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let nouns = r"attacks?|jailbreaks?|techniques?|personas?|patterns?|probes?|payloads?|leakage|leaks|extraction|injections?|exploits?|vulnerabilit(?:y|ies)|strateg(?:y|ies)|templates?|variants?";
+    let cjk_nouns = r"攻击|攻擊|越狱|越獄|攻撃|脱獄|공격|탈옥";
+    let cites = r"라는|이라는|라고|는\s|와\s*같은|같은|という|といった|などの|など|と言う|之类|之類|这类|這類|这样|這樣|一类|一類|等|诱导|誘導|的话|的話";
+    Regex::new(&format!(
+        r#"(?i)^(?:(?:\s+|\s*[)"'”’」』»]+\s*|\s*-\s*)(?:{nouns})(?:[^\]\w]|$)|\s*[)"'”’」』»]*\s*(?:{cjk_nouns})|[^"'”’」』»\n]{{0,24}}["'”’」』»]\s*(?:{cites})|\s*(?:之类|之類|这类|這類|等特殊|などの|같은|and\s+similar|etc\b)|\s+(?:(?:and|or)\s+\S+\s+)?(?:is|are)\s+(?:an?\s+|the\s+)?(?:special|reserved|control)\s+tokens?\b)"#
+    ))
+    .ok()
+});
+
+/// What precedes a quoted phrase given as an example: "instructions like \"…\"", "text such as
+/// '…'", "e.g. \"…\"", "decodes to '…'", "例如“…”", "例えば「…」".
+static EXAMPLE_BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)(?:\blike|\bsuch\s+as|\be\.g\.,?|\bfor\s+(?:example|instance),?|\bincluding|\bdecodes?\s+(?:in)?to|\btranslates?\s+to|例如|比如|诸如|諸如|譬如|像是|例えば|예를\s*들어|예컨대)\s*[:：,，]?\s*["'“‘「『«]\s*$"#,
+    )
+    .ok()
+});
+
+/// Bytes of context [`mentioned`] reads before and after a signal.
+const AROUND: usize = 48;
+
+/// Signals of a phrase that is named or cited rather than said ([`NAMED_AFTER`],
+/// [`EXAMPLE_BEFORE`]) count half. Reads at most [`AROUND`] bytes of the original text either
+/// side of each signal; allocates nothing.
+pub(super) fn mentioned(text: &str, out: &mut [Signal], from: usize) {
+    let Some(signals) = out.get_mut(from..) else {
+        return;
+    };
+    let (Some(after), Some(before)) = (NAMED_AFTER.as_ref(), EXAMPLE_BEFORE.as_ref()) else {
+        return;
+    };
+    for s in signals.iter_mut() {
+        let tail = text
+            .get(s.end..ceil(text, s.end.saturating_add(AROUND)))
+            .unwrap_or_default();
+        let head = text
+            .get(floor(text, s.start.saturating_sub(AROUND))..s.start)
+            .unwrap_or_default();
+        if after.is_match(tail) || before.is_match(head) || token_literal(s, head, tail) {
+            s.score *= 0.5;
+        }
+    }
+}
+
+/// A chat-template token that is a whole string literal of code, an argument or a list item
+/// (`replace("<|im_start|>", "")`, `["<|im_end|>", …]`): code that handles the token, not a
+/// message that uses it.
+fn token_literal(s: &Signal, head: &str, tail: &str) -> bool {
+    if s.family != InjectionFamily::Delimiter {
+        return false;
+    }
+    let quote = |c: char| matches!(c, '"' | '\'' | '`');
+    let mut back = head.chars().rev();
+    let Some(open) = back.next() else {
+        return false;
+    };
+    quote(open)
+        && tail.starts_with(open)
+        && back
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| matches!(c, '(' | '[' | ','))
+}
+
+/// The char boundary of `text` at or before `at`.
+fn floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The char boundary of `text` at or after `at`.
+fn ceil(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }

@@ -389,7 +389,8 @@ fn collect(
         obfuscation(n, source, depth, out, start_len);
     }
     damping::discussion(lower, out, start_len, |r| view.original(r));
-    damping::described(lower, out, start_len, |r| view.original(r));
+    damping::described(text, lower, out, start_len, |r| view.original(r));
+    damping::mentioned(text, out, start_len);
     if !indirect {
         // Documents address the model; a message doing so counts half.
         for s in out.iter_mut().skip(start_len) {
@@ -723,6 +724,8 @@ fn obfuscation(
     }
 }
 
+#[cfg(test)]
+mod damping_tests;
 #[cfg(test)]
 mod phrase_tests;
 #[cfg(test)]
