@@ -119,6 +119,12 @@ const ATTACK_FAMILIES: &[&str] = &[
     "indirect",
     "jailbreak_itw",
 ];
+
+/// The held-out splits, in the order they were built (`heldout.jsonl`, `heldout2.jsonl`, ...).
+const HELDOUT_SPLITS: [&str; 7] = [
+    "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+];
+
 const BENIGN_FAMILIES: &[&str] = &[
     "security_question",
     "code",
@@ -204,22 +210,9 @@ fn load(split: &str) -> Vec<Sample> {
 #[test]
 fn corpus_is_well_formed() {
     let train = load("train");
-    let heldout = load("heldout");
-    let heldout2 = load("heldout2");
-    let heldout3 = load("heldout3");
-    let heldout4 = load("heldout4");
-    let heldout5 = load("heldout5");
-    let heldout6 = load("heldout6");
+    let splits: Vec<(&str, Vec<Sample>)> = HELDOUT_SPLITS.iter().map(|&n| (n, load(n))).collect();
     let mut ids = HashSet::new();
-    for s in train
-        .iter()
-        .chain(&heldout)
-        .chain(&heldout2)
-        .chain(&heldout3)
-        .chain(&heldout4)
-        .chain(&heldout5)
-        .chain(&heldout6)
-    {
+    for s in train.iter().chain(splits.iter().flat_map(|(_, v)| v)) {
         assert!(ids.insert(s.id.clone()), "duplicate id {}", s.id);
         assert!(!s.text.trim().is_empty(), "{}: empty text", s.id);
         assert!(!s.lang.is_empty(), "{}: empty lang", s.id);
@@ -237,14 +230,15 @@ fn corpus_is_well_formed() {
         );
     }
     assert!(train.iter().all(|s| s.split == "train"));
-    assert!(heldout.iter().all(|s| s.split == "heldout"));
-    assert!(heldout2.iter().all(|s| s.split == "heldout2"));
-    assert!(heldout3.iter().all(|s| s.split == "heldout3"));
-    assert!(heldout4.iter().all(|s| s.split == "heldout4"));
-    assert!(heldout5.iter().all(|s| s.split == "heldout5"));
-    assert!(heldout6.iter().all(|s| s.split == "heldout6"));
+    for (name, split) in &splits {
+        assert!(
+            split.iter().all(|s| s.split == *name),
+            "{name}: split field"
+        );
+    }
+    let heldout = &splits[0].1;
 
-    let all = train.iter().chain(&heldout);
+    let all = train.iter().chain(heldout);
     let (attacks, benign): (Vec<_>, Vec<_>) = all.partition(|s| s.attack);
     assert!(attacks.len() >= 1000, "{} attacks in total", attacks.len());
     assert!(
@@ -253,14 +247,7 @@ fn corpus_is_well_formed() {
         benign.len()
     );
 
-    for (name, split) in [
-        ("heldout", &heldout),
-        ("heldout2", &heldout2),
-        ("heldout3", &heldout3),
-        ("heldout4", &heldout4),
-        ("heldout5", &heldout5),
-        ("heldout6", &heldout6),
-    ] {
+    for (name, split) in &splits {
         let attacks = split.iter().filter(|s| s.attack).count();
         let benign = split.len() - attacks;
         assert!(attacks >= 300, "{attacks} {name} attacks");
@@ -452,6 +439,11 @@ fn heldout5_quality_does_not_regress() {
 #[test]
 fn heldout6_quality_does_not_regress() {
     measure_section("heldout6");
+}
+
+#[test]
+fn heldout7_quality_does_not_regress() {
+    measure_section("heldout7");
 }
 
 #[test]
