@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from near_miss_data import en_general, en_tech, intl  # noqa: E402
+from near_miss_data import en_chat, en_general, en_tech, intl  # noqa: E402
 from own_common import dedupe  # noqa: E402
 
 SEED = 20261124
@@ -51,7 +51,7 @@ def expand(templates, slots):
 def build():
     rng = random.Random(SEED)
     rows = []
-    for mod in (en_general, en_tech, intl):
+    for mod in (en_general, en_tech, intl, en_chat):  # en_chat: batch two
         for group, family, lang, templates, slots in mod.GROUPS:
             texts = sorted(set(expand(templates, slots)))
             rng.shuffle(texts)
