@@ -29,7 +29,9 @@
 # in 20 carrier kinds and their benign twins) and more-sources2.jsonl
 # (scripts/guard_corpus/extra_train2.py: Agent Security Bench, vexrag, aicomp-sdk and six more
 # packages, permissive licences). This recipe wrote the bundled weights of session 13, accepted
-# by a gate on the fourth held-out split (docs/guard.md, "Measured quality").
+# by a gate on the fourth held-out split (docs/guard.md, "Measured quality"); session 15 refitted
+# the file's stacker to the session-15 rules and scores near-miss-dev.jsonl (own benign near
+# misses, near_miss.py) as a dev check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \
@@ -47,6 +49,7 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --dev scripts/guard_train/prose/prose-debian-dev.jsonl \
     --dev scripts/guard_train/docs-own-dev.jsonl \
     --dev scripts/guard_train/benign-docs2-dev.jsonl \
+    --dev scripts/guard_train/near-miss-dev.jsonl \
     --probe scripts/guard_train/framed-probe.jsonl \
     --out "${OUT:-/tmp/injection-candidate.bin}" \
     --bits 16 --l2 1e-6,1e-5 --epochs 12 --loso --loso-own-as-one \
