@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use llmops_guard::learned::LearnedModel;
+use llmops_guard::learned::{LearnedModel, Stack};
 
 use super::capped::{self, Cap};
 use super::report::{report, report_langs};
@@ -195,6 +195,8 @@ pub(super) fn score_only(
         // rules' verdict (1: the rule detector flags it), language, package, the rules' score
         // (0..1, below the threshold too), the stacked probability (the learned one when the
         // model has no stacker)
+        // `SCORE_DUMP_STACK=1` appends the stacker's inputs (comma-separated) as a last column
+        let with_inputs = std::env::var_os("SCORE_DUMP_STACK").is_some();
         let pd = learned(dev, &model, o.count_cap);
         let stack = model.stack();
         let mut out = String::new();
@@ -217,6 +219,14 @@ pub(super) fn score_only(
                     d.package,
                     d.rules.score
                 ));
+                if with_inputs {
+                    out.pop();
+                    let xs = Stack::inputs(logit(*x), &d.rules);
+                    let xs: Vec<String> = xs.iter().map(|v| v.to_string()).collect();
+                    out.push('\t');
+                    out.push_str(&xs.join(","));
+                    out.push('\n');
+                }
             }
         }
         std::fs::write(file, out)?;

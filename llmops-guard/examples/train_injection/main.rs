@@ -231,13 +231,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t.user, t.indirect
     );
     if let Some(path) = std::env::var_os("TRAIN_DUMP") {
-        // one line per text: label, family, lang, group, rules verdict, out-of-fold score, text
+        // one line per text: label, family, lang, group, rules verdict, out-of-fold score, text,
+        // source kind, the stacker's inputs (comma-separated; first fold assignment)
+        // (`TRAIN_DUMP_FULL=1`: the whole text rather than its first 300 characters)
+        let take = if std::env::var_os("TRAIN_DUMP_FULL").is_some() {
+            usize::MAX
+        } else {
+            300
+        };
         let mut out = String::new();
         for (d, s) in docs.iter().zip(&oof) {
-            let t: String = d.text.chars().take(300).collect();
+            let t: String = d.text.chars().take(take).collect();
+            let xs: Vec<String> = Stack::inputs(logit(*s), &d.rules)
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
             out.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{s:.4}\t{t:?}\n",
-                d.label, d.family, d.lang, d.group, d.rules_hit
+                "{}\t{}\t{}\t{}\t{}\t{s:.4}\t{t:?}\t{}\t{}\n",
+                d.label,
+                d.family,
+                d.lang,
+                d.group,
+                d.rules_hit,
+                if d.indirect { "retrieved" } else { "message" },
+                xs.join(",")
             ));
         }
         std::fs::write(path, out)?;
