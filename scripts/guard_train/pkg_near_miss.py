@@ -200,7 +200,10 @@ def main():
     rng = random.Random(SEED)
     for pk, name, prefix in ((train_pk, TRAIN_OUT, "pnm"), (dev_pk, DEV_OUT, "pnmd")):
         part = [r for r in kept if r["group"] in pk]
-        part, capped = cap(part, rng)
+        capped = collections.Counter()
+        if name == TRAIN_OUT:
+            # training only: a development file is read per package, so it keeps every row
+            part, capped = cap(part, rng)
         if capped:
             print(f"{name}: cut to the {int(CAP * 100)} % cap:", dict(sorted(capped.items())))
         write(part, name, prefix)
