@@ -18,7 +18,8 @@ Rows are split by WHOLE package: the sorted package names are shuffled with SEED
 dropped (scripts/guard_corpus/dedupe.py, heldout3.shingles): exact duplicates (normalised text),
 rows near any held-out split (hashed only, both directions), rows near train.jsonl or any other
 scripts/guard_train/*.jsonl (both directions), rows near a kept row of another package. Then no
-package keeps more than CAP (30 %) of a file's rows (seeded sample, per label in proportion).
+package keeps more than CAP (30 %) of the training file's rows (seeded sample, per label in
+proportion); the development file keeps every row (read per package).
 Only counts are printed, never a held-out text. Deterministic: seeded, no clock.
 """
 
