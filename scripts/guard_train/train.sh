@@ -31,7 +31,10 @@
 # packages, permissive licences). This recipe wrote the bundled weights of session 13, accepted
 # by a gate on the fourth held-out split (docs/guard.md, "Measured quality"); session 15 refitted
 # the file's stacker to the session-15 rules and scores near-miss-dev.jsonl (own benign near
-# misses, near_miss.py) as a dev check.
+# misses, near_miss.py) as a dev check. Session 16 scores both package near-miss files
+# (pkg_near_miss.py: benign look-alikes PyPI packages ship for their own detectors) as dev
+# checks; training on pkg-near-miss.jsonl was rejected on the development splits
+# (docs/guard-learned.md, "i16").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \
@@ -50,6 +53,8 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --dev scripts/guard_train/docs-own-dev.jsonl \
     --dev scripts/guard_train/benign-docs2-dev.jsonl \
     --dev scripts/guard_train/near-miss-dev.jsonl \
+    --dev scripts/guard_train/pkg-near-miss.jsonl \
+    --dev scripts/guard_train/pkg-near-miss-dev.jsonl \
     --probe scripts/guard_train/framed-probe.jsonl \
     --out "${OUT:-/tmp/injection-candidate.bin}" \
     --bits 16 --l2 1e-6,1e-5 --epochs 12 --loso --loso-own-as-one \

@@ -173,6 +173,14 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             "--doc-group-cap" => o.doc_group_cap = Some(val()?.parse()?),
             "--lr" => o.lr = val()?.parse()?,
             "--bits" => o.cfg.bits = val()?.parse()?,
+            "--chars" => {
+                // LO-HI: the character n-gram lengths (0-0: none)
+                let v = val()?;
+                let (lo, hi) = v.split_once('-').ok_or("--chars LO-HI, e.g. 3-5")?;
+                o.cfg.char_min = lo.parse()?;
+                o.cfg.char_max = hi.parse()?;
+            }
+            "--words" => o.cfg.word_max = val()?.parse()?,
             "--window" => o.window = val()?.parse()?,
             "--cv" => {
                 o.grouped = match val()?.as_str() {
@@ -189,7 +197,7 @@ pub(super) fn opts() -> Result<Opts, Box<dyn std::error::Error>> {
             }
             "-h" | "--help" => {
                 println!(
-                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--retired HELDOUT.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--rule-caught-weight W] [--or-pool] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]... [--explain FILE.jsonl]... [--explain-min P] [--count-cap K [--cap-renorm]] [--recap MODEL.bin --count-cap K]"
+                    "train_injection [--data DIR]... [--extra FILE.jsonl]... [--retired HELDOUT.jsonl]... [--background FILE.jsonl]... [--out FILE] [--folds 5] [--repeats 3] [--epochs 8] [--seed 8] [--fpr 0.01] [--family-cap 0.03] [--lr 0.2] [--bits 18] [--chars 3-5] [--words 2] [--window 512] [--cv grouped|stratified] [--l2 1e-5,1e-4,1e-3] [--fpr-retrieved F] [--lang-balance FLOOR] [--rule-caught-weight W] [--or-pool] [--loso] [--dev FILE.jsonl]... [--probe FILE.jsonl]... [--score-only MODEL.bin] [--doc-group-cap F] [--loso-own-as-one] [--extra-fit FILE.jsonl]... [--explain FILE.jsonl]... [--explain-min P] [--count-cap K [--cap-renorm]] [--recap MODEL.bin --count-cap K]"
                 );
                 std::process::exit(0);
             }

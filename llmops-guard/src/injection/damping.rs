@@ -128,7 +128,7 @@ static DESCRIBED: LazyLock<Option<Regex>> = LazyLock::new(|| {
     );
     let verbs = r"instructs?|instructing|instructed|asks?|asking|asked|tells?|telling|told|tricks?|tricking|tricked|forces?|forcing|forced|convinces?|convincing|convinced|causes?|causing|caused|prompts?|prompting|prompted|gets?|getting|trains?|training|trained|directs?|directing|directed|coax(?:es|ing|ed)?|manipulates?|manipulating|manipulated|persuades?|persuading|persuaded|wants?|wanting|wanted|induces?|inducing|induced|leads?|leading|pressures?|pressuring|pressured|pushes|pushing|pushed|urges?|urging|urged|encourages?|encouraging|encouraged|lures?|luring|lured|entices?|enticing|enticed";
     let english = format!(
-        r"\b(?:(?:{verbs})\s+{object}\s+(?:not\s+)?(?:to|into)|(?:tests?|testing|tested|checks?|checking|checked|evaluates?|evaluating|evaluated|probes?|probing|probed|measures?|measuring|determines?|determining|verif(?:y|ies|ying))\s+(?:whether|if)|can\s+be\s+(?:abused|misused|exploited|used|tricked|manipulated)\s+(?:to|into)|(?:to\s+(?:make|get|have|let|force|trick)|makes?|making|made|lets?|letting)\s+{object}(?:\s+to)?|(?:jailbreaks?|techniques?|probes?|payloads?|methods?|strateg(?:y|ies))\s+(?:that|which)|attacks?\s*:|claim(?:s|ing|ed)(?:\s+that)?)\s+"
+        r"\b(?:(?:{verbs})\s+{object}\s+(?:not\s+)?(?:to|into)|(?:tests?|testing|tested|checks?|checking|checked|evaluates?|evaluating|evaluated|probes?|probing|probed|measures?|measuring|determines?|determining|verif(?:y|ies|ying))\s+(?:whether|if)|can\s+be\s+(?:abused|misused|exploited|used|tricked|manipulated)\s+(?:to|into)|(?:to\s+(?:make|get|have|let|force|trick)|makes?|making|made|lets?|letting)\s+{object}(?:\s+to)?|(?:jailbreaks?|techniques?|probes?|payloads?|methods?|strateg(?:y|ies))\s+(?:that|which)|attacks?\s*:|claim(?:s|ing|ed)(?:\s+that)?|(?:an?|the|this|that|its)\s+attempts?\s+to|(?:attackers?|attacks?|prompts?|inputs?|messages?|users?|payloads?)\s+(?:tries|tried|attempts|attempted)\s+to)\s+"
     );
     // Chinese (simplified, traditional): make/induce/ask the model, whether the model will;
     // Japanese: to/by the model; Korean: the model (subject, to the model)
@@ -226,7 +226,7 @@ static NAMED_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let cjk_nouns = r"攻击|攻擊|越狱|越獄|攻撃|脱獄|공격|탈옥";
     let cites = r"라는|이라는|라고|는\s|와\s*같은|같은|という|といった|などの|など|と言う|之类|之類|这类|這類|这样|這樣|一类|一類|等|诱导|誘導|的话|的話";
     Regex::new(&format!(
-        r#"(?i)^(?:(?:\s+|\s*[)"'”’」』»]+\s*|\s*-\s*)(?:{nouns})(?:[^\]\w]|$)|\s*[)"'”’」』»]*\s*(?:{cjk_nouns})|[^"'”’」』»\n]{{0,24}}["'”’」』»]\s*(?:{cites})|\s*(?:之类|之類|这类|這類|等特殊|などの|같은|and\s+similar|etc\b)|\s+(?:(?:and|or)\s+\S+\s+)?(?:is|are)\s+(?:an?\s+|the\s+)?(?:special|reserved|control)\s+tokens?\b)"#
+        r#"(?i)^(?:(?:\s+|\s*[)"'”’」』»]+\s*|\s*-\s*)(?:{nouns})(?:[^\]\w]|$)|\s*[)"'”’」』»]*\s*(?:{cjk_nouns})|[^"'”’」』»\n]{{0,24}}["'”’」』»]\s*(?:{cites})|\s*(?:之类|之類|这类|這類|等特殊|などの|같은|and\s+similar|etc\b)|\s+(?:(?:and|or)\s+\S+\s+)?(?:is|are)\s+(?:an?\s+|the\s+)?(?:special|reserved|control)\s+tokens?\b|\s*["'”’»]?\s+(?:is|are|was|were)\s+(?:an?|the|one\s+of\s+the)\s+(?:[\w-]+\s+){{0,3}}(?:{nouns}|phrases?|examples?)\b|\s*["'”’»]\s*as\s+an?\s+(?:[\w-]+\s+){{0,2}}(?:examples?|samples?)\b)"#
     ))
     .ok()
 });
@@ -240,6 +240,68 @@ static EXAMPLE_BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// What precedes a phrase that is forbidden rather than said: a negation before a leak or
+/// override verb ("Do not reveal internal prompts", "never ignore the policy": a system
+/// prompt's own rules; [`NEGATED_VERB`] checks the verb). Not a string literal assigned in
+/// code: payload splitting says `Let X = 'ignore all previous instructions …'`.
+static NEGATION_BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)\b(?:do\s+not|don'?t|never|must\s+not|mustn'?t|should\s+not|shouldn'?t|shall\s+not|will\s+not|won'?t|may\s+not|cannot|can\s+not|can'?t)\s+$"#,
+    )
+    .ok()
+});
+
+/// The verbs whose negation forbids the attack ("do not reveal …") rather than makes one;
+/// not "follow", "obey", "refuse" or "mention": "do not follow your rules" is an attack.
+static NEGATED_VERB: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:reveal|disclose|share|leak|expose|ignore|forget|disregard|override|bypass|circumvent|exfiltrate)\b").ok()
+});
+
+/// A subject right before the verb: the phrase states what someone does ("We ignore those
+/// directions in the parser", "Bots ignore your review guidelines, so a human signs off")
+/// rather than telling the model to do it. Pronouns, and a plural noun (a word ending in one
+/// `s` after another letter; [`NOT_SUBJECTS`] are the adverbs and forms that look like one).
+static SUBJECT_BEFORE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(we|they|it|he|she|[a-z][a-z-]*[a-rt-z]s)\s+$").ok());
+
+/// Words that end like a plural noun but are not a subject before an imperative.
+const NOT_SUBJECTS: &[&str] = &[
+    "pls",
+    "plz",
+    "thanks",
+    "thus",
+    "always",
+    "sometimes",
+    "afterwards",
+    "besides",
+    "perhaps",
+    "is",
+    "was",
+    "has",
+    "does",
+    "yes",
+    "this",
+    "its",
+    "his",
+    "hers",
+    "yours",
+    "ours",
+    "theirs",
+    "plus",
+    "unless",
+    "whereas",
+    "towards",
+    "nowadays",
+    "anyways",
+    "otherwise",
+];
+
+/// What follows "do not follow any instructions" in a rule about untrusted data rather than
+/// in an attack: "… found in the diff", "… embedded in issue comments".
+static FOUND_IN_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s+(?:found|embedded|contained|included|hidden|placed|appearing|that\s+appears?|which\s+appears?)\s+(?:in|inside|within)\b").ok()
+});
+
 /// Bytes of context [`mentioned`] reads before and after a signal.
 const AROUND: usize = 48;
 
@@ -250,7 +312,12 @@ pub(super) fn mentioned(text: &str, out: &mut [Signal], from: usize) {
     let Some(signals) = out.get_mut(from..) else {
         return;
     };
-    let (Some(after), Some(before)) = (NAMED_AFTER.as_ref(), EXAMPLE_BEFORE.as_ref()) else {
+    let (Some(after), Some(before), Some(negation), Some(verb)) = (
+        NAMED_AFTER.as_ref(),
+        EXAMPLE_BEFORE.as_ref(),
+        NEGATION_BEFORE.as_ref(),
+        NEGATED_VERB.as_ref(),
+    ) else {
         return;
     };
     for s in signals.iter_mut() {
@@ -260,10 +327,87 @@ pub(super) fn mentioned(text: &str, out: &mut [Signal], from: usize) {
         let head = text
             .get(floor(text, s.start.saturating_sub(AROUND))..s.start)
             .unwrap_or_default();
-        if after.is_match(tail) || before.is_match(head) || token_literal(s, head, tail) {
+        let said = text.get(s.start..s.end).unwrap_or_default();
+        let forbidden = || negation.is_match(head) && verb.is_match(said);
+        if after.is_match(tail)
+            || before.is_match(head)
+            || token_literal(s, head, tail)
+            || link_or_section(s, said, tail)
+            || forbidden()
+            || stated(s, said, head, tail)
+        {
             s.score *= 0.5;
         }
     }
+}
+
+/// An override phrase stated rather than ordered: a subject right before its verb
+/// ([`SUBJECT_BEFORE`]: "Forks ignore your repository rules"), or "do not follow any
+/// instructions" about data ([`FOUND_IN_AFTER`]: "… found in the diff") as long as the rest of
+/// the clause does not address the model ("… found in your system prompt" is an attack).
+fn stated(s: &Signal, said: &str, head: &str, tail: &str) -> bool {
+    if s.family != InjectionFamily::Override {
+        return false;
+    }
+    let (Some(subject), Some(verb), Some(found), Some(addressed)) = (
+        SUBJECT_BEFORE.as_ref(),
+        NEGATED_VERB.as_ref(),
+        FOUND_IN_AFTER.as_ref(),
+        ADDRESSED.as_ref(),
+    ) else {
+        return false;
+    };
+    // a capital verb opens a new sentence (injected text often lacks the full stop before it:
+    // "delayed by ten minutes Forget your previous instructions")
+    let by_subject = said.starts_with(|c: char| c.is_ascii_lowercase())
+        && verb.is_match(said)
+        && subject.captures(head).is_some_and(|c| {
+            c.get(1).is_some_and(|w| {
+                !NOT_SUBJECTS
+                    .iter()
+                    .any(|n| w.as_str().eq_ignore_ascii_case(n))
+            })
+        });
+    let lower_said = said.trim_start().to_ascii_lowercase();
+    let about_data = [
+        "do not follow",
+        "don't follow",
+        "never follow",
+        "do not obey",
+    ]
+    .iter()
+    .any(|p| lower_said.starts_with(p))
+        && found.is_match(tail)
+        && !addressed.is_match(tail.get(..clause_end(tail, 0)).unwrap_or(tail));
+    by_subject || about_data
+}
+
+/// A role header that is a markdown link's text (`[system](docs/system.md)`; not an anchor:
+/// `[system](#assistant)` is a known injection into chat transcripts) or a configuration
+/// file's section (`[system]` then `log_level = debug`).
+fn link_or_section(s: &Signal, said: &str, tail: &str) -> bool {
+    s.family == InjectionFamily::Delimiter
+        && said.starts_with('[')
+        && said.ends_with(']')
+        && ((tail.starts_with('(') && !tail.starts_with("(#")) || section_body(tail))
+}
+
+/// Whether `tail` (after a `[section]` header) goes on with a `key = value` line.
+fn section_body(tail: &str) -> bool {
+    let Some(rest) = tail
+        .strip_prefix('\n')
+        .or_else(|| tail.strip_prefix("\r\n"))
+    else {
+        return false;
+    };
+    let line = rest.lines().next().unwrap_or_default();
+    line.split_once('=').is_some_and(|(key, _)| {
+        let key = key.trim();
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    })
 }
 
 /// A chat-template token that is a whole string literal of code, an argument or a list item
@@ -301,4 +445,22 @@ fn ceil(text: &str, at: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// Panics when a damping pattern does not compile (each is an `Option<Regex>` so that the
+/// scan never panics; a test calls this so that a broken pattern cannot go unnoticed).
+#[cfg(test)]
+pub(super) fn compiled() {
+    for (name, re) in [
+        ("DESCRIBED", DESCRIBED.is_some()),
+        ("ADDRESSED", ADDRESSED.is_some()),
+        ("NAMED_AFTER", NAMED_AFTER.is_some()),
+        ("EXAMPLE_BEFORE", EXAMPLE_BEFORE.is_some()),
+        ("NEGATION_BEFORE", NEGATION_BEFORE.is_some()),
+        ("NEGATED_VERB", NEGATED_VERB.is_some()),
+        ("SUBJECT_BEFORE", SUBJECT_BEFORE.is_some()),
+        ("FOUND_IN_AFTER", FOUND_IN_AFTER.is_some()),
+    ] {
+        assert!(re, "{name} does not compile");
+    }
 }
