@@ -155,8 +155,10 @@ impl FeatureConfig {
             pow = pow.wrapping_mul(P);
             *t = (TAG_CHAR + n as u64 + 1).wrapping_mul(pow);
         }
-        let [_, _, t3, t4, t5, ..] = tags;
-        let fast = allow_fast && char_min == 3 && char_max == 5;
+        let [_, t2, t3, t4, t5, ..] = tags;
+        // the unrolled path: character 3- to 5-grams (the default), or 2- to 5-grams
+        let fast = allow_fast && (char_min == 2 || char_min == 3) && char_max == 5;
+        let twos = char_min == 2;
         let (mut h1, mut h2, mut h3, mut h4) = (0u64, 0u64, 0u64, 0u64);
         let mut hs = [0u64; MAX_CHAR_N as usize];
         let mut seen = 0usize;
@@ -174,6 +176,9 @@ impl FeatureConfig {
                 h3 = c.wrapping_add(h2.wrapping_mul(P));
                 h2 = c.wrapping_add(h1.wrapping_mul(P));
                 h1 = c;
+                if twos && seen >= 2 {
+                    f(end, bucket(h2 ^ t2));
+                }
                 if seen >= 5 {
                     f(end, bucket(h3 ^ t3));
                     f(end, bucket(h4 ^ t4));
@@ -371,20 +376,41 @@ mod tests {
 
     #[test]
     fn fast_path_equals_generic_path() {
-        let cfg = FeatureConfig::default();
-        for t in [
-            "",
-            "a",
-            "ab",
-            "abc",
-            "abcd",
-            "ignore all previous",
-            "Ünï テキスト, ok!",
-        ] {
+        let default = FeatureConfig::default();
+        let twos = FeatureConfig {
+            char_min: 2,
+            ..FeatureConfig::default()
+        };
+        for (cfg, t) in [default, twos].into_iter().flat_map(|cfg| {
+            [
+                "",
+                "a",
+                "ab",
+                "abc",
+                "abcd",
+                "ignore all previous",
+                "Ünï テキスト, ok!",
+            ]
+            .map(move |t| (cfg, t))
+        }) {
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             cfg.for_each_impl(t, |e, b| fast.push((e, b)), true);
             cfg.for_each_impl(t, |e, b| slow.push((e, b)), false);
             assert_eq!(fast, slow, "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_equals_generic_path_on_any_text(t in "\\PC{0,40}", twos in proptest::bool::ANY) {
+            let cfg = FeatureConfig {
+                char_min: if twos { 2 } else { 3 },
+                ..FeatureConfig::default()
+            };
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            cfg.for_each_impl(&t, |e, b| fast.push((e, b)), true);
+            cfg.for_each_impl(&t, |e, b| slow.push((e, b)), false);
+            proptest::prop_assert_eq!(fast, slow);
         }
     }
 
