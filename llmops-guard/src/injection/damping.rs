@@ -368,7 +368,7 @@ fn stated(s: &Signal, said: &str, head: &str, tail: &str) -> bool {
                     .any(|n| w.as_str().eq_ignore_ascii_case(n))
             })
         });
-    let lower_said = said.trim_start().to_ascii_lowercase();
+    let said = said.trim_start();
     let about_data = [
         "do not follow",
         "don't follow",
@@ -376,8 +376,10 @@ fn stated(s: &Signal, said: &str, head: &str, tail: &str) -> bool {
         "do not obey",
     ]
     .iter()
-    .any(|p| lower_said.starts_with(p))
-        && found.is_match(tail)
+    .any(|p| {
+        said.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    }) && found.is_match(tail)
         && !addressed.is_match(tail.get(..clause_end(tail, 0)).unwrap_or(tail));
     by_subject || about_data
 }
