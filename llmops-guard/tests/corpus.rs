@@ -121,8 +121,8 @@ const ATTACK_FAMILIES: &[&str] = &[
 ];
 
 /// The held-out splits, in the order they were built (`heldout.jsonl`, `heldout2.jsonl`, ...).
-const HELDOUT_SPLITS: [&str; 7] = [
-    "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+const HELDOUT_SPLITS: [&str; 8] = [
+    "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
 ];
 
 const BENIGN_FAMILIES: &[&str] = &[
@@ -444,6 +444,11 @@ fn heldout6_quality_does_not_regress() {
 #[test]
 fn heldout7_quality_does_not_regress() {
     measure_section("heldout7");
+}
+
+#[test]
+fn heldout8_quality_does_not_regress() {
+    measure_section("heldout8");
 }
 
 #[test]
