@@ -34,7 +34,9 @@
 # misses, near_miss.py) as a dev check. Session 16 scores both package near-miss files
 # (pkg_near_miss.py: benign look-alikes PyPI packages ship for their own detectors) as dev
 # checks; training on pkg-near-miss.jsonl was rejected on the development splits
-# (docs/guard-learned.md, "i16").
+# (docs/guard-learned.md, "i16"). Session 17 scores fresh-dev.jsonl (fresh_dev.py: attacks and
+# benign look-alikes from the same generation of registry packages as the fresh test splits; the
+# development set that predicted the eighth split's verdict, docs/guard-learned.md, "i17").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \
@@ -55,6 +57,7 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --dev scripts/guard_train/near-miss-dev.jsonl \
     --dev scripts/guard_train/pkg-near-miss.jsonl \
     --dev scripts/guard_train/pkg-near-miss-dev.jsonl \
+    --dev scripts/guard_train/fresh-dev.jsonl \
     --probe scripts/guard_train/framed-probe.jsonl \
     --out "${OUT:-/tmp/injection-candidate.bin}" \
     --bits 16 --l2 1e-6,1e-5 --epochs 12 --loso --loso-own-as-one \
