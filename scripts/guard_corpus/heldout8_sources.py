@@ -355,13 +355,13 @@ LO_SETS = {k: set(v.split()) for k, v in LO_WORDS.items()}
 EN_WORDS = set("the and to of you your is are for with this that in on click choose".split())
 
 
-def lo_keep(chunk: str, lang: str) -> bool:
+def lo_keep(chunk: str, lang: str, sets: dict[str, set[str]] | None = None) -> bool:
     """The chunk's words hit LO_WORDS[lang] >= 4 times and in >= 12 % of the words, more than twice the
     English hits, and no other language of LO_SETS more often (Czech and Slovak share many)."""
     words = re.findall(r"[^\W\d_]+", chunk.lower())
     if not words:
         return False
-    hits = {k: sum(w in s for w in words) for k, s in LO_SETS.items()}
+    hits = {k: sum(w in s for w in words) for k, s in (sets or LO_SETS).items()}
     en = sum(w in EN_WORDS for w in words)
     h = hits[lang]
     return h >= 4 and h >= 0.12 * len(words) and h > 2 * en and h >= max(hits.values())

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "guard_corpus"))
 
 import split_builder  # noqa: E402
 from heldout7_sources import lang7  # noqa: E402
-from heldout8_sources import EN_WORDS, add_attack, family_of  # noqa: E402
+import heldout8_sources  # noqa: E402
+from heldout8_sources import add_attack, family_of  # noqa: E402
 
 VERSIONS = {}  # package -> version, filled from fresh_dev.py's PINS
 
@@ -347,15 +348,8 @@ LO_SETS = {k: set(v.split()) for k, v in LO_WORDS.items()}
 
 
 def lo_keep(chunk: str, lang: str) -> bool:
-    """As heldout8_sources.lo_keep: >= 4 function-word hits, >= 12 % of the words, more than twice the
-    English hits and no fewer than the other language's."""
-    words = re.findall(r"[^\W\d_]+", chunk.lower())
-    if not words:
-        return False
-    hits = {k: sum(w in s for w in words) for k, s in LO_SETS.items()}
-    en = sum(w in EN_WORDS for w in words)
-    h = hits[lang]
-    return h >= 4 and h >= 0.12 * len(words) and h > 2 * en and h >= max(hits.values())
+    """heldout8_sources.lo_keep over this set's languages."""
+    return heldout8_sources.lo_keep(chunk, lang, LO_SETS)
 
 
 LO = {f"libreoffice-help-{k}": (k, k) for k in ("et", "sl")}
