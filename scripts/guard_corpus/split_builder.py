@@ -264,9 +264,18 @@ def dedupe(split: Split, rows: list[dict], dropped: collections.Counter) -> list
 def write_sources_md(split: Split, out_dir: Path, rows: list[dict], dropped: collections.Counter,
                      read_notes: list[str]):
     """SOURCES<N>.md = SOURCES<N>_HEAD.md + the package table and counts generated here."""
+    md = [(HERE / f"SOURCES{split.number}_HEAD.md").read_text(encoding="utf-8").rstrip(), ""]
+    md += counts_md(split, rows, dropped, read_notes, f"{split.name}.py")
+    (out_dir / f"SOURCES{split.number}.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+
+
+def counts_md(split: Split, rows: list[dict], dropped: collections.Counter, read_notes: list[str],
+              builder: str) -> list[str]:
+    """The generated part of a split's report (md lines): the pinned packages (checked by
+    `builder`), counts per family, language, package and source, marked rows, what was dropped
+    and what was left out when reading."""
     package = split.package
-    md = [(HERE / f"SOURCES{split.number}_HEAD.md").read_text(encoding="utf-8").rstrip(), "",
-          f"## Packages (pinned, sha256-checked by {split.name}.py)", "",
+    md = [f"## Packages (pinned, sha256-checked by {builder})", "",
           "| registry | package | version | licence | file | sha256 |", "|---|---|---|---|---|---|"]
     md += [f"| {k} | {n} | {v} | {lic} | `{f}` | `{sha[:16] + '…' if split.short_sha else sha}` |"
            for k, n, v, f, sha, lic in split.pins]
@@ -286,7 +295,7 @@ def write_sources_md(split: Split, out_dir: Path, rows: list[dict], dropped: col
     md += ["", "### Dropped", "", "| reason | package | n |", "|---|---|---:|"]
     md += [f"| {k.split(' | ')[0]} | {k.split(' | ')[1]} | {n} |" for k, n in sorted(dropped.items())]
     md += ["", "### Left out when reading (not counted above)", ""] + [f"- {n}" for n in read_notes]
-    (out_dir / f"SOURCES{split.number}.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    return md
 
 
 def main(split: Split):

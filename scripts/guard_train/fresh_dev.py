@@ -100,26 +100,8 @@ def dedupe(rows: list[dict], dropped: collections.Counter) -> list[dict]:
 
 
 def tables(rows: list[dict], dropped: collections.Counter, notes: list[str]) -> list[str]:
-    lab = collections.Counter(r["label"] for r in rows)
-    md = [MARKER, "", "## Packages (pinned, sha256-checked by fresh_dev.py)", "",
-          "| registry | package | version | licence | file | sha256 |", "|---|---|---|---|---|---|"]
-    md += [f"| {k} | {n} | {v} | {lic} | `{f}` | `{sha}` |" for k, n, v, f, sha, lic in PINS]
-    md += ["", "## Counts", "", f"{lab['attack']} attacks, {lab['benign']} benign texts.", ""]
-    for title, key in (("label and family", lambda r: (r["label"], r["family"])),
-                       ("label and language", lambda r: (r["label"], r["lang"])),
-                       ("label and package", lambda r: (r["label"], SPLIT.package(r)))):
-        c = collections.Counter(key(r) for r in rows)
-        md += [f"### Per {title}", "", "| label | value | n |", "|---|---|---:|"]
-        md += [f"| {a} | {b} | {n} |" for (a, b), n in sorted(c.items())] + [""]
-    md += split_builder.marked_table(rows)
-    c2 = collections.Counter((*source_key(r["source"]), r["label"], r["family"], r["lang"]) for r in rows)
-    md += ["### Per source (package, path inside it), label, family, language", "",
-           "| package | path | label | family | lang | n |", "|---|---|---|---|---|---:|"]
-    md += [f"| {p} | `{q}` | {a} | {f} | {l} | {n} |" for (p, q, a, f, l), n in sorted(c2.items())]
-    md += ["", "### Dropped", "", "| reason | package | n |", "|---|---|---:|"]
-    md += [f"| {k.split(' | ')[0]} | {k.split(' | ')[1]} | {n} |" for k, n in sorted(dropped.items())]
-    md += ["", "### Left out when reading (not counted above)", ""] + [f"- {n}" for n in notes]
-    return md
+    """The generated part of fresh-dev.md, below MARKER (split_builder.counts_md)."""
+    return [MARKER, ""] + split_builder.counts_md(SPLIT, rows, dropped, notes, "fresh_dev.py")
 
 
 def main():

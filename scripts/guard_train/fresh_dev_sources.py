@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "guard_corpus"))
 
 import split_builder  # noqa: E402
+from heldout3_sources import literal_calls  # noqa: E402
 from heldout7_sources import lang7  # noqa: E402
 import heldout8_sources  # noqa: E402
 from heldout8_sources import add_attack, family_of  # noqa: E402
@@ -71,21 +72,6 @@ def literal_items(node) -> list[tuple[str, int, str | None]]:
         return out
     return [("", i, e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else None)
             for i, e in enumerate(node.elts)]
-
-
-def call_kwargs(path: Path, func: str) -> list[tuple[int, dict]]:
-    """(line, literal keyword arguments) of every call of `func` in a Python file, in file order."""
-    out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == func:
-            kw = {}
-            for k in node.keywords:
-                try:
-                    kw[k.arg] = ast.literal_eval(k.value)
-                except ValueError:
-                    pass
-            out.append((node.lineno, kw))
-    return sorted(out, key=lambda x: x[0])
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,7 +151,7 @@ def au_patterns(root):
 
 
 def au_scenarios(root):
-    return [kw for _, kw in call_kwargs(root / AU_SCEN, "Scenario") if kw.get("payload")]
+    return [kw for kw in literal_calls(root / AU_SCEN, "Scenario") if kw.get("payload")]
 
 
 def aumos(root, add, notes, rng):
