@@ -100,13 +100,21 @@ def aig_guardian(root, add, notes, rng):
                  "evaluation_gaming, cot_deception (requests without an injection)")
 
 
-def aig_guardian_benign(root, add, notes, rng):
+def benign_items(add, pkg: str, lists) -> int:
+    """Adds every literal string item of the lists `lists` names ((file, shown path, variable)) as
+    benign, sourced "pkg: shown path variable[index]"; returns how many."""
     n = 0
-    for path, name in ((AG_BENCH, "SAFE_CORPUS"), ("ai_guardian/auto_fix.py", "SAFE_INPUTS")):
-        for _, i, t in literal_items(assigned(root / path, name)):
+    for path, shown, var in lists:
+        for _, i, t in literal_items(assigned(path, var)):
             if t:
                 n += 1
-                add_benign(add, src("aig-guardian", f"{path} {name}[{i}]"), t)
+                add_benign(add, src(pkg, f"{shown} {var}[{i}]"), t)
+    return n
+
+
+def aig_guardian_benign(root, add, notes, rng):
+    n = benign_items(add, "aig-guardian", [(root / p, p, v) for p, v in (
+        (AG_BENCH, "SAFE_CORPUS"), ("ai_guardian/auto_fix.py", "SAFE_INPUTS"))])
     notes.append(f"aig-guardian: benign = all {n} literal SAFE_CORPUS / SAFE_INPUTS items (everyday requests and "
                  "look-alikes such as 'act as a customer service agent')")
 
@@ -268,13 +276,9 @@ def edgeguard(root, add, notes, rng):
 
 
 def edgeguard_benign(root, add, notes, rng):
-    n = 0
-    for fname, var in (("redteam_adaptive.py", "BENIGN"), ("corpus_enterprise.py", "BENIGN_ENTERPRISE"),
-                       ("corpus_enterprise.py", "BENIGN_HOLDOUT")):
-        for _, i, t in literal_items(assigned(root / EG / fname, var)):
-            if t:
-                n += 1
-                add_benign(add, src("edgeguard-sdk", f"{fname} {var}[{i}]"), t)
+    n = benign_items(add, "edgeguard-sdk", [(root / EG / f, f, v) for f, v in (
+        ("redteam_adaptive.py", "BENIGN"), ("corpus_enterprise.py", "BENIGN_ENTERPRISE"),
+        ("corpus_enterprise.py", "BENIGN_HOLDOUT"))])
     notes.append(f"edgeguard-sdk: benign = all {n} literal BENIGN / BENIGN_ENTERPRISE / BENIGN_HOLDOUT items "
                  "(false-positive probes: pasted transcripts and logs with role markers, 'act as a translator', tool requests)")
 
