@@ -78,6 +78,8 @@ PINS = [
      "d13fb00d963bdac481a6b1ff1fe0cb30fe6c83db172216a36b0f779d561cad7f", "Apache-2.0"),
     ("pypi", "guardmeter", "0.14.2", "guardmeter-0.14.2-py3-none-any.whl",
      "3278916b0afbaa3f015cbef2e9494e0a1eef018e7865b47b8cbf59bc52a10dfb", "MIT"),
+    ("pypi", "roguard-child-safety", "9.0.0", "roguard_child_safety-9.0.0-py3-none-any.whl",
+     "f846b9cd744c83c05ff2aaa3ebed56dab671e67643d31bfc1347d6284c1edcce", "MIT"),
     split_builder.libreoffice_pin("libreoffice-help-pt", "0130802d755de8666c663cc0745ba7a23d546d35a918f349a7a9adb78d16e7a4"),
     split_builder.libreoffice_pin("libreoffice-help-tr", "8fe832104805b66d2dc5c153564bcc55b5a084e10b3c3a3ea773c4b57659bfb8"),
 ]

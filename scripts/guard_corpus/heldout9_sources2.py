@@ -1,6 +1,7 @@
 """More readers of the heldout9 packages (used by heldout9_sources.py; same conventions):
 read-no-evil-mcp (sdist test payloads), secure-mcp-gateway (the poisoned tool descriptions and
-outputs of its demo "bad" MCP servers) and guardmeter (benign rows of its bundled sample)."""
+outputs of its demo "bad" MCP servers), guardmeter (benign rows of its bundled sample) and
+roguard-child-safety (its Romanian / Ukrainian lab-scenario messages)."""
 
 from __future__ import annotations
 
@@ -128,3 +129,36 @@ def guardmeter_benign(root, add, notes, rng):
                 add("benign", "general", r["language"], src("guardmeter", f"{GM_FILE} {r['id']}"), r["text"])
     notes.append(f"guardmeter: benign = its {n} `benign` sample rows (controls and benign-adjacent negatives, en / fa); "
                  "the unsafe and borderline rows are harmful-content requests, not injections, and are not used")
+
+
+# ---------------------------------------------------------------------------------------
+# roguard-child-safety: roguard/lab_scenarios.py MESSAGES (per language: the fictional messages
+# its lab scenarios are built from; `conflict` is the injected instruction from another party)
+
+RG_FILE = "roguard/lab_scenarios.py"
+
+
+def rg_messages(root):
+    from heldout3_sources import literal_assign
+    return literal_assign(root / RG_FILE, "MESSAGES")
+
+
+def roguard(root, add, notes, rng):
+    n = 0
+    for lang, msgs in rg_messages(root).items():
+        n += 1
+        add_attack(add, "override", src("roguard-child-safety", f"{RG_FILE} MESSAGES.{lang}.conflict"), msgs["conflict"], lang)
+    notes.append(f"roguard-child-safety: its {n} `conflict` messages (an instruction from another party to drop the "
+                 "data-sharing rules: override), in the package's own language keys")
+
+
+def roguard_benign(root, add, notes, rng):
+    n = 0
+    for lang, msgs in rg_messages(root).items():
+        for key, t in msgs.items():
+            if key != "conflict":
+                n += 1
+                add("benign", "general", "mul" if key == "mixed" else lang,
+                    src("roguard-child-safety", f"{RG_FILE} MESSAGES.{lang}.{key}"), t)
+    notes.append(f"roguard-child-safety: benign = its other {n} scenario messages (requests, notes, summaries; the "
+                 "`mixed` ones are bilingual: mul)")
