@@ -80,6 +80,10 @@ PINS = [
      "3278916b0afbaa3f015cbef2e9494e0a1eef018e7865b47b8cbf59bc52a10dfb", "MIT"),
     ("pypi", "roguard-child-safety", "9.0.0", "roguard_child_safety-9.0.0-py3-none-any.whl",
      "f846b9cd744c83c05ff2aaa3ebed56dab671e67643d31bfc1347d6284c1edcce", "MIT"),
+    ("pypi", "aix-framework", "1.2.3", "aix_framework-1.2.3-py3-none-any.whl",
+     "47352c1cef292e11ab66fcadeb1bfa9c26dcf5520d3f54642ab7dea5b7920cde", "MIT"),
+    ("pypi", "toolium", "3.8.4", "toolium-3.8.4-py3-none-any.whl",
+     "ab52c646913b23d8624fa8e8e924219b32bff89861e512b5f528b498ce318ef8", "Apache-2.0"),
     split_builder.libreoffice_pin("libreoffice-help-pt", "0130802d755de8666c663cc0745ba7a23d546d35a918f349a7a9adb78d16e7a4"),
     split_builder.libreoffice_pin("libreoffice-help-tr", "8fe832104805b66d2dc5c153564bcc55b5a084e10b3c3a3ea773c4b57659bfb8"),
 ]

@@ -474,12 +474,13 @@ ATTACK_READERS = [
     ("cobaltosec-condor", condor), ("vektor-scan", vektor), ("soweak", soweak), ("largestack", largestack),
     ("rai-governance-platform", rai), ("agent-referee", referee), ("safer-backend", safer_backend),
     ("asha-si", asha), ("aig-agent-scan", aig_agent_scan), ("read-no-evil-mcp", S2.read_no_evil),
-    ("secure-mcp-gateway", S2.secure_mcp), ("roguard-child-safety", S2.roguard),
+    ("secure-mcp-gateway", S2.secure_mcp), ("roguard-child-safety", S2.roguard), ("aix-framework", S2.aix),
+    ("toolium", S2.toolium),
 ]
 BENIGN_READERS = [
     ("aastf", aastf_benign), ("tessera-ai", tessera_benign), ("community-ai-audit", community_ai_audit_benign),
     ("vektor-scan", vektor_benign), ("largestack", largestack_benign), ("rai-governance-platform", rai_benign),
     ("agent-referee", referee_benign), ("asha-si", asha_benign), ("read-no-evil-mcp", S2.read_no_evil_benign),
     ("secure-mcp-gateway", S2.secure_mcp_benign), ("guardmeter", S2.guardmeter_benign),
-    ("roguard-child-safety", S2.roguard_benign), *LO_READERS,
+    ("roguard-child-safety", S2.roguard_benign), ("aix-framework", S2.aix_benign), *LO_READERS,
 ]

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import ast
 import csv
+import json
 import re
 from pathlib import Path
 
 from fresh_dev_sources import add_benign
+from heldout3_sources import literal_assign
 from heldout5_sources import yaml_load
 from heldout8_sources import add_attack, family_of
 import heldout9_tables as T
@@ -139,7 +141,6 @@ RG_FILE = "roguard/lab_scenarios.py"
 
 
 def rg_messages(root):
-    from heldout3_sources import literal_assign
     return literal_assign(root / RG_FILE, "MESSAGES")
 
 
@@ -162,3 +163,80 @@ def roguard_benign(root, add, notes, rng):
                     src("roguard-child-safety", f"{RG_FILE} MESSAGES.{lang}.{key}"), t)
     notes.append(f"roguard-child-safety: benign = its other {n} scenario messages (requests, notes, summaries; the "
                  "`mixed` ones are bilingual: mul)")
+
+
+# ---------------------------------------------------------------------------------------
+# aix-framework: aix/payloads/{inject,jailbreak,leak,memory,extract,rag}.json ([{name, payload,
+# category | type, ...}]) and guardrail_probes.json / fingerprint_probes.json ([{id, family, prompt}])
+
+AIX_DIR = "aix/payloads"
+
+
+def aix_items(root, fname):
+    return json.loads((root / AIX_DIR / fname).read_text(encoding="utf-8"))
+
+
+def aix(root, add, notes, rng):
+    n = total = 0
+    for fname, keep in T.AIX_KEEP.items():
+        items = aix_items(root, fname)
+        total += len(items)
+        for i, x in enumerate(items):
+            if i not in keep or "{" in x["payload"] and re.search(r"\{[A-Z_a-z]+\}", x["payload"]):
+                continue
+            fam = keep[i]
+            if fam is None:
+                fam = T.AIX_ITEM.get((fname, i))
+                if fam is None:
+                    fam = T.AIX_CATEGORY.get(x.get("category") or "")
+                fam = fam or family_of(x["payload"])
+            n += 1
+            source = src("aix-framework", f"{AIX_DIR}/{fname} [{i}] {x['name']}")
+            if (fname, i) in T.AIX_FORCE:
+                add("attack", T.AIX_FORCE[(fname, i)], T.AIX_LANG.get((fname, i), "en"), source, x["payload"])
+            else:
+                add_attack(add, fam, source, x["payload"], T.AIX_LANG.get((fname, i)))
+    for fname in ("guardrail_probes.json", "fingerprint_probes.json"):
+        for x in aix_items(root, fname):
+            label, fam = T.AIX_PROBES.get(x["family"], (None, None))
+            if label == "attack":
+                n += 1
+                add_attack(add, fam or family_of(x["prompt"]), src("aix-framework", f"{AIX_DIR}/{fname} {x['id']}"), x["prompt"])
+    notes.append(f"aix-framework: {n} payloads: the items of inject / jailbreak / leak / memory / extract / rag.json "
+                 f"in heldout9_tables.AIX_KEEP (of {total}; family by the package's category through AIX_CATEGORY, by item, "
+                 "else `family_of`) and the encoding-evasion / injection probes of guardrail_probes.json and "
+                 "fingerprint_probes.json. Left out: SQL / XSS / agent / exfil / fuzz / DoS payloads, plain PII / "
+                 "knowledge-base / document requests, canary and fishing probes, notes to the human tester, texts "
+                 "with run-time slots, multi-turn sequences, harmful-content probes. Language: detected, or read "
+                 "(AIX_LANG: Italian prose with English bracket tags, a Chinese instruction with a marker token)")
+
+
+def aix_benign(root, add, notes, rng):
+    n = 0
+    for fname in ("guardrail_probes.json", "fingerprint_probes.json"):
+        for x in aix_items(root, fname):
+            label, fam = T.AIX_PROBES.get(x["family"], (None, None))
+            if label == "benign":
+                n += 1
+                add_benign(add, src("aix-framework", f"{AIX_DIR}/{fname} {x['id']}"), x["prompt"], fam)
+    notes.append(f"aix-framework: benign = its {n} benign-baseline / meta-information / multilingual-greeting probes")
+
+
+# ---------------------------------------------------------------------------------------
+# toolium: toolium/utils/ai_utils/prompt_injection.py prompt_injection_examples (kind -> example -> text
+# or list of turns)
+
+TL_FILE = "toolium/utils/ai_utils/prompt_injection.py"
+
+
+def toolium(root, add, notes, rng):
+    examples = literal_assign(root / TL_FILE, "prompt_injection_examples")
+    n = 0
+    for (kind, ex), (fam, lang) in T.TL_KEEP.items():
+        t = examples[kind][ex]
+        t = "\n".join(t) if isinstance(t, list) else t
+        n += 1
+        add_attack(add, fam or family_of(t), src("toolium", f"{TL_FILE} prompt_injection_examples.{kind}.{ex}"), t, lang)
+    notes.append(f"toolium: {n} of its prompt_injection_examples (heldout9_tables.TL_KEEP; a multi-turn concatenation "
+                 "example joined by newlines); plain harmful requests, an off-topic request, a price-change request and "
+                 "the adversarial-suffix examples left out")

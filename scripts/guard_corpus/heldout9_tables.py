@@ -142,3 +142,66 @@ SM_BENIGN = {
 MUL = {("vektor-scan", "vektor/attacks/prompt_injection.py case[2]"),
        ("safer-backend", "safer_backend/redteam/seed_bank.py DIRECT_INJECTION[5]"),
        ("read-no-evil-mcp", "semantic_translation")}
+
+# ---------------------------------------------------------------------------------------
+# aix-framework: aix/payloads/<file>.json -> {index: family} of the items kept (None = family by the
+# package's own category through AIX_CATEGORY, else family_of); items not listed are left out
+
+AIX_CATEGORY = {"persona": "roleplay", "roleplay": "roleplay", "authority": "authority", "encoding": "encoded",
+                "structural": "delimiter", "token": "delimiter", "format": "delimiter", "obfuscation": "encoded",
+                "multilingual": "override"}
+_N = None
+AIX_KEEP = {
+    # direct / structural / encoding / persona / token / format / obfuscation / multilingual probes, and the
+    # RAG-upload documents (38 ... 47) that carry a fake system alert (indirect; 40 claims a verified
+    # auditor: authority; 41 asks to assemble a secret from the context: prompt_leak). Left out: a markdown-
+    # image test and a glitch token (not injections), the SQL / XSS audit requests (19 ... 35), a heading
+    # (36), an instruction to the human tester (37) and a document with a run-time slot (39).
+    "inject.json": {**{i: _N for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18)},
+                    38: "indirect", 40: "authority", 41: "prompt_leak", 42: "indirect", 43: "indirect",
+                    44: "indirect", 45: "indirect", 46: "indirect"},
+    # persona / fake-system / kernel-debug directives. Left out: texts with a [FORBIDDEN_ACTION] slot (11, 16),
+    # the two cognitive puzzles (14, 15), a port-scan request (20), notes to the human tester (43) and a
+    # benign preamble part (85). Items the package files under `authority` that carry no authority claim
+    # go to family_of (None below overrides nothing: AIX_ITEM does).
+    "jailbreak.json": {i: _N for i in range(89) if i not in (11, 14, 15, 16, 20, 43, 85)},
+    # context-leak requests that carry an injection (override, fake system policy, authority claim,
+    # encoded instruction, fictional or legacy frame, system-prompt request). Left out: plain PII /
+    # memorisation / knowledge-base questions and secret-fishing requests without an injection.
+    "leak.json": {25: "encoded", 26: "authority", 33: "authority", 36: "authority", 41: "encoded", 43: "roleplay",
+                  44: "override", 51: "prompt_leak", 52: "prompt_leak", 53: "authority", 55: "encoded",
+                  59: "prompt_leak", 60: "prompt_leak", 64: "override", 65: "roleplay", 68: "prompt_leak",
+                  80: "encoded"},
+    # history poisoning, persistent-memory writes, extraction. Left out: context-overflow and recursion
+    # (denial of service), cross-session questions, plain knowledge-base / embedding requests.
+    "memory.json": {3: _N, 4: _N, 5: _N, 6: _N, 7: "authority", 8: "authority", 9: "override", 10: "override",
+                    13: "authority", 14: "prompt_leak", 18: "prompt_leak", 19: "prompt_leak", 22: "override",
+                    23: "override", 24: "prompt_leak"},
+    "extract.json": {i: "prompt_leak" for i in range(18)},
+    # RAG: embedded instructions, poisoned context, retrieval bypass. Left out: SQL in a search query,
+    # plain source / knowledge-base / chunk requests, canary probes, fishing and targeted document requests.
+    "rag.json": {0: "indirect", 1: "indirect", 2: "indirect", 3: "indirect", 4: "indirect", 5: "indirect",
+                 6: "indirect", 7: "authority", 8: "authority", 14: "prompt_leak", 15: "override",
+                 16: "prompt_leak", 17: "override"},
+}
+# jailbreak.json items filed under `authority` without an authority claim in the text (family_of instead),
+# and one encoded blob
+AIX_ITEM = {("jailbreak.json", i): "" for i in (31, 68, 70, 72, 73, 74, 75, 76, 77, 79, 80)}
+AIX_ITEM[("jailbreak.json", 71)] = "encoded"
+AIX_ITEM[("jailbreak.json", 8)] = "roleplay"  # filed under authority; a persona without a claim
+# family kept as the package files it even where fam_lang would re-label (emoji ZWJ sequences are not
+# an invisible-character attack)
+AIX_FORCE = {("inject.json", 15): "encoded"}
+# language read (the detector calls these English because of their English bracket tags or marker token)
+AIX_LANG = {("inject.json", 5): "it", ("inject.json", 6): "zh",
+            **{("jailbreak.json", i): "it" for i in (49, 52, 54, 56, 57, 58, 59, 60, 61)}}
+# guardrail_probes.json / fingerprint_probes.json: family -> label / family
+AIX_PROBES = {"encoding_evasion": ("attack", "encoded"), "banner_grabbing_injection": ("attack", None),
+              "weak_alignment_injection": ("attack", None), "benign_baseline": ("benign", "general"),
+              "meta_information": ("benign", "general"), "malformed_multilingual": ("benign", "general")}
+
+# toolium: (kind, example) -> (family, language); None = family_of / detected
+TL_KEEP = {("direct_attack", "example_1"): ("override", None), ("direct_attack", "example_2"): ("override", None),
+           ("direct_attack", "example_7"): ("roleplay", None), ("indirect_attack", "example_1"): ("indirect", None),
+           ("obfuscated_attack", "example_1"): ("encoded", "es"), ("obfuscated_attack", "example_2"): ("override", "zh"),
+           ("concatenation_attack", "example_1"): ("encoded", None)}
