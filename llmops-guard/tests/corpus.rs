@@ -118,11 +118,18 @@ const ATTACK_FAMILIES: &[&str] = &[
     "homoglyph",
     "indirect",
     "jailbreak_itw",
+    // since the ninth split (session 18): fake notes of a system, an administrator or a team, an
+    // earlier agent's verdict, "this channel is verified", steering a decision
+    "authority",
 ];
 
+/// Families labelled only in later splits: the first split has none of them.
+const LATER_FAMILIES: &[&str] = &["authority"];
+
 /// The held-out splits, in the order they were built (`heldout.jsonl`, `heldout2.jsonl`, ...).
-const HELDOUT_SPLITS: [&str; 8] = [
+const HELDOUT_SPLITS: [&str; 9] = [
     "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
+    "heldout9",
 ];
 
 const BENIGN_FAMILIES: &[&str] = &[
@@ -262,7 +269,10 @@ fn corpus_is_well_formed() {
     // every family in the first held-out split (the second has only 2 in-the-wild jailbreaks:
     // its sources' templates are near-duplicates of train's)
     let held_attacks: Vec<_> = heldout.iter().filter(|s| s.attack).collect();
-    for fam in ATTACK_FAMILIES {
+    for fam in ATTACK_FAMILIES
+        .iter()
+        .filter(|f| !LATER_FAMILIES.contains(f))
+    {
         let n = held_attacks.iter().filter(|s| s.family == *fam).count();
         assert!(n >= 20, "held-out family {fam} has only {n} attacks");
     }
@@ -364,7 +374,11 @@ fn check_floors(name: &str, r: &Rates, floors: &Value) -> Vec<String> {
                 bad.push(format!("{name}: TPR {fam} {got:.4} < floor {min:.4}"));
             }
             Some(_) => {}
-            None => bad.push(format!("{name}: no tpr_min floor for {fam}")),
+            // a family the split has no attacks of needs no floor
+            None if r.tpr.contains_key(*fam) => {
+                bad.push(format!("{name}: no tpr_min floor for {fam}"));
+            }
+            None => {}
         }
     }
     let all_fpr = ratio(Rates::total(&r.fpr));
@@ -449,6 +463,11 @@ fn heldout7_quality_does_not_regress() {
 #[test]
 fn heldout8_quality_does_not_regress() {
     measure_section("heldout8");
+}
+
+#[test]
+fn heldout9_quality_does_not_regress() {
+    measure_section("heldout9");
 }
 
 #[test]

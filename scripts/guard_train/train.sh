@@ -37,6 +37,9 @@
 # (docs/guard-learned.md, "i16"). Session 17 scores fresh-dev.jsonl (fresh_dev.py: attacks and
 # benign look-alikes from the same generation of registry packages as the fresh test splits; the
 # development set that predicted the eighth split's verdict, docs/guard-learned.md, "i17").
+# Session 18 scores own-i18.jsonl and own-i18-dev.jsonl (own_i18.py: hand-written authority /
+# provenance claims and their benign look-alikes in 16 languages); training on them was rejected
+# on development (docs/guard-learned.md, "i18"), and the stacker is refitted to the session-18 rules.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -s scripts/guard_train/prose/prose-train.jsonl ] && [ -s scripts/guard_train/prose/prose-debian-dev.jsonl ] \
@@ -58,6 +61,8 @@ cargo run --release -p llmops-guard --example train_injection -- \
     --dev scripts/guard_train/pkg-near-miss.jsonl \
     --dev scripts/guard_train/pkg-near-miss-dev.jsonl \
     --dev scripts/guard_train/fresh-dev.jsonl \
+    --dev scripts/guard_train/own-i18.jsonl \
+    --dev scripts/guard_train/own-i18-dev.jsonl \
     --probe scripts/guard_train/framed-probe.jsonl \
     --out "${OUT:-/tmp/injection-candidate.bin}" \
     --bits 16 --l2 1e-6,1e-5 --epochs 12 --loso --loso-own-as-one \

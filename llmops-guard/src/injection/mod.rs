@@ -20,6 +20,7 @@
 //! alt text) count in full there and at half weight in messages.
 
 mod ascii_set;
+mod authority_patterns;
 mod ciphers;
 mod combined;
 mod damping;
@@ -724,6 +725,8 @@ fn obfuscation(
     }
 }
 
+#[cfg(test)]
+mod authority_tests;
 #[cfg(test)]
 mod damping_tests;
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet, RegexSetBuilder};
 
+use super::authority_patterns;
 use super::data_patterns;
 use super::family::InjectionFamily as F;
 use super::lift_patterns;
@@ -117,6 +118,7 @@ fn sources() -> Vec<(F, f32, String)> {
     data_patterns::tool_phrasings(&mut o);
     data_patterns::encoded_requests(&mut o);
     lift_patterns::lifts(&mut o);
+    authority_patterns::authority(&mut o);
     o
 }
 
