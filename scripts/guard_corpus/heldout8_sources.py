@@ -367,11 +367,18 @@ def lo_keep(chunk: str, lang: str, sets: dict[str, set[str]] | None = None) -> b
     return h >= 4 and h >= 0.12 * len(words) and h > 2 * en and h >= max(hits.values())
 
 
-LO = {f"libreoffice-help-{k}": (k, k) for k in ("cs", "da", "fi", "hu", "id")}
-LO_N = 30
-LO_READERS = split_builder.libreoffice_readers(
-    LO, LO_N, lo_keep,
-    "{pkg}: {n} of {total} help chunks (200-1200 characters) in the page's language (function words) sampled", src)
+def function_word_readers(words: dict[str, str], langs: tuple[str, ...], src, n: int = 30):
+    """Readers of `n` LibreOffice help chunks per language of `langs`, each kept when `lo_keep` over
+    `words` (language -> function words, space-separated) says it is in the page's language."""
+    sets = {k: set(v.split()) for k, v in words.items()}
+    lo = {f"libreoffice-help-{k}": (k, k) for k in langs}
+    return split_builder.libreoffice_readers(
+        lo, n, lambda chunk, lang: lo_keep(chunk, lang, sets),
+        "{pkg}: {n} of {total} help chunks (200-1200 characters) in the page's language (function words) sampled",
+        src)
+
+
+LO_READERS = function_word_readers(LO_WORDS, ("cs", "da", "fi", "hu", "id"), src)
 
 
 ATTACK_READERS = [

@@ -14,7 +14,7 @@ provenance meant to steer the model (a fake system / admin / orchestrator note, 
 agent's verdict, a "verified" or "pre-approved" channel or record), taken only where the
 package's own scenario or list is about that. Benign look-alikes get
 fresh_dev_sources.benign_family. LibreOffice help in European Portuguese and Turkish is sampled
-by function words (heldout8_sources.lo_keep over LO_SETS).
+by function words (heldout8_sources.function_word_readers over LO_WORDS).
 """
 
 from __future__ import annotations
@@ -454,19 +454,7 @@ LO_WORDS = {
           "bunu bir",
     "es": "de que el la y en los las del se por un una con para es no al lo como pero haga seleccione",
 }
-LO_SETS = {k: set(v.split()) for k, v in LO_WORDS.items()}
-
-
-def lo_keep(chunk: str, lang: str) -> bool:
-    """heldout8_sources.lo_keep over this split's languages (Spanish only to tell it from Portuguese)."""
-    return heldout8_sources.lo_keep(chunk, lang, LO_SETS)
-
-
-LO = {f"libreoffice-help-{k}": (k, k) for k in ("pt", "tr")}
-LO_N = 30
-LO_READERS = split_builder.libreoffice_readers(
-    LO, LO_N, lo_keep,
-    "{pkg}: {n} of {total} help chunks (200-1200 characters) in the page's language (function words) sampled", src)
+LO_READERS = heldout8_sources.function_word_readers(LO_WORDS, ("pt", "tr"), src)
 
 
 ATTACK_READERS = [

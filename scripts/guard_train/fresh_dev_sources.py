@@ -334,19 +334,7 @@ LO_WORDS = {
           "valige klõpsake",
     "sl": "in je na za se da ali ki so v z s pri to lahko kot tudi če ta te tega niso izberite kliknite",
 }
-LO_SETS = {k: set(v.split()) for k, v in LO_WORDS.items()}
-
-
-def lo_keep(chunk: str, lang: str) -> bool:
-    """heldout8_sources.lo_keep over this set's languages."""
-    return heldout8_sources.lo_keep(chunk, lang, LO_SETS)
-
-
-LO = {f"libreoffice-help-{k}": (k, k) for k in ("et", "sl")}
-LO_N = 30
-LO_READERS = split_builder.libreoffice_readers(
-    LO, LO_N, lo_keep,
-    "{pkg}: {n} of {total} help chunks (200-1200 characters) in the page's language (function words) sampled", src)
+LO_READERS = heldout8_sources.function_word_readers(LO_WORDS, ("et", "sl"), src)
 
 
 ATTACK_READERS = [
