@@ -22,7 +22,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "guard_corpus"))
 
-import split_builder  # noqa: E402
 from heldout3_sources import literal_calls  # noqa: E402
 from heldout7_sources import lang7  # noqa: E402
 import heldout8_sources  # noqa: E402

@@ -19,12 +19,20 @@ export T
 # i13: h1 h2 (the default). i14 on: DEV="h3 h4" (h1/h2 retired into training; heldout5 is the
 # test split and is refused here).
 DEV=${DEV:-h1 h2}
-export DEV
 for h in $DEV; do
     case $h in h1|h2|h3|h4) ;; *) echo "ablate.sh: $h is not a development split" >&2; exit 2 ;; esac
 done
 devfile() { [ "$1" = h1 ] && echo heldout.jsonl || echo "heldout${1#h}.jsonl"; }
-export -f devfile
+# i18: DEVSETS="name=file ..." scores any development files instead (no figs.py table; see
+# scripts/guard_train/i18/figs.py); the test splits are refused by name.
+if [ -z "${DEVSETS:-}" ]; then
+    DEVSETS=$(for h in $DEV; do printf '%s=llmops-guard/tests/data/injection/%s ' "$h" "$(devfile "$h")"; done)
+    FIGS=1
+fi
+for d in $DEVSETS; do
+    case ${d#*=} in *heldout[5-9]*) echo "ablate.sh: ${d#*=} is a test split" >&2; exit 2 ;; esac
+done
+export DEVSETS
 one() {
     name=$1; shift
     model=llmops-guard/models/injection-v1.bin
@@ -32,13 +40,14 @@ one() {
         "$T" --data llmops-guard/tests/data/injection "$@" --out "$WORK/$name.bin" > "$WORK/$name.log" 2>&1
         model=$WORK/$name.bin
     fi
-    for h in $DEV; do
-        SCORE_DUMP=$WORK/$name-$h.tsv "$T" --data llmops-guard/tests/data/injection \
-            --score-only "$model" --dev "llmops-guard/tests/data/injection/$(devfile "$h")" \
-            > "$WORK/$name-score-$h.log" 2>&1
+    for d in $DEVSETS; do
+        SCORE_DUMP=$WORK/$name-${d%%=*}.tsv "$T" --data llmops-guard/tests/data/injection \
+            --score-only "$model" --dev "${d#*=}" > "$WORK/$name-score-${d%%=*}.log" 2>&1
     done
-    grep -m1 '^score only' "$WORK/$name-score-${DEV%% *}.log" > "$WORK/$name.out"
+    first=${DEVSETS%% *}
+    grep -m1 '^score only' "$WORK/$name-score-${first%%=*}.log" > "$WORK/$name.out"
 }
 export -f one
 xargs -P 2 -L 1 bash -c 'one "$@"' _ < "${1:-scripts/guard_train/i13/queue.txt}"
+[ -n "${FIGS:-}" ] || exit 0
 python3 scripts/guard_train/i13/figs.py $(cut -d' ' -f1 "${1:-scripts/guard_train/i13/queue.txt}")

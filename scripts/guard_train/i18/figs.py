@@ -1,5 +1,5 @@
 """i18 figures: the default guard (rules OR learned at the model's own thresholds) of each model
-on each development set, from run.sh's SCORE_DUMP files in $WORK (default /tmp/i18).
+on each development set, from the SCORE_DUMP files of i13/ablate.sh with DEVSETS (README) in $WORK (default /tmp/i18).
 
 python3 scripts/guard_train/i18/figs.py bundled auth ...   (first name = the baseline)
 Prints per set: attacks found / n, benign flagged / n, and per attack family (>= 20 texts) the
