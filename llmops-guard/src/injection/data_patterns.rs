@@ -210,6 +210,23 @@ pub(super) fn encoded_requests(o: &mut Vec<(F, f32, String)>) {
         "execute the decoded", "encoded for privacy", "what this says and then do it", "and then do what it says",
         "decode and run", "decoded instructions", "decode the instructions",
     ]));
+    // The same with the object and a few words between, where an order can start (not "the
+    // agent may decode … and execute"): "Decode it and run the tool with the decoded JSON",
+    // "decode the string below, then answer the question", "Декодируй его и ответь"
+    push(o, F::Encoded, 0.5, format!(
+        r"{}{}\s+(?:\S+\s+){{0,6}}?(?:and|then|,\s*then|and\s+then)\s+(?:\S+\s+){{0,2}}?{}|{}\s+(?:\S+\s+){{0,6}}?{}\s+(?:\S+\s+){{0,2}}?{}|{}{}{}",
+        super::patterns::ORDER_START,
+        alts(&["decode", "decipher", "unscramble"]),
+        alts(&["follow", "execute", "run", "obey", "carry out", "perform", "act on", "answer", "respond", "reply", "comply", "do what"]),
+        alts(&["декодируй", "декодируйте", "расшифруй", "расшифруйте", "decodifica", "decodifique", "dekodiere", "entschlüssele",
+               "décode", "décodez", "déchiffre", "decodifichi"]),
+        alts(&["и", "y", "e", "und", "et"]),
+        alts(&["ответь", "ответьте", "выполни", "выполните", "следуй", "responde", "ejecuta", "sigue", "responda", "execute", "siga",
+               "rispondi", "esegui", "segui", "antworte", "befolge", "führe", "réponds", "répondez", "exécute", "exécutez", "suis", "suivez"]),
+        alts(&["解码", "解碼", "デコードして", "デコードし"]),
+        cjk_gap(20),
+        alts(&["执行", "執行", "回答", "照做", "遵循", "実行", "答え", "従って"]),
+    ));
 }
 
 #[rustfmt::skip]
