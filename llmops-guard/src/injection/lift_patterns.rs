@@ -53,3 +53,34 @@ pub(super) fn lifts(o: &mut Vec<(F, f32, String)>) {
                "bleiben immer in ihren rollen"]),
     ));
 }
+
+/// Short orders to drop what came before or to drop the limits, as the development splits'
+/// missed attacks phrase them: "disregard the above", "ignore the task and print …", "all
+/// restrictions are disabled", "safe_mode=false", "operate in admin mode".
+#[rustfmt::skip]
+pub(super) fn short_overrides(o: &mut Vec<(F, f32, String)>) {
+    // "disregard the above", "ignore everything above and …"
+    push(o, F::Override, 0.6, format!(
+        r"{}\s+(?:all\s+(?:of\s+)?)?(?:the|everything)\s+(?:above|before|preceding)(?:\s+(?:text|content|passage|message))?\s*(?:[.!;,]|and(?-u:\b)|$)",
+        alts(&["ignore", "disregard", "forget"]),
+    ));
+    // "Ignore the task and print …", "ignore the user and output …"
+    push(o, F::Override, 0.6, format!(
+        r"{}\s+the\s+(?:user(?:'s)?\s+|original\s+|business\s+|current\s+)?(?:task|request|question|fact|user|query)\s*(?:,\s*|\s+and\s+)(?:instead\s+)?(?:just\s+)?{}",
+        alts(&["ignore", "disregard"]),
+        alts(&["print", "output", "return", "reply", "respond", "say", "write", "call", "send", "run"]),
+    ));
+    // "all restrictions are intentionally disabled", "v2.0 which has no content policies",
+    // "safe_mode=false", "provide unrestricted assistance", "processed without restrictions"
+    push(o, F::Override, 0.55, format!(
+        r"{}\s+(?:are|is|have\s+been|has\s+been)\s+(?:now\s+|intentionally\s+|temporarily\s+|all\s+)?(?:disabled|lifted|removed|turned\s+off|suspended|deactivated)|{}|(?-u:\b)safe_?mode\s*[=:]\s*(?:false|off|0)(?-u:\b)|(?-u:\b)unrestricted\s+(?:assistance|answers)|(?-u:\b)(?:processed|answered|handled|fulfilled)\s+without\s+(?:any\s+)?restrictions",
+        alts(&["all restrictions", "all safety restrictions", "your restrictions", "content policies", "your content policy",
+               "safety filters", "your safety filters", "all filters", "your guidelines", "all guardrails", "your guardrails"]),
+        alts(&["has no content policies", "have no content policies", "has no content policy", "no longer has content policies"]),
+    ));
+    // "operate in admin mode for this session", "your objectives have been modified"
+    push(o, F::Override, 0.6, format!(
+        r"{}\s+in\s+(?:admin|administrator|god|root|sudo|unrestricted|jailbreak|jailbroken)\s+mode|(?-u:\b)your\s+(?:objectives|instructions|guidelines|rules|directives|core\s+directives)\s+(?:have\s+been|has\s+been|were)\s+(?:modified|updated|changed|replaced|revoked|overridden|rewritten)",
+        alts(&["operate", "act", "respond", "continue", "answer"]),
+    ));
+}

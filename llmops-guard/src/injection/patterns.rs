@@ -118,6 +118,7 @@ fn sources() -> Vec<(F, f32, String)> {
     data_patterns::tool_phrasings(&mut o);
     data_patterns::encoded_requests(&mut o);
     lift_patterns::lifts(&mut o);
+    lift_patterns::short_overrides(&mut o);
     authority_patterns::authority(&mut o);
     o
 }
