@@ -92,13 +92,19 @@ def sm_strings(root, fname):
             if isinstance(s, ast.Constant) and isinstance(s.value, str) and id(s) not in parts}
 
 
-def secure_mcp(root, add, notes, rng):
-    n = 0
-    for fname, lines in T.SM_ATTACK.items():
+def sm_rows(root, table):
+    """(family, source, text) of each (file, line) that `table` keeps, in the table's order."""
+    for fname, lines in table.items():
         strings = sm_strings(root, fname)
         for line, fam in lines.items():
-            n += 1
-            add_attack(add, fam, src("secure-mcp-gateway", f"{SM_DIR}/{fname} line {line}"), strings[line])
+            yield fam, src("secure-mcp-gateway", f"{SM_DIR}/{fname} line {line}"), strings[line]
+
+
+def secure_mcp(root, add, notes, rng):
+    n = 0
+    for fam, source, text in sm_rows(root, T.SM_ATTACK):
+        n += 1
+        add_attack(add, fam, source, text)
     notes.append(f"secure-mcp-gateway: {n} poisoned tool descriptions / tool outputs of the demo servers in "
                  "secure_mcp_gateway/bad_mcps (indirect; authority where the text claims a verified / authorised "
                  "source); outputs with run-time `{slots}` and f-strings not read; command-injection, SSRF, RCE, "
@@ -107,11 +113,9 @@ def secure_mcp(root, add, notes, rng):
 
 def secure_mcp_benign(root, add, notes, rng):
     n = 0
-    for fname, lines in T.SM_BENIGN.items():
-        strings = sm_strings(root, fname)
-        for line, fam in lines.items():
-            n += 1
-            add("benign", fam, "en", src("secure-mcp-gateway", f"{SM_DIR}/{fname} line {line}"), " ".join(strings[line].split()))
+    for fam, source, text in sm_rows(root, T.SM_BENIGN):
+        n += 1
+        add("benign", fam, "en", source, " ".join(text.split()))
     notes.append(f"secure-mcp-gateway: benign = {n} module / tool docstrings that describe the demo attacks "
                  "(jailbreak_discussion) and plain tool descriptions")
 
